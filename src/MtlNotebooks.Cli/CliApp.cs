@@ -1,0 +1,16 @@
+using System.CommandLine;
+
+namespace MtlNotebooks.Cli;
+
+/// <summary>The command line: <c>run quick</c>, <c>data preview</c>, <c>bench</c>; <c>--help</c> on every command.</summary>
+public static class CliApp
+{
+    public static int Run(string[] args)
+    {
+        var root = new RootCommand("MtlNotebooks: multi-task learning for dense prediction (ASTMT, MTI-Net, the MTL survey) on TorchSharp.");
+        root.Add(RunCommands.Create());
+        root.Add(DataCommands.Create());
+        root.Add(BenchCommand.Create());
+        return root.Parse(args).Invoke();
+    }
+}

@@ -1,0 +1,1 @@
+return MtlNotebooks.Cli.CliApp.Run(args);

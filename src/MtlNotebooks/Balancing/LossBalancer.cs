@@ -1,0 +1,38 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MtlNotebooks.Balancing;
+
+/// <summary>The runtime half of a balancer. It is an nn.Module, so learnable weights (uncertainty, GradNorm) are saved in
+/// checkpoints, moved with the network and optimised as their own parameter group. It owns the backward pass, so
+/// gradient-manipulating methods (MGDA, PCGrad) fit the same contract as loss weighting.</summary>
+public abstract class LossBalancer : nn.Module
+{
+    protected LossBalancer(string name) : base(name) { }
+
+    /// <summary>Runs the backward pass of one step; the trainer then calls optimizer.step().</summary>
+    public abstract BalancerStep Backward(TaskLosses losses, StepContext step);
+
+    /// <summary>Called after every epoch with the mean losses (DWA needs them); no case in the trainer.</summary>
+    public virtual void OnEpochEnd(EpochSummary epoch) { }
+}
+
+/// <summary>Balancers that weight the losses and back-propagate the weighted sum.</summary>
+public abstract class WeightedLossBalancer : LossBalancer
+{
+    protected WeightedLossBalancer(string name) : base(name) { }
+
+    /// <summary>The total loss to back-propagate and the per-task weights [T] used.</summary>
+    protected abstract (Tensor Total, Tensor Weights) Combine(TaskLosses losses, StepContext step);
+
+    public sealed override BalancerStep Backward(TaskLosses losses, StepContext step)
+    {
+        using var scope = NewDisposeScope();
+        var (total, weights) = Combine(losses, step);
+        total.backward();
+        var w = weights.detach().cpu().to(ScalarType.Float64).data<double>().ToArray();
+        return new BalancerStep(
+            losses.Tasks.Select((t, i) => (t, w[i])).ToDictionary(x => x.t, x => x.Item2),
+            total.detach().cpu().to(ScalarType.Float64).item<double>());
+    }
+}

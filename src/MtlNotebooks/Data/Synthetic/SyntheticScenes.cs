@@ -1,0 +1,799 @@
+using System.Numerics;
+
+namespace MtlNotebooks.Data.Synthetic;
+
+/// <summary>
+/// Procedural indoor scenes with mutually consistent labels for every dense task: a pinhole camera (pitched
+/// down, at eye height) looks at a tiled floor and a back wall (class 0, background) with 1–5 objects standing
+/// on the floor: boxes (1), balls (2), people (3, made of head/torso/arm/leg ellipsoids) and potted plants
+/// (4, a cylinder pot under an ellipsoid crown). Every pixel is ray cast, so the nearest surface wins; objects
+/// nearer the camera appear lower and larger. Depth is the camera-frame z in metres (about 1.5–11); a window in
+/// some back walls has no depth (0, like NYUD holes). Normals are derived from the depth map (see
+/// <see cref="SyntheticScene.Normals"/>) and the image is Lambert-shaded with those normals under a random light,
+/// with cast shadows, floor tiles, light fog and noise, so depth and normals can be inferred from the picture.
+/// Everything is a function of (seed, index): no shared state, thread-safe.
+/// </summary>
+public static class SyntheticScenes
+{
+    public const int SemanticClassCount = 5;
+    public const byte BackgroundClass = 0, BoxClass = 1, BallClass = 2, PersonClass = 3, PlantClass = 4;
+
+    /// <summary>Class names; index = class id.</summary>
+    public static IReadOnlyList<string> SemanticClasses { get; } = ["background", "box", "ball", "person", "plant"];
+
+    public const int HumanPartCount = 5;
+    public const byte NoPart = 0, HeadPart = 1, TorsoPart = 2, ArmsPart = 3, LegsPart = 4;
+
+    /// <summary>Human part names; index = part id (0 = not a person).</summary>
+    public static IReadOnlyList<string> HumanParts { get; } = ["background", "head", "torso", "arms", "legs"];
+
+    /// <summary>Smallest and largest height or width accepted by <see cref="Generate"/>.</summary>
+    public const int MinSize = 16, MaxSize = 4096;
+
+    /// <summary>Values of <see cref="SyntheticScene.SurfaceIds"/>: 0 = no surface (window, invalid depth),
+    /// 1 = floor, 2 = back wall, larger = one smooth face of one object part.</summary>
+    public const int NoSurface = 0, FloorSurface = 1, WallSurface = 2;
+
+    /// <summary>The scene number <paramref name="index"/> of the stream <paramref name="seed"/>, rendered at
+    /// <paramref name="height"/> × <paramref name="width"/>. Same arguments, same arrays, on any machine.</summary>
+    public static SyntheticScene Generate(int seed, int index, int height, int width)
+    {
+        ValidateSize(height, width);
+        return new SceneRenderer(seed, index, height, width).Render();
+    }
+
+    internal static void ValidateSize(int height, int width)
+    {
+        if (height < MinSize || height > MaxSize)
+            throw new ArgumentOutOfRangeException(nameof(height), height, $"The height must be between {MinSize} and {MaxSize} pixels.");
+        if (width < MinSize || width > MaxSize)
+            throw new ArgumentOutOfRangeException(nameof(width), width, $"The width must be between {MinSize} and {MaxSize} pixels.");
+    }
+}
+
+/// <summary>One rendered scene: row-major, channel-first arrays of <see cref="Height"/> × <see cref="Width"/>.</summary>
+public sealed class SyntheticScene
+{
+    internal SyntheticScene(int height, int width)
+    {
+        Height = height;
+        Width = width;
+        int n = height * width;
+        Image = new float[3 * n];
+        Semseg = new byte[n];
+        Depth = new float[n];
+        Normals = new float[3 * n];
+        Edges = new byte[n];
+        Saliency = new byte[n];
+        HumanParts = new byte[n];
+        SurfaceIds = new int[n];
+    }
+
+    public int Height { get; }
+    public int Width { get; }
+
+    /// <summary>[3, H, W] RGB in [0, 1], not normalised.</summary>
+    public float[] Image { get; }
+
+    /// <summary>[H, W] class ids, see <see cref="SyntheticScenes.SemanticClasses"/>.</summary>
+    public byte[] Semseg { get; }
+
+    /// <summary>[H, W] camera-frame z in metres; 0 = invalid (window).</summary>
+    public float[] Depth { get; }
+
+    /// <summary>[3, H, W] unit normals (nx, ny, nz) in the camera frame (x right, y down, z forward), facing the
+    /// camera; zero where the depth is invalid. Derived from <see cref="Depth"/>: each pixel is back-projected,
+    /// x = (u − cx)·z/f, y = (v − cy)·z/f, and the normal is the cross product of the horizontal and vertical
+    /// differences to neighbours on the same surface (central where both exist, one-sided at boundaries).</summary>
+    public float[] Normals { get; }
+
+    /// <summary>[H, W] 1 where a 4-neighbour has another semantic class (both sides of a boundary).</summary>
+    public byte[] Edges { get; }
+
+    /// <summary>[H, W] 1 on object pixels (every class but background).</summary>
+    public byte[] Saliency { get; }
+
+    /// <summary>[H, W] part ids (<see cref="SyntheticScenes.HumanParts"/>) on person pixels, 0 elsewhere.</summary>
+    public byte[] HumanParts { get; }
+
+    /// <summary>[H, W] which smooth surface each pixel sees (see <see cref="SyntheticScenes.NoSurface"/>); the
+    /// normals are differenced only within one surface.</summary>
+    public int[] SurfaceIds { get; }
+
+    /// <summary>Focal length in pixels; the principal point is the image centre ((W − 1)/2, (H − 1)/2).</summary>
+    public float Focal { get; internal set; }
+
+    /// <summary>The floor's analytic unit normal in the camera frame.</summary>
+    public Vector3 FloorNormal { get; internal set; }
+
+    /// <summary>Unit direction towards the light in the camera frame.</summary>
+    public Vector3 LightDirection { get; internal set; }
+
+    /// <summary>Class of every object placed in the scene (some may be hidden behind others).</summary>
+    public IReadOnlyList<byte> ObjectClasses { get; internal set; } = [];
+}
+
+/// <summary>SplitMix64: tiny, fast, fully specified, so scenes are identical across runtimes.</summary>
+internal struct SplitMix64(ulong state)
+{
+    private ulong _state = state;
+
+    public static ulong Mix(ulong z)
+    {
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    public ulong Next() => Mix(_state += 0x9E3779B97F4A7C15UL);
+    public double NextDouble() => (Next() >> 11) * (1.0 / (1UL << 53));
+    public double Uniform(double a, double b) => a + (b - a) * NextDouble();
+    public int Int(int n) => (int)(NextDouble() * n);
+    public bool Chance(double p) => NextDouble() < p;
+}
+
+internal readonly struct V3(double x, double y, double z)
+{
+    public readonly double X = x, Y = y, Z = z;
+    public static V3 operator +(V3 a, V3 b) => new(a.X + b.X, a.Y + b.Y, a.Z + b.Z);
+    public static V3 operator -(V3 a, V3 b) => new(a.X - b.X, a.Y - b.Y, a.Z - b.Z);
+    public static V3 operator *(V3 a, double s) => new(a.X * s, a.Y * s, a.Z * s);
+    public static V3 operator *(V3 a, V3 b) => new(a.X * b.X, a.Y * b.Y, a.Z * b.Z);
+    public static double Dot(V3 a, V3 b) => a.X * b.X + a.Y * b.Y + a.Z * b.Z;
+    public static V3 Cross(V3 a, V3 b) => new(a.Y * b.Z - a.Z * b.Y, a.Z * b.X - a.X * b.Z, a.X * b.Y - a.Y * b.X);
+    public double Length => Math.Sqrt(Dot(this, this));
+    public V3 Normalized() { double l = Length; return l > 0 ? this * (1 / l) : this; }
+}
+
+internal struct Hit
+{
+    public double T;
+    public V3 Normal;      // world frame, unit
+    public V3 Local;       // primitive-local coordinates, for textures
+    public int Surface;
+    public Primitive? Prim;
+}
+
+/// <summary>A convex piece of an object with one class, one part and one albedo.</summary>
+internal abstract class Primitive
+{
+    public byte ClassId, PartId;
+    public int SurfaceBase;
+    public V3 Albedo;
+    public V3 BoundCenter;
+    public double BoundRadius;
+
+    /// <summary>Records the hit in <paramref name="hit"/> when it is nearer than <paramref name="tMax"/>.</summary>
+    public abstract bool Intersect(V3 o, V3 d, double tMax, ref Hit hit);
+
+    public virtual V3 Color(in Hit hit) => Albedo;
+}
+
+/// <summary>An ellipsoid with orthonormal axes: spheres, heads, limbs, plant crowns.</summary>
+internal sealed class Ellipsoid : Primitive
+{
+    private readonly V3 _c, _ax, _ay, _az, _r;
+    public V3? Stripe;     // second colour in sectors (beach ball)
+    public int Sectors;
+
+    public Ellipsoid(V3 center, V3 ax, V3 ay, V3 az, V3 radii)
+    {
+        (_c, _ax, _ay, _az, _r) = (center, ax, ay, az, radii);
+        BoundCenter = center;
+        BoundRadius = Math.Max(radii.X, Math.Max(radii.Y, radii.Z));
+    }
+
+    public override bool Intersect(V3 o, V3 d, double tMax, ref Hit hit)
+    {
+        var oc = o - _c;
+        double ox = V3.Dot(oc, _ax) / _r.X, oy = V3.Dot(oc, _ay) / _r.Y, oz = V3.Dot(oc, _az) / _r.Z;
+        double dx = V3.Dot(d, _ax) / _r.X, dy = V3.Dot(d, _ay) / _r.Y, dz = V3.Dot(d, _az) / _r.Z;
+        double a = dx * dx + dy * dy + dz * dz, b = ox * dx + oy * dy + oz * dz, c = ox * ox + oy * oy + oz * oz - 1;
+        double disc = b * b - a * c;
+        if (disc < 0) return false;
+        double t = (-b - Math.Sqrt(disc)) / a;
+        if (t <= 1e-6 || t >= tMax) return false;
+        var l = new V3(ox + t * dx, oy + t * dy, oz + t * dz);
+        hit.T = t;
+        hit.Local = l;
+        hit.Normal = (_ax * (l.X / _r.X) + _ay * (l.Y / _r.Y) + _az * (l.Z / _r.Z)).Normalized();
+        hit.Surface = SurfaceBase;
+        hit.Prim = this;
+        return true;
+    }
+
+    public override V3 Color(in Hit hit)
+    {
+        if (Stripe is not { } stripe || Sectors == 0) return Albedo;
+        double angle = Math.Atan2(hit.Local.X, hit.Local.Z) + Math.PI;
+        return (int)(angle / (2 * Math.PI) * Sectors) % 2 == 0 ? Albedo : stripe;
+    }
+}
+
+/// <summary>A box standing on the floor, turned about the vertical axis; one surface per face.</summary>
+internal sealed class Box : Primitive
+{
+    private readonly V3 _c, _ax, _az, _h;
+    private static readonly V3 Up = new(0, 1, 0);
+    public V3? Tape;       // a strip of tape across the top face
+
+    public Box(V3 center, double yaw, V3 halfExtents)
+    {
+        _c = center;
+        _ax = new V3(Math.Cos(yaw), 0, -Math.Sin(yaw));
+        _az = new V3(Math.Sin(yaw), 0, Math.Cos(yaw));
+        _h = halfExtents;
+        BoundCenter = center;
+        BoundRadius = halfExtents.Length;
+    }
+
+    public override bool Intersect(V3 o, V3 d, double tMax, ref Hit hit)
+    {
+        var oc = o - _c;
+        Span<double> lo = [V3.Dot(oc, _ax), oc.Y, V3.Dot(oc, _az)];
+        Span<double> ld = [V3.Dot(d, _ax), d.Y, V3.Dot(d, _az)];
+        Span<double> h = [_h.X, _h.Y, _h.Z];
+        double tNear = double.NegativeInfinity, tFar = double.PositiveInfinity;
+        int face = 0;
+        for (int i = 0; i < 3; i++)
+        {
+            if (Math.Abs(ld[i]) < 1e-12)
+            {
+                if (Math.Abs(lo[i]) > h[i]) return false;
+                continue;
+            }
+            double t1 = (-h[i] - lo[i]) / ld[i], t2 = (h[i] - lo[i]) / ld[i];
+            double enter = Math.Min(t1, t2), exit = Math.Max(t1, t2);
+            if (enter > tNear) { tNear = enter; face = 2 * i + (ld[i] > 0 ? 0 : 1); }
+            tFar = Math.Min(tFar, exit);
+        }
+        if (tNear > tFar || tNear <= 1e-6 || tNear >= tMax) return false;
+        int axis = face / 2;
+        double sign = face % 2 == 0 ? -1 : 1;
+        hit.T = tNear;
+        hit.Local = new V3(lo[0] + tNear * ld[0], lo[1] + tNear * ld[1], lo[2] + tNear * ld[2]);
+        hit.Normal = (axis == 0 ? _ax : axis == 1 ? Up : _az) * sign;
+        hit.Surface = SurfaceBase + face;
+        hit.Prim = this;
+        return true;
+    }
+
+    public override V3 Color(in Hit hit)
+    {
+        bool top = hit.Surface == SurfaceBase + 3;
+        return Tape is { } tape && top && Math.Abs(hit.Local.Z) < 0.07 ? tape : Albedo;
+    }
+}
+
+/// <summary>A vertical cylinder on the floor (plant pot): side and top cap are separate surfaces.</summary>
+internal sealed class Cylinder : Primitive
+{
+    private readonly V3 _base;
+    private readonly double _r, _height;
+
+    public Cylinder(V3 baseCenter, double radius, double height)
+    {
+        (_base, _r, _height) = (baseCenter, radius, height);
+        BoundCenter = baseCenter + new V3(0, height / 2, 0);
+        BoundRadius = Math.Sqrt(radius * radius + height * height / 4);
+    }
+
+    public override bool Intersect(V3 o, V3 d, double tMax, ref Hit hit)
+    {
+        double best = tMax;
+        bool found = false;
+        double ox = o.X - _base.X, oz = o.Z - _base.Z;
+        double a = d.X * d.X + d.Z * d.Z;
+        if (a > 1e-12)
+        {
+            double b = ox * d.X + oz * d.Z, c = ox * ox + oz * oz - _r * _r;
+            double disc = b * b - a * c;
+            if (disc >= 0)
+            {
+                double t = (-b - Math.Sqrt(disc)) / a;
+                double y = o.Y + t * d.Y - _base.Y;
+                if (t > 1e-6 && t < best && y >= 0 && y <= _height)
+                {
+                    best = t;
+                    found = true;
+                    hit.Normal = new V3((ox + t * d.X) / _r, 0, (oz + t * d.Z) / _r);
+                    hit.Surface = SurfaceBase;
+                }
+            }
+        }
+        if (Math.Abs(d.Y) > 1e-12)
+        {
+            double t = (_base.Y + _height - o.Y) / d.Y;
+            double px = ox + t * d.X, pz = oz + t * d.Z;
+            if (t > 1e-6 && t < best && px * px + pz * pz <= _r * _r)
+            {
+                best = t;
+                found = true;
+                hit.Normal = new V3(0, 1, 0);
+                hit.Surface = SurfaceBase + 1;
+            }
+        }
+        if (!found) return false;
+        hit.T = best;
+        hit.Local = default;
+        hit.Prim = this;
+        return true;
+    }
+
+    // The top of the pot is soil.
+    public override V3 Color(in Hit hit) => hit.Surface == SurfaceBase + 1 ? new V3(0.22, 0.15, 0.1) : Albedo;
+}
+
+internal sealed class SceneObject(byte classId, List<Primitive> parts)
+{
+    public byte ClassId { get; } = classId;
+    public List<Primitive> Parts { get; } = parts;
+    public V3 BoundCenter;
+    public double BoundRadius;
+
+    public void ComputeBounds()
+    {
+        var c = new V3(0, 0, 0);
+        foreach (var p in Parts) c += p.BoundCenter;
+        c *= 1.0 / Parts.Count;
+        double r = 0;
+        foreach (var p in Parts) r = Math.Max(r, (p.BoundCenter - c).Length + p.BoundRadius);
+        BoundCenter = c;
+        BoundRadius = r * 1.001;
+    }
+
+    /// <summary>Whether the ray can hit the bounding sphere before <paramref name="tMax"/>.</summary>
+    public bool MayHit(V3 o, V3 d, double tMax)
+    {
+        var oc = o - BoundCenter;
+        double a = V3.Dot(d, d), b = V3.Dot(oc, d), c = V3.Dot(oc, oc) - BoundRadius * BoundRadius;
+        double disc = b * b - a * c;
+        if (disc < 0) return false;
+        double sq = Math.Sqrt(disc);
+        double t0 = (-b - sq) / a, t1 = (-b + sq) / a;
+        return t1 > 0 && t0 < tMax;
+    }
+}
+
+/// <summary>Draws the scene parameters from the (seed, index) stream and renders the labels and the image.</summary>
+internal sealed class SceneRenderer
+{
+    private readonly int _h, _w;
+    private SplitMix64 _rng;
+
+    // Camera: at (0, height, 0) in a world with y up and the floor at y = 0, pitched down.
+    private double _camHeight, _focal, _cx, _cy;
+    private V3 _right, _down, _forward, _origin;
+
+    // Back wall: the plane through (0, 0, distance) with unit normal facing the camera; optional window.
+    private V3 _wallPoint, _wallNormal, _wallTangent;
+    private bool _hasWindow;
+    private double _winS0, _winS1, _winY0, _winY1;
+
+    private V3 _floorColor, _wallColor;
+    private double _tile, _tileContrast, _stripePeriod, _stripeContrast;
+    private V3 _lightWorld;
+    private double _ambient;
+    private readonly List<SceneObject> _objects = [];
+    private int _nextSurface = SyntheticScenes.WallSurface + 1;
+
+    public SceneRenderer(int seed, int index, int height, int width)
+    {
+        (_h, _w) = (height, width);
+        // Seed and index are mixed separately so (s, i) and (s', i') streams do not collide by simple shifts.
+        ulong state = SplitMix64.Mix((ulong)(uint)seed * 0xD1B54A32D192ED03UL + 0x632BE59BD9B4E019UL)
+                      ^ SplitMix64.Mix((ulong)(uint)index + 0x9E3779B97F4A7C15UL);
+        _rng = new SplitMix64(state);
+    }
+
+    public SyntheticScene Render()
+    {
+        SetUpCamera();
+        SetUpRoom();
+        PlaceObjects();
+        var scene = new SyntheticScene(_h, _w);
+        var depth = scene.Depth;
+        var analytic = new V3[_h * _w];      // analytic normals, only for 1-pixel slivers
+        var albedo = new V3[_h * _w];
+        var shadowed = new bool[_h * _w];
+
+        for (int v = 0; v < _h; v++)
+        for (int u = 0; u < _w; u++)
+        {
+            int p = v * _w + u;
+            var d = Ray(u, v);
+            var hit = CastBackground(d);
+            foreach (var obj in _objects)
+            {
+                if (!obj.MayHit(_origin, d, hit.T)) continue;
+                foreach (var part in obj.Parts) part.Intersect(_origin, d, hit.T, ref hit);
+            }
+            scene.SurfaceIds[p] = hit.Surface;
+            if (hit.Surface == SyntheticScenes.NoSurface)
+            {
+                albedo[p] = Sky(v);
+                continue;
+            }
+            // The ray has unit forward component, so the ray parameter is the camera-frame z.
+            depth[p] = (float)hit.T;
+            var point = _origin + d * hit.T;
+            if (hit.Prim is { } prim)
+            {
+                scene.Semseg[p] = prim.ClassId;
+                scene.HumanParts[p] = prim.PartId;
+                albedo[p] = prim.Color(hit);
+            }
+            else albedo[p] = BackgroundColor(hit.Surface, point);
+            analytic[p] = ToCamera(hit.Normal);
+            shadowed[p] = V3.Dot(hit.Normal, _lightWorld) > 0 && InShadow(point + hit.Normal * 1e-4);
+        }
+
+        NormalsFromDepth(scene, analytic);
+        DeriveMasks(scene);
+        Shade(scene, albedo, shadowed);
+
+        scene.Focal = (float)_focal;
+        scene.FloorNormal = ToVector3(ToCamera(new V3(0, 1, 0)));
+        scene.LightDirection = ToVector3(ToCamera(_lightWorld));
+        scene.ObjectClasses = _objects.Select(o => o.ClassId).ToArray();
+        return scene;
+    }
+
+    private void SetUpCamera()
+    {
+        _camHeight = _rng.Uniform(1.3, 1.7);
+        double pitch = _rng.Uniform(10, 18) * Math.PI / 180;
+        _focal = 1.1 * Math.Max(_h, _w);   // about 49° across the longer side
+        _cx = (_w - 1) / 2.0;
+        _cy = (_h - 1) / 2.0;
+        _origin = new V3(0, _camHeight, 0);
+        _right = new V3(1, 0, 0);
+        _forward = new V3(0, -Math.Sin(pitch), Math.Cos(pitch));
+        _down = new V3(0, -Math.Cos(pitch), -Math.Sin(pitch));
+    }
+
+    private void SetUpRoom()
+    {
+        double distance = _rng.Uniform(6.5, 8.5);
+        double yaw = _rng.Uniform(-15, 15) * Math.PI / 180;
+        _wallPoint = new V3(0, 0, distance);
+        _wallNormal = new V3(-Math.Sin(yaw), 0, -Math.Cos(yaw));
+        _wallTangent = new V3(Math.Cos(yaw), 0, -Math.Sin(yaw));
+        _hasWindow = _rng.Chance(0.35);
+        double center = _rng.Uniform(-2.5, 2.5), halfWidth = _rng.Uniform(0.5, 1.2);
+        (_winS0, _winS1) = (center - halfWidth, center + halfWidth);
+        _winY0 = _rng.Uniform(1.6, 2.2);
+        _winY1 = _winY0 + _rng.Uniform(1.2, 2.5);
+
+        _floorColor = Hsv(_rng.Uniform(15, 45), _rng.Uniform(0.1, 0.45), _rng.Uniform(0.45, 0.8));
+        _tile = _rng.Uniform(0.4, 1.0);
+        _tileContrast = _rng.Uniform(0.04, 0.15);
+        _wallColor = Hsv(_rng.Uniform(0, 360), _rng.Uniform(0.05, 0.3), _rng.Uniform(0.6, 0.9));
+        _stripePeriod = _rng.Uniform(0.25, 0.6);
+        _stripeContrast = _rng.Chance(0.5) ? _rng.Uniform(0.03, 0.08) : 0;
+
+        // Light from above, mostly from the camera's side, so most visible surfaces are lit.
+        _lightWorld = new V3(_rng.Uniform(-1, 1), _rng.Uniform(0.8, 2.0), _rng.Uniform(-1.2, 0.2)).Normalized();
+        _ambient = _rng.Uniform(0.3, 0.45);
+    }
+
+    private void PlaceObjects()
+    {
+        double u = _rng.NextDouble();
+        int count = u < 0.15 ? 1 : u < 0.4 ? 2 : u < 0.65 ? 3 : u < 0.85 ? 4 : 5;
+        bool forcePerson = _rng.Chance(0.5);   // with the random draws, a person in ~60% of scenes
+        var footprints = new List<(double X, double Z, double R)>();
+        for (int i = 0; i < count; i++)
+        {
+            byte cls = i == 0 && forcePerson ? SyntheticScenes.PersonClass : DrawClass();
+            for (int attempt = 0; attempt < 20; attempt++)
+            {
+                double radius = FootprintRadius(cls);
+                // People start farther away so their heads usually stay in view.
+                double z = cls == SyntheticScenes.PersonClass ? _rng.Uniform(2.6, 5.0) : _rng.Uniform(1.8, 5.5);
+                double halfView = z * (_w / 2.0) / _focal;
+                double x = _rng.Uniform(-0.85, 0.85) * halfView;
+                var fp = (x, z, radius);
+                // Keep objects in front of the wall and apart from each other.
+                double wallGap = V3.Dot(_wallPoint - new V3(x, 0, z), _wallNormal * -1);
+                if (wallGap < radius + 0.3) continue;
+                if (footprints.Any(f => Math.Pow(f.X - x, 2) + Math.Pow(f.Z - z, 2) < Math.Pow(f.R + radius + 0.05, 2)))
+                    continue;
+                footprints.Add(fp);
+                var obj = Build(cls, x, z, radius);
+                obj.ComputeBounds();
+                _objects.Add(obj);
+                break;
+            }
+        }
+    }
+
+    private byte DrawClass()
+    {
+        double u = _rng.NextDouble();
+        return u < 0.32 ? SyntheticScenes.BoxClass : u < 0.64 ? SyntheticScenes.BallClass : u < 0.9 ? SyntheticScenes.PlantClass : SyntheticScenes.PersonClass;
+    }
+
+    // Size parameters drawn here and reused by Build, so the footprint matches the object.
+    private double _sizeA, _sizeB, _sizeC;
+
+    private double FootprintRadius(byte cls)
+    {
+        switch (cls)
+        {
+            case SyntheticScenes.BoxClass:
+                (_sizeA, _sizeB, _sizeC) = (_rng.Uniform(0.2, 0.5), _rng.Uniform(0.15, 0.5), _rng.Uniform(0.2, 0.5));
+                return Math.Sqrt(_sizeA * _sizeA + _sizeC * _sizeC);
+            case SyntheticScenes.BallClass:
+                _sizeA = _rng.Uniform(0.15, 0.4);
+                return _sizeA;
+            case SyntheticScenes.PersonClass:
+                _sizeA = _rng.Uniform(1.45, 1.9) / 1.75;
+                return 0.4 * _sizeA;
+            default:
+                (_sizeA, _sizeB, _sizeC) = (_rng.Uniform(0.15, 0.28), _rng.Uniform(0.25, 0.5), _rng.Uniform(0.25, 0.45));
+                return Math.Max(_sizeA, _sizeC);
+        }
+    }
+
+    private SceneObject Build(byte cls, double x, double z, double radius)
+    {
+        var parts = new List<Primitive>();
+        var ground = new V3(x, 0, z);
+        switch (cls)
+        {
+            case SyntheticScenes.BoxClass:
+            {
+                var color = _rng.Chance(0.7)
+                    ? Hsv(_rng.Uniform(22, 40), _rng.Uniform(0.4, 0.65), _rng.Uniform(0.5, 0.8))
+                    : Hsv(_rng.Uniform(0, 360), _rng.Uniform(0.3, 0.7), _rng.Uniform(0.4, 0.85));
+                var box = new Box(ground + new V3(0, _sizeB, 0), _rng.Uniform(0, Math.PI / 2), new V3(_sizeA, _sizeB, _sizeC))
+                {
+                    Albedo = color,
+                    Tape = _rng.Chance(0.5) ? color * 1.25 : null,
+                };
+                Add(parts, box, cls, SyntheticScenes.NoPart, 6);
+                break;
+            }
+            case SyntheticScenes.BallClass:
+            {
+                var ball = new Ellipsoid(ground + new V3(0, _sizeA, 0), Axis(1, 0, 0), Axis(0, 1, 0), Axis(0, 0, 1), new V3(_sizeA, _sizeA, _sizeA))
+                {
+                    Albedo = Hsv(_rng.Uniform(0, 360), _rng.Uniform(0.55, 0.95), _rng.Uniform(0.6, 0.95)),
+                };
+                if (_rng.Chance(0.4))
+                {
+                    ball.Stripe = Hsv(_rng.Uniform(0, 360), _rng.Uniform(0.1, 0.9), _rng.Uniform(0.7, 1.0));
+                    ball.Sectors = 2 * (2 + _rng.Int(3));
+                }
+                Add(parts, ball, cls, SyntheticScenes.NoPart, 1);
+                break;
+            }
+            case SyntheticScenes.PersonClass:
+                BuildPerson(parts, ground, _sizeA);
+                break;
+            default:
+            {
+                var pot = new Cylinder(ground, _sizeA, _sizeB)
+                {
+                    Albedo = _rng.Chance(0.7)
+                        ? Hsv(_rng.Uniform(10, 30), _rng.Uniform(0.4, 0.7), _rng.Uniform(0.4, 0.7))
+                        : Hsv(0, 0, _rng.Uniform(0.3, 0.8)),
+                };
+                Add(parts, pot, cls, SyntheticScenes.NoPart, 2);
+                double stretch = _rng.Uniform(0.9, 1.5);
+                var crown = new Ellipsoid(ground + new V3(0, _sizeB + _sizeC * stretch * 0.8, 0), Axis(1, 0, 0), Axis(0, 1, 0), Axis(0, 0, 1),
+                    new V3(_sizeC, _sizeC * stretch, _sizeC))
+                {
+                    Albedo = Hsv(_rng.Uniform(75, 150), _rng.Uniform(0.4, 0.85), _rng.Uniform(0.25, 0.65)),
+                };
+                Add(parts, crown, cls, SyntheticScenes.NoPart, 1);
+                break;
+            }
+        }
+        return new SceneObject(cls, parts);
+    }
+
+    private void BuildPerson(List<Primitive> parts, V3 ground, double s)
+    {
+        // Body frame: turned to face the camera within ±35°.
+        double yaw = _rng.Uniform(-35, 35) * Math.PI / 180;
+        var bx = new V3(Math.Cos(yaw), 0, -Math.Sin(yaw));
+        var by = new V3(0, 1, 0);
+        var bz = new V3(Math.Sin(yaw), 0, Math.Cos(yaw));
+        V3 At(double lx, double ly) => ground + bx * (lx * s) + by * (ly * s);
+
+        var skin = Hsv(_rng.Uniform(15, 35), _rng.Uniform(0.25, 0.6), _rng.Uniform(0.35, 0.95));
+        var shirt = Hsv(_rng.Uniform(0, 360), _rng.Uniform(0.2, 0.9), _rng.Uniform(0.3, 0.9));
+        var trousers = Hsv(_rng.Uniform(0, 360), _rng.Uniform(0.1, 0.6), _rng.Uniform(0.15, 0.55));
+        var sleeves = _rng.Chance(0.5) ? skin : shirt;
+
+        void Limb(double px, double py, double angle, double length, double thickness, byte part, V3 color)
+        {
+            // A limb hangs from its joint, swung sideways in the body plane by the angle.
+            var axis = (bx * Math.Sin(angle) - by * Math.Cos(angle)).Normalized();
+            var ax = V3.Cross(axis, bz).Normalized();
+            var center = At(px, py) + axis * ((length / 2 - 0.05) * s);   // overlap the joint: ellipsoid ends taper
+            var limb = new Ellipsoid(center, ax, axis, bz, new V3(thickness * s, length / 2 * s, thickness * s)) { Albedo = color };
+            Add(parts, limb, SyntheticScenes.PersonClass, part, 1);
+        }
+
+        double legSpread = _rng.Uniform(0, 12) * Math.PI / 180;
+        Limb(-0.1, 0.92, -legSpread, 0.97, 0.095, SyntheticScenes.LegsPart, trousers);
+        Limb(0.1, 0.92, legSpread, 0.97, 0.095, SyntheticScenes.LegsPart, trousers);
+        var torso = new Ellipsoid(At(0, 1.17), bx, by, bz, new V3(0.21 * s, 0.32 * s, 0.13 * s)) { Albedo = shirt };
+        Add(parts, torso, SyntheticScenes.PersonClass, SyntheticScenes.TorsoPart, 1);
+        // Shoulders sit inside the torso's outline so the tapered arm ends join it.
+        Limb(-0.2, 1.47, -_rng.Uniform(5, 30) * Math.PI / 180, 0.72, 0.07, SyntheticScenes.ArmsPart, sleeves);
+        Limb(0.2, 1.47, _rng.Uniform(5, 30) * Math.PI / 180, 0.72, 0.07, SyntheticScenes.ArmsPart, sleeves);
+        var head = new Ellipsoid(At(0, 1.61), bx, by, bz, new V3(0.11 * s, 0.135 * s, 0.115 * s)) { Albedo = skin };
+        Add(parts, head, SyntheticScenes.PersonClass, SyntheticScenes.HeadPart, 1);
+    }
+
+    private void Add(List<Primitive> parts, Primitive prim, byte cls, byte part, int surfaces)
+    {
+        prim.ClassId = cls;
+        prim.PartId = part;
+        prim.SurfaceBase = _nextSurface;
+        _nextSurface += surfaces;
+        parts.Add(prim);
+    }
+
+    private static V3 Axis(double x, double y, double z) => new(x, y, z);
+
+    private V3 Ray(double u, double v) => _right * ((u - _cx) / _focal) + _down * ((v - _cy) / _focal) + _forward;
+
+    private Hit CastBackground(V3 d)
+    {
+        var hit = new Hit { T = double.PositiveInfinity, Surface = SyntheticScenes.NoSurface };
+        if (d.Y < -1e-9)
+        {
+            hit.T = -_camHeight / d.Y;
+            hit.Normal = new V3(0, 1, 0);
+            hit.Surface = SyntheticScenes.FloorSurface;
+        }
+        double denom = V3.Dot(d, _wallNormal);
+        if (denom < -1e-9)
+        {
+            double t = V3.Dot(_wallPoint - _origin, _wallNormal) / denom;
+            if (t > 0 && t < hit.T)
+            {
+                hit.T = t;
+                hit.Normal = _wallNormal;
+                hit.Surface = SyntheticScenes.WallSurface;
+                var p = _origin + d * t;
+                double s = V3.Dot(p - _wallPoint, _wallTangent);
+                if (_hasWindow && s > _winS0 && s < _winS1 && p.Y > _winY0 && p.Y < _winY1)
+                    hit.Surface = SyntheticScenes.NoSurface;   // the window keeps T so objects in front still win
+            }
+        }
+        return hit;
+    }
+
+    private V3 BackgroundColor(int surface, V3 p)
+    {
+        if (surface == SyntheticScenes.FloorSurface)
+        {
+            bool odd = ((int)Math.Floor(p.X / _tile) + (int)Math.Floor(p.Z / _tile)) % 2 != 0;
+            return _floorColor * (odd ? 1 - _tileContrast : 1 + _tileContrast);
+        }
+        double s = V3.Dot(p - _wallPoint, _wallTangent);
+        double stripe = Math.Sin(2 * Math.PI * s / _stripePeriod) > 0 ? 1 : -1;
+        // A darker skirting board where the wall meets the floor.
+        return p.Y < 0.12 ? _wallColor * 0.55 : _wallColor * (1 + _stripeContrast * stripe);
+    }
+
+    private V3 Sky(int v) => new V3(0.62, 0.78, 0.95) + new V3(0.2, 0.12, 0.04) * (v / (double)_h);
+
+    private bool InShadow(V3 p)
+    {
+        foreach (var obj in _objects)
+        {
+            if (!obj.MayHit(p, _lightWorld, double.PositiveInfinity)) continue;
+            var hit = new Hit();
+            foreach (var prim in obj.Parts)
+                if (prim.Intersect(p, _lightWorld, double.PositiveInfinity, ref hit)) return true;
+        }
+        return false;
+    }
+
+    private V3 ToCamera(V3 world) => new(V3.Dot(world, _right), V3.Dot(world, _down), V3.Dot(world, _forward));
+
+    private static Vector3 ToVector3(V3 v) => new((float)v.X, (float)v.Y, (float)v.Z);
+
+    private void NormalsFromDepth(SyntheticScene scene, V3[] analytic)
+    {
+        var ids = scene.SurfaceIds;
+        var depth = scene.Depth;
+        int n = _h * _w;
+        V3 Point(int u, int v)
+        {
+            double z = depth[v * _w + u];
+            return new V3((u - _cx) * z / _focal, (v - _cy) * z / _focal, z);
+        }
+
+        for (int v = 0; v < _h; v++)
+        for (int u = 0; u < _w; u++)
+        {
+            int p = v * _w + u, id = ids[p];
+            if (id == SyntheticScenes.NoSurface) continue;
+            bool left = u > 0 && ids[p - 1] == id, right = u < _w - 1 && ids[p + 1] == id;
+            bool up = v > 0 && ids[p - _w] == id, down = v < _h - 1 && ids[p + _w] == id;
+            var centre = Point(u, v);
+            V3 normal = analytic[p];
+            if ((left || right) && (up || down))
+            {
+                var du = (right ? Point(u + 1, v) : centre) - (left ? Point(u - 1, v) : centre);
+                var dv = (down ? Point(u, v + 1) : centre) - (up ? Point(u, v - 1) : centre);
+                var cross = V3.Cross(du, dv);
+                if (cross.Length > 1e-12) normal = cross;
+            }
+            normal = normal.Normalized();
+            if (V3.Dot(normal, centre) > 0) normal *= -1;   // face the camera
+            scene.Normals[p] = (float)normal.X;
+            scene.Normals[n + p] = (float)normal.Y;
+            scene.Normals[2 * n + p] = (float)normal.Z;
+        }
+    }
+
+    private void DeriveMasks(SyntheticScene scene)
+    {
+        var sem = scene.Semseg;
+        for (int v = 0; v < _h; v++)
+        for (int u = 0; u < _w; u++)
+        {
+            int p = v * _w + u;
+            byte c = sem[p];
+            bool edge = (u > 0 && sem[p - 1] != c) || (u < _w - 1 && sem[p + 1] != c)
+                        || (v > 0 && sem[p - _w] != c) || (v < _h - 1 && sem[p + _w] != c);
+            scene.Edges[p] = edge ? (byte)1 : (byte)0;
+            scene.Saliency[p] = c != SyntheticScenes.BackgroundClass ? (byte)1 : (byte)0;
+        }
+    }
+
+    private void Shade(SyntheticScene scene, V3[] albedo, bool[] shadowed)
+    {
+        int n = _h * _w;
+        var light = ToCamera(_lightWorld);
+        var fog = new V3(0.8, 0.8, 0.85);
+        double exposure = _rng.Uniform(0.85, 1.15);
+        for (int p = 0; p < n; p++)
+        {
+            V3 color;
+            if (scene.SurfaceIds[p] == SyntheticScenes.NoSurface) color = albedo[p];
+            else
+            {
+                var normal = new V3(scene.Normals[p], scene.Normals[n + p], scene.Normals[2 * n + p]);
+                double diffuse = Math.Max(0, V3.Dot(normal, light)) * (shadowed[p] ? 0.2 : 1);
+                color = albedo[p] * ((_ambient + (1 - _ambient) * diffuse) * exposure);
+                double haze = 1 - Math.Exp(-scene.Depth[p] / 40);
+                color = color * (1 - haze) + fog * haze;
+            }
+            scene.Image[p] = Noisy(color.X);
+            scene.Image[n + p] = Noisy(color.Y);
+            scene.Image[2 * n + p] = Noisy(color.Z);
+        }
+    }
+
+    private float Noisy(double value)
+    {
+        double noise = (_rng.NextDouble() + _rng.NextDouble() - 1) * 0.04;
+        return (float)Math.Clamp(value + noise, 0, 1);
+    }
+
+    private static V3 Hsv(double hue, double sat, double val)
+    {
+        hue = ((hue % 360) + 360) % 360 / 60;
+        double c = val * sat, x = c * (1 - Math.Abs(hue % 2 - 1)), m = val - c;
+        var (r, g, b) = (int)hue switch
+        {
+            0 => (c, x, 0.0),
+            1 => (x, c, 0.0),
+            2 => (0.0, c, x),
+            3 => (0.0, x, c),
+            4 => (x, 0.0, c),
+            _ => (c, 0.0, x),
+        };
+        return new V3(r + m, g + m, b + m);
+    }
+}

@@ -1,0 +1,26 @@
+using MtlNotebooks.Balancing;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MtlNotebooks;
+
+/// <summary>What a balancer may rely on when it is created: every task with a loss (main, then auxiliary).</summary>
+public sealed record BalancerContext(IReadOnlyList<string> Tasks, Device Device);
+
+/// <summary>One optimisation step as a balancer sees it: the shared parameters (where the tasks meet) and the position
+/// in training. Architectures and balancers meet only here and in <see cref="TaskLosses"/>.</summary>
+public sealed record StepContext(IReadOnlyList<Parameter> SharedParameters, int Epoch, long Step);
+
+/// <summary>Mean unweighted loss per task over an epoch (DWA uses it).</summary>
+public sealed record EpochSummary(int Epoch, IReadOnlyDictionary<string, double> MeanLoss);
+
+/// <summary>What a balancer did in a step, copied to doubles: per-task weights and the combined loss.</summary>
+public sealed record BalancerStep(IReadOnlyDictionary<string, double> Weights, double TotalLoss);
+
+/// <summary>A loss balancer spec (survey §3): how per-task losses become one update of the network.</summary>
+public interface ILossBalancer
+{
+    string Name { get; }
+    IEnumerable<string> Validate(BalancerContext context) => [];
+    LossBalancer Create(BalancerContext context);
+}

@@ -1,0 +1,87 @@
+using MtlNotebooks.Modules.Layers;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MtlNotebooks.Modules.Backbones;
+
+/// <summary>Options of the small ResNet-style backbone: a stem and one stage of basic residual blocks per level.</summary>
+/// <param name="Width">Channels of the first stage; every later stage doubles them (ResNet's rule).</param>
+/// <param name="Blocks">Basic blocks per stage; the number of stages is the number of feature levels.</param>
+public sealed record ResNetOptions(int Width = 16, IReadOnlyList<int>? Blocks = null)
+{
+    public IReadOnlyList<int> StageBlocks => Blocks ?? [1, 1, 1, 1];
+
+    /// <summary>Levels at strides 4, 8, 16, 32 (the stem halves twice, each later stage once).</summary>
+    public FeatureInfo Features => new(StageBlocks.Select((_, i) => new FeatureLevel($"layer{i + 1}", Width << i, 4 << i)));
+}
+
+/// <summary>A ResNet (He et al. 2016) with basic blocks and a multi-scale output, one map per stage
+/// (strides 4, 8, 16, 32), like the multi-scale backbones MTI-Net builds on. Narrow by default for CPU tutorials.</summary>
+public sealed class ResNet : Backbone
+{
+    private readonly Sequential stem;
+    private readonly ModuleList<Module<Tensor, Tensor>> layers;
+    private readonly FeatureInfo _features;
+
+    public ResNet(ResNetOptions options) : base(nameof(ResNet))
+    {
+        _features = options.Features;
+        int width = options.Width;
+        // Stem: two stride-2 3x3 convs (as HRNet's stem) instead of 7x7 + max-pool: cheaper on small images.
+        stem = Sequential(("conv1", new ConvBnAct(3, width, 3, stride: 2)), ("conv2", new ConvBnAct(width, width, 3, stride: 2)));
+        layers = new ModuleList<Module<Tensor, Tensor>>();
+        int inChannels = width;
+        for (int stage = 0; stage < options.StageBlocks.Count; stage++)
+        {
+            int outChannels = width << stage;
+            var blocks = new List<Module<Tensor, Tensor>>();
+            for (int b = 0; b < options.StageBlocks[stage]; b++)
+            {
+                int stride = b == 0 && stage > 0 ? 2 : 1;
+                blocks.Add(new BasicBlock(b == 0 ? inChannels : outChannels, outChannels, stride));
+            }
+            layers.Add(Sequential(blocks));
+            inChannels = outChannels;
+        }
+        RegisterComponents();
+    }
+
+    public override FeatureInfo Features => _features;
+
+    public override FeatureMaps forward(Tensor input)
+    {
+        var x = stem.call(input);
+        var maps = new List<Tensor>(layers.Count);
+        foreach (var layer in layers)
+        {
+            x = layer.call(x);
+            maps.Add(x);
+        }
+        return new FeatureMaps(maps);
+    }
+}
+
+/// <summary>ResNet's basic block: two 3x3 conv-BN, identity or 1x1 projection shortcut, ReLU after the sum.</summary>
+public sealed class BasicBlock : Module<Tensor, Tensor>
+{
+    private readonly ConvBnAct conv1;
+    private readonly ConvBnAct conv2;
+    private readonly Module<Tensor, Tensor>? downsample;
+
+    public BasicBlock(int inChannels, int outChannels, int stride = 1) : base(nameof(BasicBlock))
+    {
+        conv1 = new ConvBnAct(inChannels, outChannels, 3, stride);
+        conv2 = new ConvBnAct(outChannels, outChannels, 3, activation: false);
+        if (stride != 1 || inChannels != outChannels)
+            downsample = new ConvBnAct(inChannels, outChannels, 1, stride, activation: false);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        var shortcut = downsample is null ? input : downsample.call(input);
+        return functional.relu(conv2.call(conv1.call(input)) + shortcut);
+    }
+}

@@ -1,0 +1,43 @@
+using MtlNotebooks.Modules.Layers;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MtlNotebooks.Modules.Heads;
+
+/// <summary>A plain convolutional head over all levels: every map resized to the finest level, concatenated
+/// (the HRNet head's aggregation, MTI-Net §3.3), a 3x3 conv-BN-ReLU, then a 1x1 classifier with bias.</summary>
+public sealed class ConvHead : Module<FeatureMaps, Tensor>
+{
+    private readonly ConvBnAct conv;
+    private readonly Conv2d classifier;
+
+    public ConvHead(FeatureInfo features, int hiddenChannels, int outputChannels) : base(nameof(ConvHead))
+    {
+        conv = new ConvBnAct(features.TotalChannels, hiddenChannels, 3);
+        classifier = Conv2d(hiddenChannels, outputChannels, 1);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(FeatureMaps features) =>
+        classifier.call(conv.call(Resize.ConcatAtFinest(features)));
+}
+
+/// <summary>Resizing helpers shared by heads and architectures.</summary>
+public static class Resize
+{
+    /// <summary>Bilinear resize (align_corners false, as the reference code) of <paramref name="x"/> to (height, width).</summary>
+    public static Tensor To(Tensor x, long height, long width) =>
+        x.shape[2] == height && x.shape[3] == width
+            ? x
+            : functional.interpolate(x, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
+
+    /// <summary>All maps resized to the finest map's size and concatenated along channels.</summary>
+    public static Tensor ConcatAtFinest(FeatureMaps features)
+    {
+        var finest = features.Finest;
+        if (features.Count == 1) return finest;
+        return cat(features.Select(f => To(f, finest.shape[2], finest.shape[3])).ToArray(), 1);
+    }
+}

@@ -1,0 +1,71 @@
+using MtlNotebooks.Balancing;
+using static TorchSharp.torch;
+
+namespace MtlNotebooks;
+
+/// <summary>What <see cref="MultiTaskNetBuilder.Build"/> returns: the network, the balancer, the tasks and the plan
+/// they came from. Network and balancer are independent objects that meet only at the shared parameters and the
+/// per-task losses, so any architecture works with any balancer.</summary>
+public sealed class MultiTaskModel : IDisposable
+{
+    internal MultiTaskModel(MultiTaskNet network, LossBalancer balancer, BuildPlan plan, Device device)
+    {
+        Network = network;
+        Balancer = balancer;
+        Plan = plan;
+        Device = device;
+    }
+
+    public MultiTaskNet Network { get; }
+    public LossBalancer Balancer { get; }
+    public BuildPlan Plan { get; }
+    public Device Device { get; }
+    public IReadOnlyList<IDenseTask> Tasks => Plan.Tasks;
+    public IReadOnlyList<IDenseTask> AuxiliaryTasks => Plan.AuxiliaryTasks;
+
+    /// <summary>Main then auxiliary tasks: every task with an output and a loss.</summary>
+    public IReadOnlyList<IDenseTask> AllTasks => [.. Plan.Tasks, .. Plan.AuxiliaryTasks];
+
+    /// <summary>Per-task losses of <paramref name="outputs"/> against <paramref name="labels"/>, for every task with a loss.
+    /// A label whose shape does not fit the output fails with a message naming the task and both shapes.</summary>
+    public TaskLosses ComputeLosses(TaskOutputs outputs, TaskLabels labels) => TaskLosses.From(
+        AllTasks.Select(t => t.Name),
+        name =>
+        {
+            var task = AllTasks.First(t => t.Name == name);
+            if (!labels.ContainsKey(name))
+                throw new ArgumentException($"The batch has no label for task '{name}'; it provides: {string.Join(", ", labels.Keys)}.");
+            var output = outputs[name];
+            var label = labels[name];
+            if (label.shape[0] != output.shape[0] || label.shape[^1] != output.shape[^1] || label.shape[^2] != output.shape[^2])
+                throw new ArgumentException($"Task '{name}': output shape [{string.Join(", ", output.shape)}] does not match label shape [{string.Join(", ", label.shape)}] (batch and spatial sizes must agree).");
+            return task.Loss.Compute(output, label);
+        });
+
+    /// <summary>Shapes and parameter counts for an input of <paramref name="height"/> × <paramref name="width"/>,
+    /// found by one forward pass in evaluation mode.</summary>
+    public string Summary(int height = 64, int width = 64)
+    {
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        bool wasTraining = Network.training;
+        Network.eval();
+        var outputs = Network.call(zeros(1, 3, height, width, device: Device));
+        if (wasTraining) Network.train();
+        var text = new System.Text.StringBuilder(Plan.ToString()).AppendLine();
+        text.AppendLine($"Input         [1, 3, {height}, {width}]");
+        foreach (var (task, output) in outputs)
+            text.AppendLine($"Output        {task,-12} [{string.Join(", ", output.shape)}]");
+        long shared = Network.SharedParameters().Sum(p => p.numel());
+        text.Append($"Parameters    {Network.ParameterCount():N0} ({shared:N0} shared)");
+        return text.ToString();
+    }
+
+    public override string ToString() => Plan.ToString();
+
+    public void Dispose()
+    {
+        Network.Dispose();
+        Balancer.Dispose();
+    }
+}

@@ -1,0 +1,124 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MtlNotebooks.Training;
+
+/// <summary>What a checkpoint records besides the weights: enough to refuse a mismatched model and to resume exactly.</summary>
+public sealed record CheckpointInfo(
+    string Architecture,
+    string Backbone,
+    IReadOnlyList<string> Tasks,
+    string Balancer,
+    long Parameters,
+    int Epochs,
+    int BatchSize,
+    int Seed,
+    int CompletedEpochs,
+    long Step,
+    IReadOnlyList<StepRecord> Steps,
+    IReadOnlyList<EvaluationRecord> Evaluations);
+
+/// <summary>Single-file checkpoints: magic, payload length, payload (info as JSON, network, optimiser and balancer
+/// state in TorchSharp's format), SHA-256 of the payload. Written to a temporary file and renamed into place, so a
+/// crash never leaves a truncated checkpoint where a good one was; read back only after length and hash check out.</summary>
+public static class Checkpoint
+{
+    private static readonly byte[] Magic = "MTLCKPT1"u8.ToArray();
+    private const int HashLength = 32;
+
+    public static void Save(string path, MultiTaskModel model, OptimizerHelper optimizer, CheckpointInfo info)
+    {
+        using var payload = new MemoryStream();
+        using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(JsonSerializer.Serialize(info));
+            model.Network.save(writer);
+            optimizer.save_state_dict(writer);
+            model.Balancer.save(writer);
+        }
+        var bytes = payload.ToArray();
+        AtomicFile.Write(path, stream =>
+        {
+            stream.Write(Magic);
+            stream.Write(BitConverter.GetBytes((long)bytes.Length));
+            stream.Write(bytes);
+            stream.Write(SHA256.HashData(bytes));
+        });
+    }
+
+    /// <summary>Reads only the info of a checkpoint (after checking its integrity).</summary>
+    public static CheckpointInfo ReadInfo(string path)
+    {
+        using var reader = new BinaryReader(new MemoryStream(ReadVerifiedPayload(path)), Encoding.UTF8);
+        return ReadInfo(reader, path);
+    }
+
+    /// <summary>Restores network, optimiser and balancer state; fails with a message naming the file when it is
+    /// missing, truncated, corrupt or written for a different model.</summary>
+    public static CheckpointInfo Load(string path, MultiTaskModel model, OptimizerHelper optimizer)
+    {
+        using var reader = new BinaryReader(new MemoryStream(ReadVerifiedPayload(path)), Encoding.UTF8);
+        var info = ReadInfo(reader, path);
+        var tasks = model.AllTasks.Select(t => t.Name).ToArray();
+        var problems = new List<string>();
+        if (info.Architecture != model.Plan.Architecture.Name)
+            problems.Add($"architecture '{info.Architecture}' (this model: '{model.Plan.Architecture.Name}')");
+        if (!info.Tasks.SequenceEqual(tasks))
+            problems.Add($"tasks [{string.Join(", ", info.Tasks)}] (this model: [{string.Join(", ", tasks)}])");
+        if (info.Parameters != model.Network.ParameterCount())
+            problems.Add($"{info.Parameters:N0} parameters (this model: {model.Network.ParameterCount():N0}; backbone '{info.Backbone}' vs '{model.Plan.Backbone!.Name}')");
+        if (problems.Count > 0)
+            throw new CheckpointException(path, "was written for a different model: " + string.Join("; ", problems) + ".");
+        try
+        {
+            model.Network.load(reader);
+            optimizer.load_state_dict(reader);
+            model.Balancer.load(reader);
+        }
+        catch (Exception ex) when (ex is not CheckpointException)
+        {
+            throw new CheckpointException(path, $"its weights do not fit this model: {ex.Message.Split('\n')[0]}", ex);
+        }
+        return info;
+    }
+
+    private static CheckpointInfo ReadInfo(BinaryReader reader, string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<CheckpointInfo>(reader.ReadString())
+                   ?? throw new CheckpointException(path, "has an empty header.");
+        }
+        catch (Exception ex) when (ex is JsonException or EndOfStreamException or IOException)
+        {
+            throw new CheckpointException(path, $"has an unreadable header: {ex.Message}", ex);
+        }
+    }
+
+    private static byte[] ReadVerifiedPayload(string path)
+    {
+        if (!File.Exists(path)) throw new CheckpointException(path, "does not exist.");
+        var file = File.ReadAllBytes(path);
+        int header = Magic.Length + sizeof(long);
+        if (file.Length < header || !file.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+            throw new CheckpointException(path, $"is not an MtlNotebooks checkpoint (it does not start with '{Encoding.ASCII.GetString(Magic)}').");
+        long length = BitConverter.ToInt64(file, Magic.Length);
+        long expected = header + length + HashLength;
+        if (length < 0 || file.Length != expected)
+            throw new CheckpointException(path, $"is truncated or padded: expected {expected:N0} bytes, found {file.Length:N0}.");
+        var payload = file.AsSpan(header, (int)length);
+        if (!SHA256.HashData(payload).AsSpan().SequenceEqual(file.AsSpan(header + (int)length, HashLength)))
+            throw new CheckpointException(path, "is corrupt: its SHA-256 checksum does not match its contents.");
+        return payload.ToArray();
+    }
+}
+
+/// <summary>A checkpoint could not be used; the message names the file and the reason.</summary>
+public sealed class CheckpointException(string path, string reason, Exception? inner = null)
+    : Exception($"Checkpoint '{path}' {reason}", inner)
+{
+    public string Path { get; } = path;
+}

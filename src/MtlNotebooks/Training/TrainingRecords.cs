@@ -1,0 +1,44 @@
+namespace MtlNotebooks.Training;
+
+/// <summary>One optimisation step: per-task losses (unweighted), the balancer's weights and the weighted total.</summary>
+public sealed record StepRecord(
+    int Epoch,
+    long Step,
+    double TotalLoss,
+    IReadOnlyDictionary<string, double> TaskLosses,
+    IReadOnlyDictionary<string, double> Weights,
+    double LearningRate);
+
+/// <summary>One metric of one task after an evaluation.</summary>
+public sealed record MetricValue(string Task, string Metric, MetricDirection Direction, bool IsPrimary, double Value);
+
+/// <summary>All metrics of all tasks on a split after epoch <see cref="Epoch"/>.</summary>
+public sealed record EvaluationRecord(int Epoch, long Step, IReadOnlyList<MetricValue> Metrics)
+{
+    /// <summary>The value of <paramref name="metric"/> of <paramref name="task"/> (the primary metric when null).</summary>
+    public double Get(string task, string? metric = null) =>
+        Metrics.FirstOrDefault(m => m.Task == task && (metric is null ? m.IsPrimary : m.Metric == metric))?.Value
+        ?? throw new KeyNotFoundException($"No metric '{metric ?? "(primary)"}' for task '{task}'; known: {string.Join(", ", Metrics.Select(m => $"{m.Task}/{m.Metric}"))}.");
+}
+
+/// <summary>What a training run produced: every step and every evaluation, in order.</summary>
+public sealed class TrainingHistory
+{
+    public TrainingHistory(string runName, IEnumerable<StepRecord> steps, IEnumerable<EvaluationRecord> evaluations, TimeSpan elapsed)
+    {
+        RunName = runName;
+        Steps = steps.ToArray();
+        Evaluations = evaluations.ToArray();
+        Elapsed = elapsed;
+    }
+
+    public string RunName { get; }
+    public IReadOnlyList<StepRecord> Steps { get; }
+    public IReadOnlyList<EvaluationRecord> Evaluations { get; }
+    public TimeSpan Elapsed { get; }
+
+    /// <summary>The last evaluation (the final metrics of the run).</summary>
+    public EvaluationRecord Final => Evaluations.Count > 0
+        ? Evaluations[^1]
+        : throw new InvalidOperationException($"Run '{RunName}' has no evaluation yet.");
+}

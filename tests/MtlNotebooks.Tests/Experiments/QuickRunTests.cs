@@ -1,0 +1,69 @@
+using MtlNotebooks.Cli;
+
+namespace MtlNotebooks.Tests.Experiments;
+
+[Collection("Torch")]
+public sealed class QuickRunTests
+{
+    [Fact]
+    public void RunQuickTiny_FromTheCli_WritesReportCsvAndCheckpoints()
+    {
+        var folder = Directory.CreateTempSubdirectory("mtl-quick-").FullName;
+        try
+        {
+            var output = new StringWriter();
+            var previous = Console.Out;
+            Console.SetOut(output);
+            int exit;
+            try
+            {
+                exit = CliApp.Run(["run", "quick", "--tiny", "--output", folder]);
+            }
+            finally
+            {
+                Console.SetOut(previous);
+            }
+            var printed = output.ToString();
+            Assert.True(exit == 0, printed);
+            Assert.Contains("Δm (%)", printed);
+            Assert.Contains("single-task", printed);
+            Assert.Contains("hard-sharing", printed);
+
+            var csv = File.ReadAllLines(Path.Combine(folder, "metrics.csv"));
+            Assert.Equal("model,architecture,balancer,task,metric,direction,primary,value", csv[0]);
+            // 2 models x (semseg: mIoU + pixel acc, depth: RMSE, normals: mean angle).
+            Assert.Equal(1 + 2 * 4, csv.Length);
+            Assert.Contains(csv, line => line.StartsWith("hard-sharing,HardSharing,") && line.Contains(",semseg,mIoU,higher,true,"));
+
+            var report = File.ReadAllText(Path.Combine(folder, "report.html"));
+            Assert.Contains("Plotly.newPlot", report);
+            Assert.DoesNotContain("src=\"https://cdn.plot.ly", report); // plotly.js is inlined, not fetched
+            Assert.Contains("data:image/png;base64,", report);
+            Assert.True(File.Exists(Path.Combine(folder, "hard-sharing.ckpt")));
+            Assert.True(File.Exists(Path.Combine(folder, "single-task.ckpt")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void RunQuick_InvalidOption_FailsWithClearMessage()
+    {
+        var error = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(error);
+        int exit;
+        try
+        {
+            exit = CliApp.Run(["run", "quick", "--tiny", "--batch-size", "0", "--output", Path.Combine(Path.GetTempPath(), "mtl-never")]);
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+        Assert.Equal(1, exit);
+        Assert.Contains("BatchSize must be >= 1", error.ToString());
+    }
+}

@@ -1,0 +1,42 @@
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis.CSharp.Scripting;
+using Microsoft.CodeAnalysis.Scripting;
+
+namespace MtlNotebooks.Tests.Experiments;
+
+/// <summary>The README's library example is executed, so it cannot drift from the API.</summary>
+[Collection("Torch")]
+public sealed class ReadmeTests
+{
+    internal static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "MtlNotebooks.sln"))) return dir.FullName;
+        throw new DirectoryNotFoundException($"No MtlNotebooks.sln above {AppContext.BaseDirectory}.");
+    }
+
+    [Fact]
+    public async Task Readme_CSharpExample_Runs()
+    {
+        var readme = File.ReadAllText(Path.Combine(RepositoryRoot(), "README.md"));
+        var match = Regex.Match(readme, "```csharp\\n(.*?)```", RegexOptions.Singleline);
+        Assert.True(match.Success, "README.md has no ```csharp block");
+        var options = ScriptOptions.Default
+            .AddReferences(typeof(MultiTaskNet).Assembly, typeof(TorchSharp.torch).Assembly)
+            .AddImports("System", "System.Linq", "System.Collections.Generic");
+        var output = new StringWriter();
+        var previous = Console.Out;
+        Console.SetOut(output);
+        try
+        {
+            await CSharpScript.RunAsync(match.Groups[1].Value, options);
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+        var printed = output.ToString();
+        Assert.Contains("Δm", printed);
+        Assert.Matches(@"semseg mIoU \d+\.\d", printed);
+    }
+}

@@ -1,0 +1,210 @@
+using System.Diagnostics;
+using MtlNotebooks.Data.Synthetic;
+using MtlNotebooks.Tasks.Metrics;
+using MtlNotebooks.Training;
+using static TorchSharp.torch;
+
+namespace MtlNotebooks.Tests.Training;
+
+[Collection("Torch")]
+public sealed class TrainerTests : IDisposable
+{
+    private readonly SyntheticDataset _train = SyntheticDataset.Create(SyntheticSplit.Train, 32, 32, 32, seed: 1);
+    private readonly SyntheticDataset _validation = SyntheticDataset.Create(SyntheticSplit.Validation, 8, 32, 32, seed: 1);
+    private readonly string _folder = Directory.CreateTempSubdirectory("mtl-trainer-").FullName;
+
+    public void Dispose()
+    {
+        _train.Dispose();
+        _validation.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private static MultiTaskNetBuilder Builder() => MultiTaskNet.CreateBuilder()
+        .UseBackbone(Backbones.SmallResNet(4))
+        .AddTask(DenseTasks.SemanticSegmentation(SyntheticScenes.SemanticClassCount))
+        .AddTask(DenseTasks.Depth())
+        .AddTask(DenseTasks.SurfaceNormals())
+        .WithSeed(7);
+
+    private static TrainingOptions Options(int epochs) => new() { Epochs = epochs, BatchSize = 8, Seed = 2, Optimizer = Optimizers.Sgd(0.02) };
+
+    private static float[] Flatten(MultiTaskModel model) =>
+        model.Network.state_dict().Values.SelectMany(t => t.to(ScalarType.Float32).flatten().data<float>().ToArray()).ToArray();
+
+    [Fact]
+    public void Fit_SameSeed_GivesIdenticalLossesAndMetrics()
+    {
+        using var a = Builder().Build();
+        using var b = Builder().Build();
+        var ha = Trainer.Fit(a, _train, _validation, Options(2));
+        var hb = Trainer.Fit(b, _train, _validation, Options(2));
+        Assert.Equal(8, ha.Steps.Count);
+        Assert.Equal(ha.Steps.Select(s => s.TotalLoss), hb.Steps.Select(s => s.TotalLoss));
+        Assert.Equal(ha.Final.Metrics.Select(m => m.Value), hb.Final.Metrics.Select(m => m.Value));
+        Assert.Equal(Flatten(a), Flatten(b));
+    }
+
+    [Fact]
+    public void Fit_ReducesTheLoss()
+    {
+        using var model = Builder().Build();
+        var history = Trainer.Fit(model, _train, _validation, Options(6) with { Optimizer = Optimizers.Adam(3e-3) });
+        double first = history.Steps.Take(4).Average(s => s.TotalLoss);
+        double last = history.Steps.TakeLast(4).Average(s => s.TotalLoss);
+        Assert.True(last < 0.8 * first, $"loss went from {first:0.000} to {last:0.000}");
+    }
+
+    [Fact]
+    public void Fit_ResumedFromCheckpoint_EqualsUninterruptedRun()
+    {
+        var checkpoint = Path.Combine(_folder, "run.ckpt");
+        using var uninterrupted = Builder().Build();
+        var full = Trainer.Fit(uninterrupted, _train, _validation, Options(3));
+
+        using (var first = Builder().Build())
+        {
+            // Interrupted in the second epoch, after the first epoch's checkpoint was written.
+            var crash = new Recorder(p => { if (p.Step == 6) throw new OperationCanceledException("power cut"); });
+            Assert.Throws<OperationCanceledException>(() =>
+                Trainer.Fit(first, _train, _validation, Options(3) with { CheckpointPath = checkpoint, Progress = crash }));
+        }
+        Assert.Equal(1, Checkpoint.ReadInfo(checkpoint).CompletedEpochs);
+
+        using var resumed = Builder().WithSeed(99).Build(); // different initialisation: everything must come from the checkpoint
+        var continued = Trainer.Fit(resumed, _train, _validation, Options(3) with { ResumeFrom = checkpoint });
+
+        Assert.Equal(full.Steps.Select(s => s.TotalLoss), continued.Steps.Select(s => s.TotalLoss));
+        Assert.Equal(full.Steps.Select(s => s.LearningRate), continued.Steps.Select(s => s.LearningRate));
+        Assert.Equal(full.Final.Metrics.Select(m => m.Value), continued.Final.Metrics.Select(m => m.Value));
+        Assert.Equal(Flatten(uninterrupted), Flatten(resumed));
+    }
+
+    private string TrainedCheckpoint()
+    {
+        var path = Path.Combine(_folder, "good.ckpt");
+        using var model = Builder().Build();
+        Trainer.Fit(model, _train, _validation, Options(1) with { CheckpointPath = path });
+        return path;
+    }
+
+    [Fact]
+    public void Load_TruncatedCheckpoint_ThrowsNamingFileAndSizes()
+    {
+        var path = TrainedCheckpoint();
+        var bytes = File.ReadAllBytes(path);
+        File.WriteAllBytes(path, bytes[..(bytes.Length / 2)]);
+        using var model = Builder().Build();
+        var error = Assert.Throws<CheckpointException>(() => Trainer.Fit(model, _train, _validation, Options(2) with { ResumeFrom = path }));
+        Assert.Contains(path, error.Message);
+        Assert.Contains("truncated", error.Message);
+    }
+
+    [Fact]
+    public void Load_CorruptCheckpoint_ThrowsChecksumError()
+    {
+        var path = TrainedCheckpoint();
+        var bytes = File.ReadAllBytes(path);
+        bytes[bytes.Length / 2] ^= 0xFF;
+        File.WriteAllBytes(path, bytes);
+        using var model = Builder().Build();
+        var error = Assert.Throws<CheckpointException>(() => Trainer.Fit(model, _train, _validation, Options(2) with { ResumeFrom = path }));
+        Assert.Contains("checksum", error.Message);
+    }
+
+    [Fact]
+    public void Load_NotACheckpoint_And_Missing_ThrowClearly()
+    {
+        var text = Path.Combine(_folder, "notes.txt");
+        File.WriteAllText(text, "hello");
+        using var model = Builder().Build();
+        Assert.Contains("is not an MtlNotebooks checkpoint",
+            Assert.Throws<CheckpointException>(() => Trainer.Fit(model, _train, _validation, Options(2) with { ResumeFrom = text })).Message);
+        Assert.Contains("does not exist",
+            Assert.Throws<CheckpointException>(() => Trainer.Fit(model, _train, _validation, Options(2) with { ResumeFrom = Path.Combine(_folder, "none.ckpt") })).Message);
+    }
+
+    [Fact]
+    public void Resume_WithOtherEpochsOrBatch_IsRefused()
+    {
+        var path = TrainedCheckpoint();
+        using var model = Builder().Build();
+        var error = Assert.Throws<CheckpointException>(() => Trainer.Fit(model, _train, _validation, Options(5) with { ResumeFrom = path }));
+        Assert.Contains("1 epochs, batch 8", error.Message);
+        Assert.Contains("5 epochs", error.Message);
+    }
+
+    [Fact]
+    public void Load_CheckpointOfAnotherModel_NamesTheDifference()
+    {
+        var path = TrainedCheckpoint();
+        using var other = Builder().UseArchitecture(Architectures.SingleTask()).Build();
+        var error = Assert.Throws<CheckpointException>(() => Trainer.Fit(other, _train, _validation, Options(2) with { ResumeFrom = path }));
+        Assert.Contains("different model", error.Message);
+        Assert.Contains("HardSharing", error.Message);
+    }
+
+    [Fact]
+    public void Save_CrashWhileWriting_KeepsThePreviousCheckpoint()
+    {
+        var path = TrainedCheckpoint();
+        var before = File.ReadAllBytes(path);
+        Assert.ThrowsAny<Exception>(() => AtomicFile.Write(path, stream =>
+        {
+            stream.Write(before.AsSpan(0, 100));
+            throw new IOException("disk full");
+        }));
+        Assert.Equal(before, File.ReadAllBytes(path));
+        Assert.Single(Directory.GetFiles(_folder));
+    }
+
+    private sealed record ExplodingDepth(string Name = "depth") : IDenseTask
+    {
+        public int OutputChannels => 1;
+        public ITaskLoss Loss => new NanLoss();
+        public IReadOnlyList<ITaskMetric> Metrics => [new Rmse()];
+        public Tensor Activate(Tensor output) => output;
+
+        private sealed record NanLoss : ITaskLoss
+        {
+            public string Name => "NaN";
+            public Tensor Compute(Tensor output, Tensor label) => output.mean() * float.NaN;
+        }
+    }
+
+    [Fact]
+    public void Fit_NaNLoss_StopsNamingTheTask()
+    {
+        using var model = MultiTaskNet.CreateBuilder().UseBackbone(Backbones.SmallResNet(4))
+            .AddTask(DenseTasks.SemanticSegmentation(SyntheticScenes.SemanticClassCount)).AddTask(new ExplodingDepth()).Build();
+        var error = Assert.Throws<TrainingDivergedException>(() => Trainer.Fit(model, _train, _validation, Options(1)));
+        Assert.Contains("task 'depth'", error.Message);
+        Assert.Contains("step 1", error.Message);
+    }
+
+    [Fact]
+    public void Fit_TaskWithoutLabels_FailsBeforeTraining()
+    {
+        using var model = Builder().AddAuxiliaryTask(new MtlNotebooks.Tasks.Depth("stereo")).Build();
+        var error = Assert.Throws<ArgumentException>(() => Trainer.Fit(model, _train, _validation, Options(1)));
+        Assert.Contains("no labels for task 'stereo'", error.Message);
+    }
+
+    [Fact]
+    public void Fit_ManySteps_KeepsNativeMemoryFlat()
+    {
+        using var model = Builder().Build();
+        var rss = new List<long>();
+        var progress = new Recorder(_ => rss.Add(Process.GetCurrentProcess().WorkingSet64));
+        Trainer.Fit(model, _train, _validation, Options(40) with { Progress = progress });
+        Assert.Equal(160, rss.Count);
+        // A leak of one 8x3x32x32 batch per step (images and labels, about 0.4 MB) would add about 55 MB.
+        double growthMiB = (rss[^1] - rss[20]) / 1048576.0;
+        Assert.True(growthMiB < 24, $"resident memory grew by {growthMiB:0.0} MiB over 140 steps");
+    }
+
+    private sealed class Recorder(Action<TrainingProgress> action) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => action(value);
+    }
+}
