@@ -193,6 +193,26 @@ public sealed class SyntheticDataSceneTests
     }
 
     [Fact]
+    public void Image_IsSmoothWithinASurface_WithSomeNoise()
+    {
+        double sum = 0;
+        long count = 0;
+        foreach (var s in Many.Value.Take(20))
+        {
+            int w = s.Width, n = s.Height * w;
+            for (int v = 0; v < s.Height; v++)
+            for (int u = 0; u + 1 < w; u++)
+            {
+                int p = v * w + u;
+                if (s.SurfaceIds[p] == SyntheticScenes.NoSurface || s.SurfaceIds[p + 1] != s.SurfaceIds[p]) continue;
+                for (int c = 0; c < 3; c++) sum += Math.Abs(s.Image[c * n + p] - s.Image[c * n + p + 1]);
+                count += 3;
+            }
+        }
+        Assert.InRange(sum / count, 0.003, 0.05);
+    }
+
+    [Fact]
     public void Image_DependsOnShading_NotOnlyOnClass()
     {
         // Colour alone must not give the class: the same class spans many colours across scenes.
