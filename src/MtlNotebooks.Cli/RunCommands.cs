@@ -29,13 +29,20 @@ internal static class RunCommands
         optimizer.AcceptOnlyFromAmong("adam", "sgd");
         var seed = new Option<int>("--seed") { Description = "Seed of data, initialisation and data order.", DefaultValueFactory = _ => 0 };
         var device = new Option<string>("--device") { Description = "cpu or cuda (cuda needs the TorchSharp-cuda-linux build).", DefaultValueFactory = _ => "cpu" };
+        var architectures = new Option<string[]>("--architecture")
+        {
+            Description = $"Multi-task architecture(s) to compare with the single-task baselines: {string.Join(", ", Architectures.All.Keys.Where(k => k != "single-task"))} (repeatable).",
+            DefaultValueFactory = _ => ["hard-sharing"],
+            AllowMultipleArgumentsPerToken = true,
+        };
+        architectures.AcceptOnlyFromAmong(Architectures.All.Keys.Where(k => k != "single-task").ToArray());
         var output = new Option<string>("--output") { Description = "Run folder for report.html, metrics.csv and checkpoints.", DefaultValueFactory = _ => Path.Combine("runs", "quick") };
 
         var quick = new Command("quick",
             "Train single-task baselines and a hard-sharing network on synthetic data (semseg, depth, normals); " +
             "print per-task metrics and Δm; write report.html, metrics.csv and checkpoints.")
         {
-            tiny, epochs, imageSize, trainSamples, valSamples, batchSize, width, lr, optimizer, seed, device, output,
+            tiny, architectures, epochs, imageSize, trainSamples, valSamples, batchSize, width, lr, optimizer, seed, device, output,
         };
         quick.SetAction(parse =>
         {
@@ -44,6 +51,7 @@ internal static class RunCommands
             options = options with
             {
                 Epochs = parse.GetValue(epochs) ?? options.Epochs,
+                Architectures = parse.GetValue(architectures)!,
                 ImageSize = parse.GetValue(imageSize) ?? options.ImageSize,
                 TrainSamples = parse.GetValue(trainSamples) ?? options.TrainSamples,
                 ValidationSamples = parse.GetValue(valSamples) ?? options.ValidationSamples,

@@ -13,6 +13,36 @@ public static class Architectures
 
     /// <summary>One full network per task: the single-task baselines of Δm.</summary>
     public static SingleTask SingleTask(IHead? head = null) => new(head ?? Heads.Conv());
+
+    /// <summary>MTI-Net (decoder-focused, survey §2.3.4): per-scale initial predictions, distillation and feature
+    /// propagation, aggregation at 1/4. Defaults are the paper's: spatial attention, the FPM, every backbone level.
+    /// <paramref name="propagation"/>: null keeps the default FPM; pass <see cref="WithoutPropagation"/> for the "w/o FPM" ablation.</summary>
+    public static MtiNet MtiNet(IDistillationUnit? distillation = null, IFeaturePropagation? propagation = null, int? scales = null) =>
+        new(distillation ?? DistillationUnits.SpatialAttention(), propagation is NoPropagation ? null : propagation ?? FeaturePropagations.MtiNet(), scales);
+
+    /// <summary>Pass as MtiNet's propagation to ablate the FPM (MTI-Net Table 2, "w/o FPM").</summary>
+    public static IFeaturePropagation WithoutPropagation { get; } = new NoPropagation();
+
+    /// <summary>PAD-Net (decoder-focused, survey §2.3.1): initial predictions at 1/4, multi-modal distillation, final heads.</summary>
+    public static PadNet PadNet(IDistillationUnit? distillation = null, int? channels = null) =>
+        new(distillation ?? DistillationUnits.SpatialAttention(), channels);
+
+    /// <summary>The architectures the CLI can name (<c>--architecture</c>), with their defaults.</summary>
+    public static IReadOnlyDictionary<string, IArchitecture> All { get; } = new Dictionary<string, IArchitecture>
+    {
+        ["single-task"] = SingleTask(),
+        ["hard-sharing"] = HardSharing(),
+        ["pad-net"] = PadNet(),
+        ["mti-net"] = MtiNet(),
+        ["mti-net-without-fpm"] = MtiNet(propagation: WithoutPropagation),
+    };
+
+    private sealed record NoPropagation : IFeaturePropagation
+    {
+        public string Name => "w/o FPM";
+        public TorchSharp.torch.nn.Module<TaskFeatures, TaskFeatures> Create(PropagationContext context) =>
+            throw new InvalidOperationException("Architectures.WithoutPropagation marks the 'w/o FPM' ablation; it has no module.");
+    }
 }
 
 /// <summary>Spec of <see cref="HardSharingNet"/>.</summary>

@@ -35,12 +35,26 @@ public sealed class MultiTaskModel : IDisposable
             var task = AllTasks.First(t => t.Name == name);
             if (!labels.ContainsKey(name))
                 throw new ArgumentException($"The batch has no label for task '{name}'; it provides: {string.Join(", ", labels.Keys)}.");
-            var output = outputs[name];
             var label = labels[name];
-            if (label.shape[0] != output.shape[0] || label.shape[^1] != output.shape[^1] || label.shape[^2] != output.shape[^2])
-                throw new ArgumentException($"Task '{name}': output shape [{string.Join(", ", output.shape)}] does not match label shape [{string.Join(", ", label.shape)}] (batch and spatial sizes must agree).");
-            return task.Loss.Compute(output, label);
+            var terms = new List<Tensor>();
+            if (outputs.ContainsKey(name)) terms.Add(TaskLoss(task, outputs[name], label, "output"));
+            foreach (var intermediate in outputs.Intermediate.Where(p => p.Task == name))
+            {
+                var resized = Modules.Heads.Resize.To(intermediate.Output, label.shape[^2], label.shape[^1]);
+                terms.Add(TaskLoss(task, resized, label, intermediate.Name));
+            }
+            if (terms.Count == 0)
+                throw new InvalidOperationException($"{Plan.Architecture.Name} produced no output for task '{name}'.");
+            return terms.Count == 1 ? terms[0] : terms.Aggregate((a, b) => a + b);
         });
+
+    private static Tensor TaskLoss(IDenseTask task, Tensor output, Tensor label, string what)
+    {
+        if (label.shape[0] != output.shape[0] || label.shape[^1] != output.shape[^1] || label.shape[^2] != output.shape[^2])
+            throw new ArgumentException($"Task '{task.Name}': {what} shape [{string.Join(", ", output.shape)}] does not match label shape " +
+                                        $"[{string.Join(", ", label.shape)}] (batch and spatial sizes must agree).");
+        return task.Loss.Compute(output, label);
+    }
 
     /// <summary>Shapes and parameter counts for an input of <paramref name="height"/> × <paramref name="width"/>,
     /// found by one forward pass in evaluation mode.</summary>
@@ -56,6 +70,8 @@ public sealed class MultiTaskModel : IDisposable
         text.AppendLine($"Input         [1, 3, {height}, {width}]");
         foreach (var (task, output) in outputs)
             text.AppendLine($"Output        {task,-12} [{string.Join(", ", output.shape)}]");
+        foreach (var intermediate in outputs.Intermediate)
+            text.AppendLine($"Intermediate  {intermediate.Task,-12} {intermediate.Name,-16} [{string.Join(", ", intermediate.Output.shape)}]");
         long shared = Network.SharedParameters().Sum(p => p.numel());
         text.Append($"Parameters    {Network.ParameterCount():N0} ({shared:N0} shared)");
         return text.ToString();

@@ -12,13 +12,16 @@ public sealed record QuickExperimentOptions
     public int ImageSize { get; init; } = 64;
     public int TrainSamples { get; init; } = 512;
     public int ValidationSamples { get; init; } = 128;
-    public int Epochs { get; init; } = 6;
+    public int Epochs { get; init; } = 15;
     public int BatchSize { get; init; } = 16;
     public int Width { get; init; } = 16;
     public int Seed { get; init; }
     public string Device { get; init; } = "cpu";
     public IOptimizerSpec Optimizer { get; init; } = Optimizers.Adam(learningRate: 2e-3);
     public string OutputDirectory { get; init; } = Path.Combine("runs", "quick");
+
+    /// <summary>Multi-task architectures compared with the single-task baselines (names of <see cref="MtlNotebooks.Architectures.All"/>).</summary>
+    public IReadOnlyList<string> Architectures { get; init; } = ["hard-sharing"];
 
     /// <summary>Validation scenes shown in the report's prediction grid.</summary>
     public int PreviewSamples { get; init; } = 4;
@@ -62,11 +65,10 @@ public static class QuickExperiment
                 .WithDevice(options.Device),
             (b, t) => b.AddTask(t));
 
-        var configurations = new (string Name, MultiTaskNetBuilder Builder)[]
-        {
-            ("single-task", builder.UseArchitecture(Architectures.SingleTask())),
-            ("hard-sharing", builder.UseArchitecture(Architectures.HardSharing())),
-        };
+        // The single-task baselines first: Δm of every other architecture is measured against them.
+        var configurations = new[] { ("single-task", builder.UseArchitecture(Architectures.SingleTask())) }
+            .Concat(options.Architectures.Select(name => (name, builder.UseArchitecture(ArchitectureNamed(name)))))
+            .ToArray();
         // Validate every configuration before training anything: a typo fails in a second, not after minutes.
         foreach (var (_, b) in configurations) b.Plan().ThrowIfInvalid();
 
@@ -113,6 +115,11 @@ public static class QuickExperiment
             foreach (var model in models) model.Dispose();
         }
     }
+
+    private static IArchitecture ArchitectureNamed(string name) =>
+        MtlNotebooks.Architectures.All.TryGetValue(name, out var architecture) && name != "single-task"
+            ? architecture
+            : throw new ArgumentException($"Unknown architecture '{name}'; choose from {string.Join(", ", MtlNotebooks.Architectures.All.Keys.Where(k => k != "single-task"))}.");
 
     private static string FormatMetrics(Training.EvaluationRecord evaluation) =>
         string.Join(", ", evaluation.Metrics.Where(m => m.IsPrimary).Select(m => $"{m.Task} {m.Metric} {m.Value:0.###}"));

@@ -1,0 +1,73 @@
+using MtlNotebooks.Modules.DecoderFocused;
+using static TorchSharp.torch;
+
+namespace MtlNotebooks;
+
+/// <summary>Distillation unit factory (survey §2.3; MTI-Net §3.2). A unit of your own needs no registration:
+/// pass it to <c>Architectures.MtiNet(distillation: new MyUnit())</c>.</summary>
+public static class DistillationUnits
+{
+    /// <summary>PAD-Net / MTI-Net spatial attention, eq. (1).</summary>
+    public static SpatialAttention SpatialAttention(int kernel = 3) => new(kernel);
+
+    /// <summary>The squeeze-and-excitation (channel attention) variant MTI-Net mentions in §3.2.</summary>
+    public static ChannelAttention ChannelAttention(int reduction = 4) => new(reduction);
+
+    /// <summary>Every built-in unit with its defaults (for contract tests and the CLI).</summary>
+    public static IReadOnlyDictionary<string, IDistillationUnit> All { get; } = new Dictionary<string, IDistillationUnit>
+    {
+        ["spatial-attention"] = SpatialAttention(),
+        ["channel-attention"] = ChannelAttention(),
+    };
+}
+
+/// <summary>Spec of <see cref="SpatialAttentionModule"/>: F_k^o = F_k + Σ_{l≠k} σ(W_{k,l} F_l) ⊙ (W'_{k,l} F_l).</summary>
+public sealed record SpatialAttention(int Kernel = 3) : IDistillationUnit
+{
+    public string Name => "SpatialAttention";
+
+    public IEnumerable<string> Validate(DistillationContext context)
+    {
+        if (context.Sources.Count < 2)
+            yield return $"{Name} distils between tasks and needs at least 2 (main + auxiliary), got {context.Sources.Count} ({string.Join(", ", context.Sources)}).";
+        if (Kernel < 1 || Kernel % 2 == 0) yield return $"{Name}: kernel must be odd and >= 1, got {Kernel}.";
+    }
+
+    public nn.Module<TaskFeatures, TaskFeatures> Create(DistillationContext context) => new SpatialAttentionModule(context, Kernel);
+}
+
+/// <summary>Spec of <see cref="ChannelAttentionModule"/>: F_k^o = F_k + Σ_{l≠k} SE_{k,l}(W_{k,l} F_l).</summary>
+public sealed record ChannelAttention(int Reduction = 4) : IDistillationUnit
+{
+    public string Name => "ChannelAttention";
+
+    public IEnumerable<string> Validate(DistillationContext context)
+    {
+        if (context.Sources.Count < 2)
+            yield return $"{Name} distils between tasks and needs at least 2 (main + auxiliary), got {context.Sources.Count} ({string.Join(", ", context.Sources)}).";
+        if (Reduction < 1) yield return $"{Name}: reduction must be >= 1, got {Reduction}.";
+    }
+
+    public nn.Module<TaskFeatures, TaskFeatures> Create(DistillationContext context) => new ChannelAttentionModule(context, Reduction);
+}
+
+/// <summary>Feature propagation factory (MTI-Net §3.3).</summary>
+public static class FeaturePropagations
+{
+    /// <summary>MTI-Net's FPM; <paramref name="grouping"/> picks the reference code's softmax grouping (default) or the paper's.</summary>
+    public static Fpm MtiNet(FpmGrouping grouping = FpmGrouping.ReferenceCode, int seReduction = 16) => new(grouping, seReduction);
+}
+
+/// <summary>Spec of <see cref="FeaturePropagationModule"/>.</summary>
+public sealed record Fpm(FpmGrouping Grouping = FpmGrouping.ReferenceCode, int SeReduction = 16) : IFeaturePropagation
+{
+    public string Name => $"FPM ({Grouping})";
+
+    public IEnumerable<string> Validate(PropagationContext context)
+    {
+        if (context.Tasks.Count < 2) yield return $"{Name} harmonises at least 2 tasks, got {context.Tasks.Count}.";
+        if (SeReduction < 1) yield return $"{Name}: SE reduction must be >= 1, got {SeReduction}.";
+    }
+
+    public nn.Module<TaskFeatures, TaskFeatures> Create(PropagationContext context) => new FeaturePropagationModule(context, Grouping, SeReduction);
+}

@@ -1,0 +1,63 @@
+using MtlNotebooks.Modules.Layers;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MtlNotebooks.Modules.DecoderFocused;
+
+/// <summary>Spatial-attention distillation (PAD-Net; MTI-Net §3.2, eq. 1), for every target task k and source l ≠ k:
+/// F_k^o = F_k + Σ_{l≠k} σ(W_{k,l} F_l) ⊙ (W'_{k,l} F_l), with W, W' 3x3 convolutions without bias (as the reference code).</summary>
+public sealed class SpatialAttentionModule : Module<TaskFeatures, TaskFeatures>
+{
+    private readonly ModuleDict<Module<Tensor, Tensor>> gate;
+    private readonly ModuleDict<Module<Tensor, Tensor>> message;
+    private readonly DistillationContext _context;
+
+    public SpatialAttentionModule(DistillationContext context, int kernel = 3) : base("SpatialAttention")
+    {
+        _context = context;
+        gate = new ModuleDict<Module<Tensor, Tensor>>();
+        message = new ModuleDict<Module<Tensor, Tensor>>();
+        foreach (var (target, source) in Pairs(context))
+        {
+            gate.Add($"{target}_from_{source}", Sequential(Conv2d(context.Channels, context.Channels, kernel, padding: kernel / 2, bias: false), Sigmoid()));
+            message.Add($"{target}_from_{source}", Conv2d(context.Channels, context.Channels, kernel, padding: kernel / 2, bias: false));
+        }
+        RegisterComponents();
+    }
+
+    public override TaskFeatures forward(TaskFeatures features) => TaskFeatures.From(_context.Targets, target =>
+        _context.Sources.Where(source => source != target).Aggregate(features[target], (sum, source) =>
+            sum + gate[$"{target}_from_{source}"].call(features[source]) * message[$"{target}_from_{source}"].call(features[source])));
+
+    internal static IEnumerable<(string Target, string Source)> Pairs(DistillationContext context) =>
+        from target in context.Targets from source in context.Sources where source != target select (target, source);
+}
+
+/// <summary>Channel-attention distillation, the squeeze-and-excitation variant MTI-Net §3.2 mentions: the message from
+/// source l to target k is a 3x3 conv of F_l gated per channel by an SE block computed from F_l:
+/// F_k^o = F_k + Σ_{l≠k} SE_{k,l}(W_{k,l} F_l).</summary>
+public sealed class ChannelAttentionModule : Module<TaskFeatures, TaskFeatures>
+{
+    private readonly ModuleDict<Module<Tensor, Tensor>> message;
+    private readonly ModuleDict<Module<Tensor, Tensor>> excitation;
+    private readonly DistillationContext _context;
+
+    public ChannelAttentionModule(DistillationContext context, int reduction = 4) : base("ChannelAttention")
+    {
+        _context = context;
+        message = new ModuleDict<Module<Tensor, Tensor>>();
+        excitation = new ModuleDict<Module<Tensor, Tensor>>();
+        foreach (var (target, source) in SpatialAttentionModule.Pairs(context))
+        {
+            message.Add($"{target}_from_{source}", Conv2d(context.Channels, context.Channels, 3, padding: 1, bias: false));
+            excitation.Add($"{target}_from_{source}", new SqueezeExcitation(context.Channels, reduction));
+        }
+        RegisterComponents();
+    }
+
+    public override TaskFeatures forward(TaskFeatures features) => TaskFeatures.From(_context.Targets, target =>
+        _context.Sources.Where(source => source != target).Aggregate(features[target], (sum, source) =>
+            sum + excitation[$"{target}_from_{source}"].call(message[$"{target}_from_{source}"].call(features[source]))));
+}

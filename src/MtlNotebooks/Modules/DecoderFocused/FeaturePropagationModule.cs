@@ -1,0 +1,60 @@
+using MtlNotebooks.Modules.Backbones;
+using MtlNotebooks.Modules.Layers;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MtlNotebooks.Modules.DecoderFocused;
+
+/// <summary>How the FPM's softmax groups channels. The paper (§3.3) normalises "over the task dimension" for each channel;
+/// the reference code reshapes the task-blocked concatenation [B, N·C, H, W] to [B, C, N, H, W], so each softmax runs over
+/// N consecutive channels of that concatenation.</summary>
+public enum FpmGrouping
+{
+    ReferenceCode,
+    Paper,
+}
+
+/// <summary>MTI-Net's feature propagation module (§3.3): feature harmonisation — concatenate the N task features,
+/// a non-linear map to N·C task-attention logits, softmax over tasks, the attended features reduced N·C → C — then per
+/// task a squeeze-and-excitation refinement of that shared map added to the task's own features as a residual.</summary>
+public sealed class FeaturePropagationModule : Module<TaskFeatures, TaskFeatures>
+{
+    private readonly Sequential harmonize;
+    private readonly BasicBlock reduce;
+    private readonly ModuleDict<Module<Tensor, Tensor>> refine;
+    private readonly IReadOnlyList<string> _tasks;
+    private readonly int _channels;
+    private readonly FpmGrouping _grouping;
+
+    public FeaturePropagationModule(PropagationContext context, FpmGrouping grouping = FpmGrouping.ReferenceCode, int seReduction = 16)
+        : base("FeaturePropagation")
+    {
+        _tasks = context.Tasks;
+        _channels = context.Channels;
+        _grouping = grouping;
+        int n = _tasks.Count, all = n * _channels, hidden = Math.Max(1, all / 4);
+        harmonize = Sequential(
+            ("block1", new BasicBlock(all, hidden)),
+            ("block2", new BasicBlock(hidden, hidden)),
+            ("logits", Conv2d(hidden, all, 1)));
+        reduce = new BasicBlock(all, _channels);
+        refine = new ModuleDict<Module<Tensor, Tensor>>();
+        foreach (var task in _tasks) refine.Add(task, new SqueezeExcitation(_channels, seReduction));
+        RegisterComponents();
+    }
+
+    public override TaskFeatures forward(TaskFeatures features)
+    {
+        var concatenated = cat(_tasks.Select(t => features[t]).ToArray(), 1);
+        long b = concatenated.shape[0], h = concatenated.shape[2], w = concatenated.shape[3];
+        int n = _tasks.Count;
+        var logits = harmonize.call(concatenated);
+        Tensor attended = _grouping == FpmGrouping.ReferenceCode
+            ? (functional.softmax(logits.view(b, _channels, n, h, w), 2) * concatenated.view(b, _channels, n, h, w)).view(b, n * _channels, h, w)
+            : (functional.softmax(logits.view(b, n, _channels, h, w), 1) * concatenated.view(b, n, _channels, h, w)).view(b, n * _channels, h, w);
+        var shared = reduce.call(attended);
+        return TaskFeatures.From(_tasks, t => refine[t].call(shared) + features[t]);
+    }
+}
