@@ -27,12 +27,21 @@ public static class Architectures
     public static PadNet PadNet(IDistillationUnit? distillation = null, int? channels = null) =>
         new(distillation ?? DistillationUnits.SpatialAttention(), channels);
 
+    /// <summary>PAP-Net (survey §2.3.2): the PAD-Net structure with affinity-based recursive propagation as distillation.</summary>
+    public static PadNet PapNet(int? channels = null, int steps = 2) => new(DistillationUnits.AffinityPropagation(steps), channels);
+
+    /// <summary>JTRL (survey §2.3.3), generalised from its two tasks: sequential task refinement at every scale, the refined
+    /// states carried from coarse to fine. Built on the MTI-Net skeleton (initial predictions per scale, aggregation).</summary>
+    public static MtiNet Jtrl(int? scales = null) => new(DistillationUnits.SequentialRefinement(), FeaturePropagations.Identity(), scales);
+
     /// <summary>The architectures the CLI can name (<c>--architecture</c>), with their defaults.</summary>
     public static IReadOnlyDictionary<string, IArchitecture> All { get; } = new Dictionary<string, IArchitecture>
     {
         ["single-task"] = SingleTask(),
         ["hard-sharing"] = HardSharing(),
         ["pad-net"] = PadNet(),
+        ["pap-net"] = PapNet(),
+        ["jtrl"] = Jtrl(),
         ["mti-net"] = MtiNet(),
         ["mti-net-without-fpm"] = MtiNet(propagation: WithoutPropagation),
     };

@@ -7,7 +7,9 @@ namespace MtlNotebooks;
 /// (Table 2's "(N)", "(N+E)") come from <c>AddAuxiliaryTask</c>.</summary>
 public sealed record MtiNet(IDistillationUnit Distillation, IFeaturePropagation? Propagation, int? Scales = null) : IArchitecture
 {
-    public string Name => $"MtiNet({Distillation.Name}, {(Propagation is null ? "w/o FPM" : Propagation.Name)}{(Scales is int s ? $", {s} scales" : "")})";
+    public string Name => Distillation is SequentialRefinement && Propagation is IdentityPropagation
+        ? $"Jtrl({Distillation.Name}{(Scales is int n ? $", {n} scales" : "")})"
+        : $"MtiNet({Distillation.Name}, {(Propagation is null ? "w/o FPM" : Propagation.Name)}{(Scales is int s ? $", {s} scales" : "")})";
 
     public IEnumerable<string> Validate(ArchitectureContext context)
     {
@@ -47,7 +49,7 @@ public sealed record MtiNet(IDistillationUnit Distillation, IFeaturePropagation?
 /// backbone's level channels, as the HRNet head's 270 channels on HRNet-18.</summary>
 public sealed record PadNet(IDistillationUnit Distillation, int? Channels = null) : IArchitecture
 {
-    public string Name => $"PadNet({Distillation.Name})";
+    public string Name => Distillation is AffinityPropagation ? $"PapNet({Distillation.Name})" : $"PadNet({Distillation.Name})";
 
     public IEnumerable<string> Validate(ArchitectureContext context)
     {

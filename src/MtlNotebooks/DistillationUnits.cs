@@ -13,11 +13,19 @@ public static class DistillationUnits
     /// <summary>The squeeze-and-excitation (channel attention) variant MTI-Net mentions in §3.2.</summary>
     public static ChannelAttention ChannelAttention(int reduction = 4) => new(reduction);
 
+    /// <summary>PAP-Net's affinity-based recursive propagation (survey §2.3.2).</summary>
+    public static AffinityPropagation AffinityPropagation(int steps = 2, int maxPixels = 1024) => new(steps, maxPixels);
+
+    /// <summary>JTRL's sequential task refinement (survey §2.3.3).</summary>
+    public static SequentialRefinement SequentialRefinement() => new();
+
     /// <summary>Every built-in unit with its defaults (for contract tests and the CLI).</summary>
     public static IReadOnlyDictionary<string, IDistillationUnit> All { get; } = new Dictionary<string, IDistillationUnit>
     {
         ["spatial-attention"] = SpatialAttention(),
         ["channel-attention"] = ChannelAttention(),
+        ["affinity-propagation"] = AffinityPropagation(),
+        ["sequential-refinement"] = SequentialRefinement(),
     };
 }
 
@@ -51,11 +59,49 @@ public sealed record ChannelAttention(int Reduction = 4) : IDistillationUnit
     public nn.Module<TaskFeatures, TaskFeatures> Create(DistillationContext context) => new ChannelAttentionModule(context, Reduction);
 }
 
+/// <summary>Spec of <see cref="AffinityPropagationModule"/> (PAP-Net).</summary>
+public sealed record AffinityPropagation(int Steps = 2, int MaxPixels = 1024) : IDistillationUnit
+{
+    public string Name => "AffinityPropagation";
+
+    public IEnumerable<string> Validate(DistillationContext context)
+    {
+        if (Steps < 1) yield return $"{Name}: steps must be >= 1, got {Steps}.";
+        if (MaxPixels < 1) yield return $"{Name}: maxPixels must be >= 1, got {MaxPixels}.";
+    }
+
+    public nn.Module<TaskFeatures, TaskFeatures> Create(DistillationContext context) => new AffinityPropagationModule(context, Steps, MaxPixels);
+}
+
+/// <summary>Spec of <see cref="SequentialRefinementModule"/> (JTRL).</summary>
+public sealed record SequentialRefinement : IDistillationUnit
+{
+    public string Name => "SequentialRefinement";
+
+    public IEnumerable<string> Validate(DistillationContext context)
+    {
+        if (context.Sources.Count < 2)
+            yield return $"{Name} refines tasks from each other and needs at least 2, got {context.Sources.Count} ({string.Join(", ", context.Sources)}).";
+    }
+
+    public nn.Module<TaskFeatures, TaskFeatures> Create(DistillationContext context) => new SequentialRefinementModule(context);
+}
+
 /// <summary>Feature propagation factory (MTI-Net §3.3).</summary>
 public static class FeaturePropagations
 {
     /// <summary>MTI-Net's FPM; <paramref name="grouping"/> picks the reference code's softmax grouping (default) or the paper's.</summary>
     public static Fpm MtiNet(FpmGrouping grouping = FpmGrouping.ReferenceCode, int seReduction = 16) => new(grouping, seReduction);
+
+    /// <summary>Carries task features unchanged to the next finer scale (JTRL's recursion over scales).</summary>
+    public static IdentityPropagation Identity() => new();
+}
+
+/// <summary>Spec of <see cref="IdentityPropagationModule"/>.</summary>
+public sealed record IdentityPropagation : IFeaturePropagation
+{
+    public string Name => "identity";
+    public nn.Module<TaskFeatures, TaskFeatures> Create(PropagationContext context) => new IdentityPropagationModule();
 }
 
 /// <summary>Spec of <see cref="FeaturePropagationModule"/>.</summary>

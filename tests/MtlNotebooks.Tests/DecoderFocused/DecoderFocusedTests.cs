@@ -78,6 +78,8 @@ public sealed class DecoderFocusedTests
     [InlineData("mti-net")]
     [InlineData("mti-net-without-fpm")]
     [InlineData("pad-net")]
+    [InlineData("pap-net")]
+    [InlineData("jtrl")]
     public void Backward_GradientsReachEveryParameter(string name)
     {
         using var model = Builder(Architectures.All[name], auxiliary: true).Build();

@@ -1,0 +1,110 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MtlNotebooks.Modules.DecoderFocused;
+
+/// <summary>PAP-Net's pattern-affinitive propagation (Zhang et al., CVPR 2019; survey §2.3.2, Fig. 7): per source task a
+/// pixel affinity matrix A_l = softmax_j(θ(F_l)_i · θ(F_l)_j / √C) over the whole image; per target task k the affinities
+/// are combined with learned weights (softmax over sources) and diffused into k's features for a few steps,
+/// G ← A_k G, starting from G = φ(F_k); the result is mixed back: F_k^o = F_k + γ_k G (γ_k learned, starting at 0.1: small,
+/// so training starts close to PAD-Net, but not 0, which would leave every other parameter of the unit without gradient). Affinities are computed on at most <c>maxPixels</c> positions
+/// (average-pooled, diffused, upsampled): they cost O((HW)²), the reason for PAP-Net's FLOPs in survey Table V(a).</summary>
+public sealed class AffinityPropagationModule : Module<TaskFeatures, TaskFeatures>
+{
+    private readonly ModuleDict<Module<Tensor, Tensor>> embed;
+    private readonly ModuleDict<Module<Tensor, Tensor>> value;
+    private readonly Parameter mixing;
+    private readonly Parameter strength;
+    private readonly DistillationContext _context;
+    private readonly int _steps;
+    private readonly int _maxPixels;
+
+    public AffinityPropagationModule(DistillationContext context, int steps = 2, int maxPixels = 1024) : base("AffinityPropagation")
+    {
+        _context = context;
+        _steps = steps;
+        _maxPixels = maxPixels;
+        int embedding = Math.Max(1, context.Channels / 2);
+        embed = new ModuleDict<Module<Tensor, Tensor>>();
+        foreach (var source in context.Sources) embed.Add(source, Conv2d(context.Channels, embedding, 1));
+        value = new ModuleDict<Module<Tensor, Tensor>>();
+        foreach (var target in context.Targets) value.Add(target, Conv2d(context.Channels, context.Channels, 1));
+        mixing = Parameter(zeros(context.Targets.Count, context.Sources.Count));
+        strength = Parameter(full(context.Targets.Count, 0.1f));
+        RegisterComponents();
+    }
+
+    public override TaskFeatures forward(TaskFeatures features)
+    {
+        var first = features[_context.Sources[0]];
+        long height = first.shape[2], width = first.shape[3];
+        int factor = 1;
+        while (height / factor * (width / factor) > _maxPixels && height / factor > 1 && width / factor > 1) factor *= 2;
+        Tensor Pool(Tensor x) => factor == 1 ? x : functional.avg_pool2d(x, factor, ceil_mode: true);
+
+        // [S, B, P, P]: one row-stochastic affinity matrix per source task.
+        var affinities = stack(_context.Sources.Select(source =>
+        {
+            var e = Pool(embed[source].call(features[source])).flatten(2);      // [B, E, P]
+            return functional.softmax(e.transpose(1, 2).matmul(e) / Math.Sqrt(e.shape[1]), -1);
+        }).ToArray());
+
+        return TaskFeatures.From(_context.Targets, target =>
+        {
+            int k = _context.Targets.ToList().IndexOf(target);
+            var weights = functional.softmax(mixing.select(0, k), 0).view(-1, 1, 1, 1);
+            var combined = (weights * affinities).sum(dim: 0);                      // [B, P, P]
+            var start = Pool(value[target].call(features[target]));
+            var g = start.flatten(2);                                           // [B, C, P]
+            for (int step = 0; step < _steps; step++) g = g.matmul(combined.transpose(1, 2));
+            var diffused = g.view(start.shape);
+            if (factor > 1) diffused = Heads.Resize.To(diffused, height, width);
+            return features[target] + strength.select(0, k) * diffused;
+        });
+    }
+}
+
+/// <summary>JTRL-style sequential task refinement (Zhang et al., ECCV 2018; survey §2.3.3, Fig. 8): the target tasks are
+/// refined one after another, each with task-attentional messages from the tasks already refined at this scale (and from
+/// the raw features of the others), so later tasks build on earlier ones' new states:
+/// R_k = F_k + Σ_l σ(W_{k,l}[F_k ‖ S_l]) ⊙ W'_{k,l} S_l, with S_l = R_l if l was refined before k, else F_l.
+/// Carried from coarse to fine scales by the MTI-Net skeleton this gives JTRL's recursion at increasing resolution.</summary>
+public sealed class SequentialRefinementModule : Module<TaskFeatures, TaskFeatures>
+{
+    private readonly ModuleDict<Module<Tensor, Tensor>> gate;
+    private readonly ModuleDict<Module<Tensor, Tensor>> message;
+    private readonly DistillationContext _context;
+
+    public SequentialRefinementModule(DistillationContext context) : base("SequentialRefinement")
+    {
+        _context = context;
+        gate = new ModuleDict<Module<Tensor, Tensor>>();
+        message = new ModuleDict<Module<Tensor, Tensor>>();
+        foreach (var (target, source) in SpatialAttentionModule.Pairs(context))
+        {
+            gate.Add($"{target}_from_{source}", Sequential(Conv2d(2 * context.Channels, context.Channels, 3, padding: 1, bias: false), Sigmoid()));
+            message.Add($"{target}_from_{source}", Conv2d(context.Channels, context.Channels, 3, padding: 1, bias: false));
+        }
+        RegisterComponents();
+    }
+
+    public override TaskFeatures forward(TaskFeatures features)
+    {
+        var state = _context.Sources.ToDictionary(s => s, s => features[s]);
+        foreach (var target in _context.Targets)
+        {
+            var own = features[target];
+            state[target] = _context.Sources.Where(s => s != target).Aggregate(own, (sum, source) =>
+                sum + gate[$"{target}_from_{source}"].call(cat([own, state[source]], 1)) * message[$"{target}_from_{source}"].call(state[source]));
+        }
+        return TaskFeatures.From(_context.Targets, t => state[t]);
+    }
+}
+
+/// <summary>Carries every task's features unchanged to the next finer scale (JTRL's recursion, without MTI-Net's FPM).</summary>
+public sealed class IdentityPropagationModule() : Module<TaskFeatures, TaskFeatures>("IdentityPropagation")
+{
+    public override TaskFeatures forward(TaskFeatures features) => features;
+}

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using MtlNotebooks.Modules.DecoderFocused;
+using static TorchSharp.torch;
+
+namespace MtlNotebooks.Tests.DecoderFocused;
+
+/// <summary>The FPM and the spatial-attention unit against PyTorch implementations of the same definitions
+/// (Fixtures/make_decoder_fixtures.py, run with Debian's PyTorch): same weights and inputs, outputs within 1e-4.</summary>
+[Collection("Torch")]
+public sealed class PyTorchReferenceTests
+{
+    private sealed record Stored(long[] Shape, double[] Data)
+    {
+        public Tensor ToTensor() => tensor(Data.Select(v => (float)v).ToArray(), Shape);
+    }
+
+    private sealed record Fixture(string Torch, string[] Tasks, int Channels, Dictionary<string, Stored> State,
+        Dictionary<string, Stored> Inputs, Dictionary<string, Stored> Outputs);
+
+    private static Fixture Load(string name) =>
+        JsonSerializer.Deserialize<Fixture>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name)),
+            new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+
+    private static void AssertMatchesReference(nn.Module<TaskFeatures, TaskFeatures> module, Fixture fixture)
+    {
+        var state = module.state_dict();
+        var ours = state.Keys.Where(k => !k.EndsWith("num_batches_tracked", StringComparison.Ordinal)).Order().ToArray();
+        Assert.Equal(fixture.State.Keys.Order().ToArray(), ours);
+        using (no_grad())
+            foreach (var (name, stored) in fixture.State)
+                state[name].copy_(stored.ToTensor());
+        module.eval();
+        using var scope = NewDisposeScope();
+        var output = module.call(TaskFeatures.From(fixture.Inputs.Keys, t => fixture.Inputs[t].ToTensor()));
+        foreach (var (task, expected) in fixture.Outputs)
+        {
+            var difference = (output[task] - expected.ToTensor()).abs().max().item<float>();
+            Assert.True(difference < 1e-4, $"task '{task}': max difference {difference} from PyTorch {fixture.Torch}");
+        }
+    }
+
+    [Fact]
+    public void FeaturePropagationModule_EqualsPyTorchReference()
+    {
+        var fixture = Load("fpm_reference.json");
+        using var module = new FeaturePropagationModule(new PropagationContext(fixture.Tasks, fixture.Channels, new FeatureLevel("layer2", fixture.Channels, 8)));
+        AssertMatchesReference(module, fixture);
+    }
+
+    [Fact]
+    public void SpatialAttentionModule_EqualsPyTorchReference()
+    {
+        var fixture = Load("spatial_attention_reference.json");
+        using var module = new SpatialAttentionModule(new DistillationContext(fixture.Tasks, ["semseg", "depth"], fixture.Channels,
+            new FeatureLevel("layer1", fixture.Channels, 4)));
+        AssertMatchesReference(module, fixture);
+    }
+}
