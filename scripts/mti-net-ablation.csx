@@ -9,6 +9,7 @@
 #r "nuget: MtlNotebooks, 0.1.0"
 
 using System.Globalization;
+using MtlNotebooks;
 using MtlNotebooks.Analysis;
 using MtlNotebooks.Data.Synthetic;
 using MtlNotebooks.Experiments;
@@ -43,6 +44,7 @@ var rows = new (string Row, MultiTaskNetBuilder Builder, double Paper)[]
     ("Ours (w/ FPM) (N)", withNormals.UseArchitecture(Architectures.MtiNet()), 9.57),
 };
 var options = new TrainingOptions { Epochs = settings["--epochs"], BatchSize = 8, Optimizer = Optimizers.Adam(2e-3), Seed = seed };
+if (Args.Contains("--smoke")) rows = rows.Where((_, i) => i is 0 or 6).ToArray();   // smoke: the code paths, not the table
 var runs = Comparison.Run(rows.Select(r => (r.Row, r.Builder)), train, validation, options);
 var table = Comparison.DeltaMTable(runs);
 table.Columns.Add(new Microsoft.Data.Analysis.DoubleDataFrameColumn("paper Δm (%)", rows.Select(r => r.Paper)));

@@ -11,6 +11,10 @@ public static class CliApp
         root.Add(RunCommands.Create());
         root.Add(DataCommands.Create());
         root.Add(BenchCommand.Create());
+        root.Add(BalancerBenchCommand.Create());
+        root.Add(BackboneBenchCommand.Create());
+        root.Add(NotebookCommands.CreateNotebook());
+        root.Add(NotebookCommands.CreateScript());
         return root.Parse(args).Invoke();
     }
 }

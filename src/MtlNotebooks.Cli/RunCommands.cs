@@ -37,21 +37,40 @@ internal static class RunCommands
         };
         architectures.AcceptOnlyFromAmong(Architectures.All.Keys.Where(k => k != "single-task").ToArray());
         var output = new Option<string>("--output") { Description = "Run folder for report.html, metrics.csv and checkpoints.", DefaultValueFactory = _ => Path.Combine("runs", "quick") };
+        var dataset = new Option<string>("--dataset")
+        {
+            Description = "Data set and task set: synthetic (semseg, depth, normals), synthetic-nyud, synthetic-pascal (the real sets' tasks and loss weights on synthetic scenes), nyud or pascal (real data, needs --data-root).",
+            DefaultValueFactory = _ => "synthetic",
+        };
+        dataset.AcceptOnlyFromAmong(DataSetPresets.All.Select(p => p.Name).ToArray());
+        var balancer = new Option<string?>("--balancer")
+        {
+            Description = $"Loss balancer of the multi-task network(s): {string.Join(", ", Balancers.All.Keys)} (default: the data set's weights; the single-task baselines keep them).",
+        };
+        balancer.AcceptOnlyFromAmong(Balancers.All.Keys.ToArray());
+        var dataRoot = new Option<string?>("--data-root") { Description = "Root folder of the real data set (layout: data-manifests/*.json; check it with `data verify`)." };
 
         var quick = new Command("quick",
             "Train single-task baselines and a hard-sharing network on synthetic data (semseg, depth, normals); " +
             "print per-task metrics and Δm; write report.html, metrics.csv and checkpoints.")
         {
-            tiny, architectures, epochs, imageSize, trainSamples, valSamples, batchSize, width, lr, optimizer, seed, device, output,
+            tiny, dataset, dataRoot, architectures, balancer, epochs, imageSize, trainSamples, valSamples, batchSize, width, lr, optimizer, seed, device, output,
         };
+        var backbone = new Option<string?>("--backbone") { Description = $"Backbone of every network: {string.Join(", ", Backbones.All.Keys)} (default: SmallResNet of --width)." };
+        backbone.AcceptOnlyFromAmong(Backbones.All.Keys.ToArray());
+        quick.Add(backbone);
         quick.SetAction(parse =>
         {
             var options = parse.GetValue(tiny) ? QuickExperimentOptions.Tiny : new QuickExperimentOptions();
+            options = options with { Backbone = parse.GetValue(backbone) ?? options.Backbone };
             double learningRate = parse.GetValue(lr) ?? options.Optimizer.LearningRate;
             options = options with
             {
                 Epochs = parse.GetValue(epochs) ?? options.Epochs,
                 Architectures = parse.GetValue(architectures)!,
+                Balancer = parse.GetValue(balancer) is { } name ? Balancers.FromName(name) : null,
+                Dataset = parse.GetValue(dataset)!,
+                DataRoot = parse.GetValue(dataRoot),
                 ImageSize = parse.GetValue(imageSize) ?? options.ImageSize,
                 TrainSamples = parse.GetValue(trainSamples) ?? options.TrainSamples,
                 ValidationSamples = parse.GetValue(valSamples) ?? options.ValidationSamples,
@@ -76,7 +95,7 @@ internal static class RunCommands
                 Console.WriteLine($"Finished in {DateTime.UtcNow - started:m\\:ss}.");
                 return 0;
             }
-            catch (Exception ex) when (ex is ArgumentException or BuildException or TrainingDivergedException or CheckpointException or IOException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is ArgumentException or BuildException or TrainingDivergedException or CheckpointException or IOException or UnauthorizedAccessException or NotSupportedException)
             {
                 Console.Error.WriteLine($"error: {ex.Message}");
                 return 1;

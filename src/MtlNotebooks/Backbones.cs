@@ -9,6 +9,93 @@ public static class Backbones
     /// that trains in minutes on a CPU: the backbone of the quick run and the tutorials.</summary>
     public static SmallResNet SmallResNet(int width = 16, params int[] blocks) =>
         new(width, blocks.Length == 0 ? [1, 1, 1, 1] : blocks);
+
+    /// <summary>torchvision's ResNet-18 (basic blocks [2, 2, 2, 2]); 11,689,512 parameters with the ImageNet classifier.</summary>
+    /// <param name="widthMultiplier">Scales every layer's channels (1 = the papers' network; 0.125 trains on a CPU in minutes).</param>
+    /// <param name="outputStride">32, 16 (layer4 dilated) or 8 (layer3 and layer4 dilated: the survey's dilated ResNet).</param>
+    /// <param name="multiScale">Emit layer1..layer4; false emits layer4 only.</param>
+    /// <param name="includeClassifier">Keep the ImageNet <c>fc</c> (state dict and parameter count equal torchvision's).</param>
+    /// <param name="weights">A state dict exported from PyTorch (tools/export_state_dict.py), loaded by name when the module is created.</param>
+    public static TorchVisionResNet ResNet18(double widthMultiplier = 1, int outputStride = 32, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
+        ResNet(new ResNetConfig(18, widthMultiplier, outputStride, multiScale, includeClassifier), weights);
+
+    /// <summary>torchvision's ResNet-34 (basic blocks [3, 4, 6, 3]); 21,797,672 parameters with the classifier. Options as <see cref="ResNet18"/>.</summary>
+    public static TorchVisionResNet ResNet34(double widthMultiplier = 1, int outputStride = 32, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
+        ResNet(new ResNetConfig(34, widthMultiplier, outputStride, multiScale, includeClassifier), weights);
+
+    /// <summary>ResNet-26: bottlenecks [2, 2, 2, 2], ASTMT's smallest encoder. Options as <see cref="ResNet18"/>.</summary>
+    public static TorchVisionResNet ResNet26(double widthMultiplier = 1, int outputStride = 32, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
+        ResNet(new ResNetConfig(26, widthMultiplier, outputStride, multiScale, includeClassifier), weights);
+
+    /// <summary>torchvision's ResNet-50 (bottlenecks [3, 4, 6, 3]); 25,557,032 parameters with the classifier. Options as <see cref="ResNet18"/>.</summary>
+    public static TorchVisionResNet ResNet50(double widthMultiplier = 1, int outputStride = 32, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
+        ResNet(new ResNetConfig(50, widthMultiplier, outputStride, multiScale, includeClassifier), weights);
+
+    /// <summary>torchvision's ResNet-101 (bottlenecks [3, 4, 23, 3]); 44,549,160 parameters with the classifier. Options as <see cref="ResNet18"/>.</summary>
+    public static TorchVisionResNet ResNet101(double widthMultiplier = 1, int outputStride = 32, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
+        ResNet(new ResNetConfig(101, widthMultiplier, outputStride, multiScale, includeClassifier), weights);
+
+    /// <summary>ASTMT's SE-ResNet-26: bottlenecks [2, 2, 2, 2] with an SE block (reduction 16) before every residual add; output stride 16 as ASTMT.</summary>
+    public static TorchVisionResNet SEResNet26(double widthMultiplier = 1, int outputStride = 16, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
+        ResNet(new ResNetConfig(26, widthMultiplier, outputStride, multiScale, includeClassifier, SqueezeExcitation: true), weights);
+
+    /// <summary>ASTMT's SE-ResNet-50 (bottlenecks [3, 4, 6, 3] + SE); output stride 16 as ASTMT.</summary>
+    public static TorchVisionResNet SEResNet50(double widthMultiplier = 1, int outputStride = 16, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
+        ResNet(new ResNetConfig(50, widthMultiplier, outputStride, multiScale, includeClassifier, SqueezeExcitation: true), weights);
+
+    /// <summary>ASTMT's SE-ResNet-101 (bottlenecks [3, 4, 23, 3] + SE); output stride 16 as ASTMT.</summary>
+    public static TorchVisionResNet SEResNet101(double widthMultiplier = 1, int outputStride = 16, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
+        ResNet(new ResNetConfig(101, widthMultiplier, outputStride, multiScale, includeClassifier, SqueezeExcitation: true), weights);
+
+    /// <summary>torchvision's MobileNet-V2 (3,504,872 parameters with the classifier at width 1); maps at strides 4, 8, 16, 32.</summary>
+    /// <param name="widthMultiplier">torchvision's width_mult (channels rounded to multiples of 8).</param>
+    /// <param name="multiScale">Emit four levels; false emits the last map only.</param>
+    /// <param name="includeLastConv">Keep the final 1x1 conv to 1280 channels (ASTMT's encoder drops it).</param>
+    /// <param name="includeClassifier">Keep the ImageNet classifier.</param>
+    /// <param name="weights">A state dict exported from PyTorch, loaded by name when the module is created.</param>
+    public static MobileNetV2 MobileNetV2(double widthMultiplier = 1, bool multiScale = true, bool includeLastConv = true, bool includeClassifier = false, string? weights = null) =>
+        new(new MobileNetV2Config(widthMultiplier, multiScale, includeLastConv, includeClassifier), weights);
+
+    /// <summary>MTI-Net's and the survey's "HRNet-18" = HRNetV2-W18-Small-v2: four maps at strides 4, 8, 16, 32 with
+    /// 18·m, 36·m, 72·m, 144·m channels; 3,860,720 parameters at width 1 (the survey code's HighResolutionNet).</summary>
+    /// <param name="widthMultiplier">Scales every layer's channels (1 = the papers' network).</param>
+    /// <param name="weights">A state dict exported from PyTorch, loaded by name when the module is created.</param>
+    public static HRNet HRNet18(double widthMultiplier = 1, string? weights = null) => new(HRNetConfig.W18SmallV2(widthMultiplier), weights);
+
+    /// <summary>Full HRNetV2-W18 (4 blocks per branch, modules 1/4/3).</summary>
+    public static HRNet HRNetW18(double widthMultiplier = 1, string? weights = null) => new(HRNetConfig.W18(widthMultiplier), weights);
+
+    /// <summary>HRNetV2-W48 (channels 48/96/192/384).</summary>
+    public static HRNet HRNetW48(double widthMultiplier = 1, string? weights = null) => new(HRNetConfig.W48(widthMultiplier), weights);
+
+    /// <summary>Any torchvision-structured ResNet from its options.</summary>
+    public static TorchVisionResNet ResNet(ResNetConfig config, string? weights = null) => new(config, weights);
+
+    /// <summary>Every backbone by name, each a narrow variant that runs at 64×64 in a test or a CPU tutorial
+    /// (the papers' widths are the factory methods' defaults).</summary>
+    public static IReadOnlyDictionary<string, IBackbone> All { get; } = new Dictionary<string, IBackbone>
+    {
+        ["small-resnet"] = SmallResNet(8),
+        ["resnet18"] = ResNet18(0.125),
+        ["resnet18-dilated"] = ResNet18(0.125, outputStride: 8),
+        ["resnet26"] = ResNet26(0.125),
+        ["resnet34"] = ResNet34(0.125),
+        ["resnet50"] = ResNet50(0.125),
+        ["resnet50-dilated"] = ResNet50(0.125, outputStride: 8),
+        ["resnet101"] = ResNet101(0.125),
+        ["se-resnet26"] = SEResNet26(0.125),
+        ["se-resnet50"] = SEResNet50(0.125),
+        ["se-resnet101"] = SEResNet101(0.125),
+        ["mobilenet-v2"] = MobileNetV2(0.25),
+        ["hrnet18"] = HRNet18(0.5),
+        ["hrnet-w18"] = HRNetW18(0.25),
+    };
+
+    /// <summary>The entry of <see cref="All"/> called <paramref name="name"/>, or an error listing the names.</summary>
+    public static IBackbone FromName(string name) =>
+        All.TryGetValue(name, out var backbone)
+            ? backbone
+            : throw new ArgumentException($"Unknown backbone '{name}'. Known: {string.Join(", ", All.Keys)}.", nameof(name));
 }
 
 /// <summary>Spec of <see cref="Modules.Backbones.ResNet"/> with basic blocks.</summary>
@@ -28,4 +115,114 @@ public sealed record SmallResNet(int Width, IReadOnlyList<int> Blocks) : IBackbo
     }
 
     public Backbone Create() => new ResNet(Options);
+}
+
+/// <summary>Spec of <see cref="TorchVisionResNetModule"/>: torchvision's ResNet structure and state-dict names, optionally
+/// dilated, narrowed or with ASTMT's SE blocks; <paramref name="Weights"/> (a TorchSharp state-dict file) is loaded on creation.</summary>
+public sealed record TorchVisionResNet(ResNetConfig Config, string? Weights = null) : IBackbone
+{
+    public string Name
+    {
+        get
+        {
+            var details = new List<string>();
+            if (Config.WidthMultiplier != 1) details.Add($"width ×{Config.WidthMultiplier:0.###}");
+            if (Config.OutputStride != 32) details.Add($"output stride {Config.OutputStride}");
+            if (!Config.MultiScale) details.Add("layer4 only");
+            if (Weights is not null) details.Add($"weights {Path.GetFileName(Weights)}");
+            string name = $"{(Config.SqueezeExcitation ? "SE-" : "")}ResNet-{Config.Depth}";
+            return details.Count == 0 ? name : $"{name} ({string.Join(", ", details)})";
+        }
+    }
+
+    public FeatureInfo Features => Config.Features;
+
+    public IEnumerable<string> Validate()
+    {
+        string caller = $"UseBackbone({(Config.SqueezeExcitation ? "SE" : "")}ResNet{Config.Depth})";
+        foreach (var problem in Config.Validate(caller)) yield return problem;
+        if (Weights is not null && !File.Exists(Weights)) yield return $"{caller}: weights file '{Weights}' does not exist.";
+    }
+
+    public Backbone Create()
+    {
+        var module = new TorchVisionResNetModule(Config);
+        if (Weights is not null)
+        {
+            try
+            {
+                PretrainedWeights.Load(module, Weights, Name);
+            }
+            catch
+            {
+                module.Dispose();
+                throw;
+            }
+        }
+        return module;
+    }
+}
+
+/// <summary>Spec of <see cref="MobileNetV2Module"/>: torchvision's structure and state-dict names; <paramref name="Weights"/> is loaded on creation.</summary>
+public sealed record MobileNetV2(MobileNetV2Config Config, string? Weights = null) : IBackbone
+{
+    public string Name => Config.WidthMultiplier == 1 && Weights is null
+        ? "MobileNet-V2"
+        : $"MobileNet-V2 (width ×{Config.WidthMultiplier:0.###}{(Weights is null ? "" : $", weights {Path.GetFileName(Weights)}")})";
+
+    public FeatureInfo Features => Config.Features;
+
+    public IEnumerable<string> Validate()
+    {
+        foreach (var problem in Config.Validate("UseBackbone(MobileNetV2)")) yield return problem;
+        if (Weights is not null && !File.Exists(Weights)) yield return $"UseBackbone(MobileNetV2): weights file '{Weights}' does not exist.";
+    }
+
+    public Backbone Create()
+    {
+        var module = new MobileNetV2Module(Config);
+        if (Weights is null) return module;
+        try
+        {
+            PretrainedWeights.Load(module, Weights, Name);
+            return module;
+        }
+        catch
+        {
+            module.Dispose();
+            throw;
+        }
+    }
+}
+
+/// <summary>Spec of <see cref="HRNetModule"/>: the survey code's HRNet, field names equal to its state-dict keys;
+/// <paramref name="Weights"/> is loaded on creation.</summary>
+public sealed record HRNet(HRNetConfig Config, string? Weights = null) : IBackbone
+{
+    public string Name => $"HRNet-W{Config.Width} (stage 1 {Config.Stage1Blocks} blocks, modules {string.Join("/", Config.StageModules)}, " +
+                          $"{Config.BlocksPerBranch} blocks per branch{(Weights is null ? "" : $", weights {Path.GetFileName(Weights)}")})";
+
+    public FeatureInfo Features => Config.Features;
+
+    public IEnumerable<string> Validate()
+    {
+        foreach (var problem in Config.Validate("UseBackbone(HRNet)")) yield return problem;
+        if (Weights is not null && !File.Exists(Weights)) yield return $"UseBackbone(HRNet): weights file '{Weights}' does not exist.";
+    }
+
+    public Backbone Create()
+    {
+        var module = new HRNetModule(Config);
+        if (Weights is null) return module;
+        try
+        {
+            PretrainedWeights.Load(module, Weights, Name);
+            return module;
+        }
+        catch
+        {
+            module.Dispose();
+            throw;
+        }
+    }
 }

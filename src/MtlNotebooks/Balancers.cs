@@ -12,4 +12,66 @@ public static class Balancers
     /// tasks not named get weight 1.</summary>
     public static FixedWeights Fixed(params (string Task, double Weight)[] weights) =>
         new(weights.ToDictionary(w => w.Task, w => w.Weight));
+
+    /// <summary>Uncertainty weighting (Kendall et al. 2018; survey eq. 6): ½ Σ_t (exp(−s_t) L_t + s_t), s_t learned.</summary>
+    public static Uncertainty Uncertainty(double initialLogVariance = 0.0) => new(initialLogVariance);
+
+    /// <summary>GradNorm (Chen et al. 2018; survey eq. 7) with asymmetry α on the last shared layer.</summary>
+    public static GradNorm GradNorm(double alpha = 1.5) => new(alpha);
+
+    /// <summary>Dynamic weight averaging (Liu et al. 2019; survey eq. 8) with temperature T.</summary>
+    public static Dwa Dwa(double temperature = 2.0) => new(temperature);
+
+    /// <summary>Dynamic task prioritisation (Guo et al. 2018; survey eq. 9) from validation KPIs.</summary>
+    public static Dtp Dtp(double gamma = 1.0, double smoothing = 0.9, IReadOnlyDictionary<string, KpiFunction>? kpis = null) =>
+        new(gamma, smoothing, kpis);
+
+    /// <summary>MGDA (Sener &amp; Koltun 2018): the min-norm combination of the task gradients of the shared parameters.</summary>
+    public static Mgda Mgda(GradientNormalization normalization = GradientNormalization.None) => new(normalization);
+
+    /// <summary>MGDA-UB (Sener &amp; Koltun 2018, §3.3): MGDA's weights from the last shared layer, one backward pass.</summary>
+    public static MgdaUB MgdaUB(GradientNormalization normalization = GradientNormalization.None) => new(normalization);
+
+    /// <summary>Gradient sign dropout (Chen et al. 2020) on the shared gradients.</summary>
+    public static GradDrop GradDrop(double leak = 0.0, int seed = 0) => new(leak, seed);
+
+    /// <summary>PCGrad gradient surgery (Yu et al. 2020).</summary>
+    public static PCGrad PCGrad(int seed = 0) => new(seed);
+
+    /// <summary>Conflict-averse gradient descent (Liu et al. 2021) with c = 0.4.</summary>
+    public static CAGrad CAGrad(double c = 0.4) => new(c);
+
+    /// <summary>Impartial multi-task learning (Liu et al. 2021): IMTL-L loss scales and the IMTL-G closed form.</summary>
+    public static Imtl Imtl(ImtlMode mode = ImtlMode.Hybrid) => new(mode);
+
+    /// <summary>Nash-MTL (Navon et al. 2022): the Nash bargaining combination of the task gradients.</summary>
+    public static NashMtl NashMtl(double maxNorm = 1.0) => new(maxNorm);
+
+    /// <summary>Random loss weighting (Lin et al. 2022): softmax of standard normal samples, per step.</summary>
+    public static Rlw Rlw(int seed = 0) => new(seed);
+
+    /// <summary>Every strategy with its defaults, by command-line name (<c>--balancer</c>): the survey's (§3.1, Table V(c)-(d))
+    /// and the gradient-based methods since. Contract tests run each on every architecture.</summary>
+    public static IReadOnlyDictionary<string, ILossBalancer> All { get; } = new Dictionary<string, ILossBalancer>
+    {
+        ["uniform"] = Uniform(),
+        ["uncertainty"] = Uncertainty(),
+        ["gradnorm"] = GradNorm(),
+        ["dwa"] = Dwa(),
+        ["dtp"] = Dtp(),
+        ["mgda"] = Mgda(),
+        ["mgda-ub"] = MgdaUB(),
+        ["graddrop"] = GradDrop(),
+        ["pcgrad"] = PCGrad(),
+        ["cagrad"] = CAGrad(),
+        ["imtl"] = Imtl(),
+        ["nash-mtl"] = NashMtl(),
+        ["rlw"] = Rlw(),
+    };
+
+    /// <summary>The default spec registered under <paramref name="name"/> in <see cref="All"/>; the error lists the names.</summary>
+    public static ILossBalancer FromName(string name) =>
+        All.TryGetValue(name.Trim().ToLowerInvariant(), out var balancer)
+            ? balancer
+            : throw new ArgumentException($"Unknown balancer '{name}'; known: {string.Join(", ", All.Keys)}.", nameof(name));
 }

@@ -14,4 +14,15 @@ public static class DenseTasks
     public static Depth Depth() => new();
 
     public static SurfaceNormals SurfaceNormals() => new();
+
+    /// <summary>Human part segmentation with <paramref name="parts"/> classes including background (PASCAL-Context: 7;
+    /// synthetic: <see cref="Data.Synthetic.SyntheticScenes.HumanPartCount"/>).</summary>
+    public static HumanParts HumanParts(int parts = 7, int ignoreIndex = 255) => new(parts, ignoreIndex);
+
+    /// <summary>Saliency; <paramref name="balanced"/> weighs the BCE by the label's positive fraction (the references).</summary>
+    public static Saliency Saliency(bool balanced = true) => new(balanced);
+
+    /// <summary>Edge detection with BCE positive weight <paramref name="positiveWeight"/> (ASTMT appendix: 0.95) and odsF
+    /// at tolerance <paramref name="maxDistance"/> × the diagonal (BSDS: 0.0075).</summary>
+    public static Edges Edges(double positiveWeight = 0.95, double maxDistance = 0.0075) => new(positiveWeight, maxDistance);
 }

@@ -9,13 +9,30 @@ public sealed record BalancerContext(IReadOnlyList<string> Tasks, Device Device)
 
 /// <summary>One optimisation step as a balancer sees it: the shared parameters (where the tasks meet) and the position
 /// in training. Architectures and balancers meet only here and in <see cref="TaskLosses"/>.</summary>
-public sealed record StepContext(IReadOnlyList<Parameter> SharedParameters, int Epoch, long Step);
+public sealed record StepContext(IReadOnlyList<Parameter> SharedParameters, int Epoch, long Step)
+{
+    private readonly IReadOnlyList<Parameter>? _lastSharedParameters;
+
+    /// <summary>The last shared layer (<see cref="MultiTaskNet.LastSharedParameters"/>): where GradNorm measures gradient
+    /// norms and MGDA-UB its task gradients, because the gradients there are cheap to get (survey §3.1.2). Defaults to
+    /// <see cref="SharedParameters"/>.</summary>
+    public IReadOnlyList<Parameter> LastSharedParameters
+    {
+        get => _lastSharedParameters ?? SharedParameters;
+        init => _lastSharedParameters = value;
+    }
+}
 
 /// <summary>Mean unweighted loss per task over an epoch (DWA uses it).</summary>
 public sealed record EpochSummary(int Epoch, IReadOnlyDictionary<string, double> MeanLoss);
 
 /// <summary>What a balancer did in a step, copied to doubles: per-task weights and the combined loss.</summary>
-public sealed record BalancerStep(IReadOnlyDictionary<string, double> Weights, double TotalLoss);
+public sealed record BalancerStep(IReadOnlyDictionary<string, double> Weights, double TotalLoss)
+{
+    /// <summary>Per-task L2 norms of the task gradients the balancer computed (over the shared parameters or the last
+    /// shared layer); null for balancers that compute none.</summary>
+    public IReadOnlyDictionary<string, double>? GradientNorms { get; init; }
+}
 
 /// <summary>A loss balancer spec (survey §3): how per-task losses become one update of the network.</summary>
 public interface ILossBalancer

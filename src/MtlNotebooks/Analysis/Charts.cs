@@ -139,6 +139,46 @@ public static class Charts
         return WithTitle(chart, $"Multi-task performance Δm vs '{rows[0].Model}' (higher is better)");
     }
 
+    /// <summary>The loss balancer over training: each task's weight (<see cref="StepRecord.Weights"/>) against the step and,
+    /// when the balancer computed them (gradient-based methods, GradNorm), the norm of the task's gradient
+    /// (<see cref="StepRecord.GradientNorms"/>) beside it; one row per task, one line per run, smoothed by a trailing
+    /// moving average of <paramref name="smoothingWindow"/> steps (default 1: unsmoothed; random weighting is noisy).</summary>
+    public static GenericChart BalancerWeights(IEnumerable<TrainingHistory> runs, int smoothingWindow = 1)
+    {
+        var list = NonEmpty(runs, nameof(runs));
+        ArgumentOutOfRangeException.ThrowIfLessThan(smoothingWindow, 1);
+        var tasks = list.SelectMany(h => h.Steps.SelectMany(s => s.Weights.Keys)).Distinct(StringComparer.Ordinal).ToList();
+        if (tasks.Count == 0)
+            throw new ArgumentException("The runs have no recorded loss weights.", nameof(runs));
+        bool withNorms = list.Any(h => h.Steps.Any(s => s.GradientNorms is not null));
+
+        GenericChart Panel(string task, int row, Func<StepRecord, IReadOnlyDictionary<string, double>?> select, string title) =>
+            CSharpChart.Combine(list.Select((history, r) =>
+                {
+                    var points = history.Steps
+                        .Select(s => (s.Step, Value: select(s) is { } values && values.TryGetValue(task, out var v) ? v : double.NaN))
+                        .Where(p => double.IsFinite(p.Value))
+                        .ToList();
+                    return RunLine(points.Select(p => p.Step), MovingAverage(points.Select(p => p.Value).ToList(), smoothingWindow),
+                        history.RunName, r, showLegend: row == 0 && title.EndsWith("weight", StringComparison.Ordinal), showMarkers: false);
+                }))
+                .WithXAxisStyle<double, double, string>(TitleText: "step")
+                .WithYAxisStyle<double, double, string>(TitleText: title);
+
+        var subplots = new List<GenericChart>();
+        var titles = new List<string>();
+        foreach (var (task, row) in tasks.Select((t, i) => (t, i)))
+        {
+            subplots.Add(Panel(task, row, s => s.Weights, $"{task} weight"));
+            titles.Add($"{task}: loss weight");
+            if (!withNorms) continue;
+            subplots.Add(Panel(task, row, s => s.GradientNorms, $"{task} ‖∇L‖"));
+            titles.Add($"{task}: task gradient norm");
+        }
+        var smoothing = smoothingWindow == 1 ? "per step" : $"moving average over {smoothingWindow} steps";
+        return Grid(subplots, titles, $"Loss balancer: task weights{(withNorms ? " and gradient norms" : "")} ({smoothing})");
+    }
+
     /// <summary>Trailing moving average: element i is the mean of values[max(0, i − window + 1) .. i].</summary>
     public static IReadOnlyList<double> MovingAverage(IReadOnlyList<double> values, int window)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Data.Analysis;
 using MtlNotebooks.Analysis;
+using MtlNotebooks.Data;
 using MtlNotebooks.Data.Synthetic;
 using MtlNotebooks.Training;
 
@@ -23,8 +24,26 @@ public sealed record QuickExperimentOptions
     /// <summary>Multi-task architectures compared with the single-task baselines (names of <see cref="MtlNotebooks.Architectures.All"/>).</summary>
     public IReadOnlyList<string> Architectures { get; init; } = ["hard-sharing"];
 
+    /// <summary>The data set and task set (<see cref="DataSetPresets"/>): "synthetic" (semseg, depth, normals; the default),
+    /// "synthetic-nyud", "synthetic-pascal", or the real "nyud" / "pascal" read from <see cref="DataRoot"/>. A preset with
+    /// loss weights trains with them (<see cref="DataSetPreset.Balancer"/>).</summary>
+    public string Dataset { get; init; } = "synthetic";
+
+    /// <summary>Root folder of a real data set in its reference layout (data-manifests/*.json); real sets are loaded at
+    /// <see cref="ImageSize"/> rows (columns by the data set's aspect), the first <see cref="TrainSamples"/> /
+    /// <see cref="ValidationSamples"/> ids of train / val.</summary>
+    public string? DataRoot { get; init; }
+
+    /// <summary>A backbone of <see cref="Backbones.All"/> by name (narrow variants that train on a CPU); null uses
+    /// <see cref="Backbones.SmallResNet"/> of <see cref="Width"/>.</summary>
+    public string? Backbone { get; init; }
+
     /// <summary>Validation scenes shown in the report's prediction grid.</summary>
     public int PreviewSamples { get; init; } = 4;
+
+    /// <summary>The loss balancer of the multi-task networks (<see cref="Balancers.All"/>); null keeps the preset's weights
+    /// (uniform by default). The single-task baselines keep the preset's weights: nothing is shared there to balance.</summary>
+    public ILossBalancer? Balancer { get; init; }
 
     /// <summary>A seconds-long smoke configuration with the same code paths.</summary>
     public static QuickExperimentOptions Tiny => new()
@@ -43,8 +62,8 @@ public sealed record QuickExperimentResult(
     string DeltaMCsvPath,
     IReadOnlyList<string> CheckpointPaths);
 
-/// <summary>The main job: single-task baselines vs hard parameter sharing on synthetic scenes with semantic segmentation,
-/// depth and surface normals, evaluated with Δm (ASTMT eq. 4, survey eq. 10) and reported as HTML with charts.</summary>
+/// <summary>The main job: single-task baselines vs hard parameter sharing (and other architectures) on a data set preset —
+/// by default synthetic scenes with semantic segmentation, depth and surface normals — evaluated with Δm (ASTMT eq. 4, survey eq. 10) and reported as HTML with charts.</summary>
 public static class QuickExperiment
 {
     /// <summary>Runs the experiment. <paramref name="trainWithProgress"/> lets a host show progress around each training
@@ -56,23 +75,29 @@ public static class QuickExperiment
     {
         log ??= TextWriter.Null;
         Directory.CreateDirectory(options.OutputDirectory);
-        using var data = SyntheticData.Create(options);
-        var tasks = new IDenseTask[] { DenseTasks.SemanticSegmentation(SyntheticScenes.SemanticClassCount), DenseTasks.Depth(), DenseTasks.SurfaceNormals() };
+        var preset = DataSetPresets.Get(options.Dataset);
+        using var data = ExperimentData.Create(options, preset);
+        // A real data set trains the preset's tasks whose labels this version decodes (ExperimentData names the others).
+        var tasks = preset.Tasks.Where(t => data.Train.Tasks.Contains(t.Name)).ToArray();
         var builder = tasks.Aggregate(
             MultiTaskNet.CreateBuilder()
-                .UseBackbone(Backbones.SmallResNet(options.Width))
+                .UseBackbone(options.Backbone is null ? Backbones.SmallResNet(options.Width) : Backbones.FromName(options.Backbone))
                 .WithSeed(options.Seed)
                 .WithDevice(options.Device),
             (b, t) => b.AddTask(t));
+        // The papers' per-task loss weights of the preset (ASTMT appendix, MTI-Net); the default preset has none.
+        if (preset.Weights.Count > 0)
+            builder = builder.UseBalancer(Balancers.Fixed(preset.LossWeights.Where(w => tasks.Any(t => t.Name == w.Task)).ToArray()));
 
         // The single-task baselines first: Δm of every other architecture is measured against them.
         var configurations = new[] { ("single-task", builder.UseArchitecture(Architectures.SingleTask())) }
-            .Concat(options.Architectures.Select(name => (name, builder.UseArchitecture(ArchitectureNamed(name)))))
+            .Concat(options.Architectures.Select(name => (name, (options.Balancer is null ? builder : builder.UseBalancer(options.Balancer))
+                .UseArchitecture(ArchitectureNamed(name)))))
             .ToArray();
         // Validate every configuration before training anything: a typo fails in a second, not after minutes.
         foreach (var (_, b) in configurations) b.Plan().ThrowIfInvalid();
 
-        log.WriteLine($"Synthetic scenes: {options.TrainSamples} train / {options.ValidationSamples} validation, {options.ImageSize}x{options.ImageSize}; " +
+        log.WriteLine($"{data.Description}: {data.Train.Count} train / {data.Validation.Count} validation, {data.Train.Height}x{data.Train.Width}; " +
                       $"tasks {string.Join(", ", tasks.Select(t => t.Name))}; {options.Epochs} epochs, batch {options.BatchSize}, {options.Optimizer.Name}.");
         var runs = new List<RunResult>();
         var checkpoints = new List<string>();
@@ -125,23 +150,41 @@ public static class QuickExperiment
         string.Join(", ", evaluation.Metrics.Where(m => m.IsPrimary).Select(m => $"{m.Task} {m.Metric} {m.Value:0.###}"));
 }
 
-/// <summary>Train and validation splits of the synthetic scenes for an experiment.</summary>
-internal sealed class SyntheticData : IDisposable
+/// <summary>Train and validation splits for an experiment: synthetic scenes, or a real data set from its folder.</summary>
+internal sealed class ExperimentData : IDisposable
 {
-    private SyntheticData(SyntheticDataset train, SyntheticDataset validation) => (Train, Validation) = (train, validation);
+    private ExperimentData(IMultiTaskDataset train, IMultiTaskDataset validation, string description) =>
+        (Train, Validation, Description) = (train, validation, description);
 
-    public SyntheticDataset Train { get; }
-    public SyntheticDataset Validation { get; }
+    public IMultiTaskDataset Train { get; }
+    public IMultiTaskDataset Validation { get; }
+    public string Description { get; }
 
-    public static SyntheticData Create(QuickExperimentOptions options)
+    public static ExperimentData Create(QuickExperimentOptions options, DataSetPreset preset)
     {
-        var (train, validation) = SyntheticDataset.CreateSplits(options.TrainSamples, options.ValidationSamples, options.ImageSize, options.ImageSize, options.Seed);
-        return new SyntheticData(train, validation);
+        if (preset.IsSynthetic)
+        {
+            if (options.DataRoot is not null)
+                throw new ArgumentException($"--data-root is for the real data sets (nyud, pascal); '{preset.Name}' is synthetic.");
+            var (train, validation) = SyntheticDataset.CreateSplits(options.TrainSamples, options.ValidationSamples, options.ImageSize, options.ImageSize, options.Seed);
+            return new ExperimentData(train, validation, preset.Description);
+        }
+        if (options.DataRoot is null)
+            throw new ArgumentException($"Data set '{preset.Name}' is read from disk: pass its root folder (--data-root), laid out as data-manifests/{preset.ManifestFile} describes.");
+        var manifest = DataManifest.ForDataSet(preset.Name);
+        int height = options.ImageSize, width = (int)Math.Round((double)options.ImageSize * preset.Width / preset.Height);
+        var decoded = preset.TaskNames.Where(n => manifest.Task(n).IsSupported).ToList();
+        var skipped = preset.TaskNames.Except(decoded).ToList();
+        var loader = new LoaderOptions { Height = height, Width = width, Seed = options.Seed, Tasks = decoded };
+        return new ExperimentData(
+            ManifestDataset.Open(manifest, options.DataRoot, "train", loader with { Augment = true, Limit = options.TrainSamples }),
+            ManifestDataset.Open(manifest, options.DataRoot, "val", loader with { Limit = options.ValidationSamples }),
+            $"{manifest.Name} from {options.DataRoot}" + (skipped.Count == 0 ? "" : $" (not trained: {string.Join(", ", skipped)}, stored in a format this version does not decode)"));
     }
 
     public void Dispose()
     {
-        Train.Dispose();
-        Validation.Dispose();
+        (Train as IDisposable)?.Dispose();
+        (Validation as IDisposable)?.Dispose();
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Data.Analysis;
 using MtlNotebooks.Analysis;
 using MtlNotebooks.Data;
 using MtlNotebooks.Data.Synthetic;
+using MtlNotebooks.Tasks;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks.Experiments;
@@ -12,12 +13,12 @@ internal static class QuickReport
     private const int TileScale = 2;
 
     public static void Write(string path, QuickExperimentOptions options, IReadOnlyList<RunResult> runs, DataFrame table,
-        IReadOnlyList<MultiTaskModel> models, SyntheticData data)
+        IReadOnlyList<MultiTaskModel> models, ExperimentData data)
     {
         var report = new HtmlReport("MtlNotebooks quick run: single-task baselines vs hard parameter sharing")
             .AddParagraph(
-                $"Synthetic scenes, {options.ImageSize}×{options.ImageSize}: {options.TrainSamples} training and {options.ValidationSamples} validation " +
-                $"samples; tasks semantic segmentation, depth and surface normals; backbone {models[0].Plan.Backbone!.Name}; " +
+                $"{data.Description}, {data.Train.Height}×{data.Train.Width}: {data.Train.Count} training and {data.Validation.Count} validation " +
+                $"samples; tasks {string.Join(", ", models[0].Tasks.Select(t => t.Name))}; loss balancer {models[0].Plan.Balancer.Name}; backbone {models[0].Plan.Backbone!.Name}; " +
                 $"{options.Epochs} epochs of batch {options.BatchSize} with {options.Optimizer.Name} and the poly schedule; seed {options.Seed}.")
             .AddHeading("Δm against the single-task baselines")
             .AddParagraph("Δm = (1/T) Σ_t (−1)^l_t (M_m,t − M_b,t) / M_b,t over each task's primary metric, l_t = 1 when lower is better " +
@@ -29,24 +30,33 @@ internal static class QuickReport
             .AddChart(Charts.ValidationCurves(runs.Select(r => r.History)))
             .AddHeading("Training losses")
             .AddChart(Charts.TrainingCurves(runs.Select(r => r.History)))
+            .AddHeading("Loss balancer")
+            .AddParagraph($"Per-task loss weights of the multi-task network(s) over training ({string.Join(", ", runs.Skip(1).Select(r => $"{r.Name}: {r.Balancer}"))}); " +
+                          "gradient-based balancers also report each task's gradient norm on the shared parameters.")
+            .AddChart(Charts.BalancerWeights(runs.Skip(1).Select(r => r.History)))
             .AddHeading("Predictions on validation scenes");
 
-        var (grid, height, width) = PredictionGrid(models, runs, data.Validation, Math.Min(options.PreviewSamples, data.Validation.Count));
+        var (grid, height, width) = PredictionGrid(models, data.Validation, Math.Min(options.PreviewSamples, data.Validation.Count));
+        var tasks = models[0].Tasks.Select(t => t.Name).ToList();
         report.AddImage(
-            "Each row a validation scene. Columns: image; semseg label, " + string.Join(", ", runs.Select(r => r.Name)) +
-            "; depth label, predictions; normals label, predictions.", LabelImages.ToPng(grid, height, width));
+            "Each row a validation sample. Columns: image; then per task (" + string.Join(", ", tasks) + ") its label and the predictions of " +
+            string.Join(", ", runs.Select(r => r.Name)) + ".", LabelImages.ToPng(grid, height, width));
 
-        var (samples, sh, sw) = SyntheticPreview.Render(data.Train, Math.Min(4, data.Train.Count), TileScale);
-        report.AddHeading("The synthetic scenes")
-            .AddImage("Training scenes with the labels of all six tasks: " + string.Join(", ", SyntheticPreview.Columns) + ".",
-                LabelImages.ToPng(samples, sh, sw))
-            .AddHeading("Models")
-            .AddPreformatted(string.Join(Environment.NewLine + Environment.NewLine, models.Select(m => m.Summary(options.ImageSize, options.ImageSize))));
+        if (data.Train is SyntheticDataset synthetic)
+        {
+            var (samples, sh, sw) = SyntheticPreview.Render(synthetic, Math.Min(4, synthetic.Count), TileScale);
+            report.AddHeading("The synthetic scenes")
+                .AddImage("Training scenes with the labels of all six tasks: " + string.Join(", ", SyntheticPreview.Columns) + ".",
+                    LabelImages.ToPng(samples, sh, sw));
+        }
+        report.AddHeading("Models")
+            .AddPreformatted(string.Join(Environment.NewLine + Environment.NewLine, models.Select(m => m.Summary(data.Train.Height, data.Train.Width))));
         report.Save(path);
     }
 
-    private static (byte[] Rgb, int Height, int Width) PredictionGrid(IReadOnlyList<MultiTaskModel> models, IReadOnlyList<RunResult> runs,
-        IMultiTaskDataset validation, int samples)
+    /// <summary>One row per sample: the image, then for every task its label and each model's prediction, drawn by
+    /// <see cref="TaskPictures"/> (depth shares the label's colour scale).</summary>
+    private static (byte[] Rgb, int Height, int Width) PredictionGrid(IReadOnlyList<MultiTaskModel> models, IMultiTaskDataset validation, int samples)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -61,17 +71,14 @@ internal static class QuickReport
         var rows = new List<IReadOnlyList<byte[]>>();
         for (int i = 0; i < samples; i++)
         {
-            var depthLabel = batch.Labels["depth"][i];
-            var valid = depthLabel.masked_select(depthLabel.gt(0));
-            float? min = valid.numel() > 0 ? valid.min().item<float>() : null;
-            float? max = valid.numel() > 0 ? valid.max().item<float>() : null;
             var row = new List<byte[]> { Tile(LabelImages.ImageToRgb(batch.Images[i])) };
-            row.Add(Tile(LabelImages.ColorizeClasses(batch.Labels["semseg"][i])));
-            row.AddRange(outputs.Select(o => Tile(LabelImages.ColorizeClasses(o["semseg"][i].argmax(0).cpu()))));
-            row.Add(Tile(LabelImages.ColorizeDepth(depthLabel, min, max)));
-            row.AddRange(outputs.Select(o => Tile(LabelImages.ColorizeDepth(o["depth"][i].cpu(), min, max))));
-            row.Add(Tile(LabelImages.ColorizeNormals(batch.Labels["normals"][i])));
-            row.AddRange(outputs.Select(o => Tile(LabelImages.ColorizeNormals(nn.functional.normalize(o["normals"][i].cpu(), p: 2, dim: 0)))));
+            foreach (var task in models[0].Tasks)
+            {
+                var label = batch.Labels[task.Name][i];
+                var range = task is Depth ? TaskPictures.DepthRange(label) : null;
+                row.Add(Tile(TaskPictures.Label(task, label, range)));
+                row.AddRange(outputs.Select(o => Tile(TaskPictures.Prediction(task, o[task.Name][i].cpu(), range))));
+            }
             rows.Add(row);
         }
         return LabelImages.Grid(rows, h * TileScale, w * TileScale, gap: 3);

@@ -41,6 +41,7 @@ public static class Trainer
         }
 
         var shared = model.Network.SharedParameters();
+        var lastShared = model.Network.LastSharedParameters();
         var taskNames = model.AllTasks.Select(t => t.Name).ToArray();
         var clock = Stopwatch.StartNew();
         long stepsThisSession = 0;
@@ -56,7 +57,7 @@ public static class Trainer
                 foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
 
                 var record = TrainStep(model, optimizer, train, order.AsSpan(i * options.BatchSize, options.BatchSize).ToArray(),
-                    new StepContext(shared, epoch, step), lr);
+                    new StepContext(shared, epoch, step) { LastSharedParameters = lastShared }, lr);
                 steps.Add(record);
                 foreach (var (task, loss) in record.TaskLosses) epochLosses[task] += loss / stepsPerEpoch;
 
@@ -67,6 +68,7 @@ public static class Trainer
             }
 
             evaluations.Add(Evaluate(model, validation, options.EvaluationBatchSize, epoch + 1, (long)(epoch + 1) * stepsPerEpoch));
+            model.Balancer.OnEvaluation(evaluations[^1]);
             model.Balancer.OnEpochEnd(new EpochSummary(epoch + 1, epochLosses));
             if (options.CheckpointPath is not null)
             {
@@ -106,7 +108,10 @@ public static class Trainer
                 "Lower the learning rate, check that task's labels, or reduce its loss weight.");
         var result = model.Balancer.Backward(losses, context);
         optimizer.step();
-        return new StepRecord(context.Epoch + 1, context.Step + 1, result.TotalLoss, taskLosses, result.Weights, lr);
+        return new StepRecord(context.Epoch + 1, context.Step + 1, result.TotalLoss, taskLosses, result.Weights, lr)
+        {
+            GradientNorms = result.GradientNorms,
+        };
     }
 
     /// <summary>All metrics of every main task over <paramref name="data"/>, in evaluation mode without gradients.</summary>

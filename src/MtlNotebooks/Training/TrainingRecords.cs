@@ -7,7 +7,12 @@ public sealed record StepRecord(
     double TotalLoss,
     IReadOnlyDictionary<string, double> TaskLosses,
     IReadOnlyDictionary<string, double> Weights,
-    double LearningRate);
+    double LearningRate)
+{
+    /// <summary>Per-task gradient norms reported by the balancer (<see cref="BalancerStep.GradientNorms"/>); null when
+    /// the balancer computes none.</summary>
+    public IReadOnlyDictionary<string, double>? GradientNorms { get; init; }
+}
 
 /// <summary>One metric of one task after an evaluation.</summary>
 public sealed record MetricValue(string Task, string Metric, MetricDirection Direction, bool IsPrimary, double Value);

@@ -31,8 +31,9 @@ public sealed class QuickRunTests
 
             var csv = File.ReadAllLines(Path.Combine(folder, "metrics.csv"));
             Assert.Equal("model,architecture,balancer,task,metric,direction,primary,value", csv[0]);
-            // 2 models x (semseg: mIoU + pixel acc, depth: RMSE, normals: mean angle).
-            Assert.Equal(1 + 2 * 4, csv.Length);
+            // 2 models x (semseg: mIoU + pixel acc; depth: RMSE, log RMSE, abs rel, three δ thresholds;
+            // normals: mean and median angle, % within 11.25°, 22.5°, 30°) — the references' depth and normals metrics.
+            Assert.Equal(1 + 2 * (2 + 6 + 5), csv.Length);
             Assert.Contains(csv, line => line.StartsWith("hard-sharing,HardSharing,") && line.Contains(",semseg,mIoU,higher,true,"));
 
             var report = File.ReadAllText(Path.Combine(folder, "report.html"));

@@ -1,0 +1,59 @@
+using System.Text.RegularExpressions;
+
+namespace MtlNotebooks.Scripting;
+
+/// <summary>A kernel directive of a cell or script line: <c>#r "nuget: Id, Version"</c>, <c>#i "nuget: source"</c>, or a
+/// <c>#!</c> magic command. <c>#r "file.dll"</c> and <c>#load</c> are left to Roslyn (resolved against the notebook's
+/// folder).</summary>
+public abstract record Directive(int Line, string Text);
+
+/// <summary><c>#r "nuget: Id[, Version]"</c>; <see cref="Version"/> is null when none is given.</summary>
+public sealed record PackageDirective(int Line, string Text, string Id, string? Version) : Directive(Line, Text);
+
+/// <summary><c>#i "nuget: source"</c>: a package source, a folder (relative to the notebook) or a feed URL.</summary>
+public sealed record SourceDirective(int Line, string Text, string Source) : Directive(Line, Text);
+
+/// <summary>A <c>#!name</c> magic command.</summary>
+public sealed record MagicDirective(int Line, string Text, string Name) : Directive(Line, Text);
+
+/// <summary>Splits kernel directives from C# code. Directive lines become empty lines, so compiler line numbers still
+/// match the cell.</summary>
+public static partial class Directives
+{
+    public static (string Code, IReadOnlyList<Directive> Directives) Extract(string source)
+    {
+        var lines = source.ReplaceLineEndings("\n").Split('\n');
+        var found = new List<Directive>();
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var line = lines[i].Trim();
+            Directive? directive = null;
+            if (NugetReference().Match(line) is { Success: true } r)
+            {
+                var version = r.Groups["version"].Success ? r.Groups["version"].Value.Trim() : null;
+                directive = new PackageDirective(i + 1, line, r.Groups["id"].Value.Trim(), string.IsNullOrEmpty(version) ? null : version);
+            }
+            else if (SourceLine().Match(line) is { Success: true } s)
+            {
+                directive = new SourceDirective(i + 1, line, s.Groups["source"].Value.Trim());
+            }
+            else if (line.StartsWith("#!", StringComparison.Ordinal))
+            {
+                var name = line.Split((char[])[' ', '\t'], 2)[0];
+                directive = new MagicDirective(i + 1, line, name);
+            }
+
+            if (directive is null) continue;
+            found.Add(directive);
+            lines[i] = "";
+        }
+
+        return (string.Join("\n", lines), found);
+    }
+
+    [GeneratedRegex("""^#r\s+"nuget:\s*(?<id>[^,"]+?)\s*(,\s*(?<version>[^"]*))?"\s*$""")]
+    private static partial Regex NugetReference();
+
+    [GeneratedRegex("""^#i\s+"(nuget:\s*)?(?<source>[^"]+)"\s*$""")]
+    private static partial Regex SourceLine();
+}

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Html;
+
+namespace MtlNotebooks.Scripting;
+
+/// <summary>The helpers a .NET Interactive C# kernel puts in scope (<c>using static Microsoft.DotNet.Interactive.Kernel</c>),
+/// with the same names, so cells run unchanged in a real kernel and in the runner. Outside a notebook run,
+/// <see cref="display"/> prints the value's text/plain form.</summary>
+#pragma warning disable IDE1006 // lower-case names mirror the kernel's helpers
+public static class KernelHelpers
+{
+    internal static readonly AsyncLocal<OutputSink?> CurrentSink = new();
+
+    /// <summary>Shows <paramref name="value"/> as a display_data output, formatted for its preferred MIME types (or
+    /// <paramref name="mimeTypes"/>), and returns a handle to replace it later.</summary>
+    public static DisplayedValue display(object? value, params string[] mimeTypes)
+    {
+        if (CurrentSink.Value is { } sink)
+            return sink.Display(value, mimeTypes);
+        Console.WriteLine(MimeBundle.PlainText(value));
+        return DisplayedValue.Detached;
+    }
+
+    /// <summary>Marks <paramref name="content"/> as HTML, so it is shown as markup rather than as text.</summary>
+    public static IHtmlContent HTML(string content) => new HtmlString(content);
+}
+#pragma warning restore IDE1006
+
+/// <summary>What <see cref="KernelHelpers.display"/> returns: <see cref="Update"/> replaces the shown value in place.</summary>
+public sealed class DisplayedValue
+{
+    internal static readonly DisplayedValue Detached = new(null, -1);
+    private readonly OutputSink? _sink;
+    private readonly int _index;
+
+    internal DisplayedValue(OutputSink? sink, int index) => (_sink, _index) = (sink, index);
+
+    public void Update(object? value)
+    {
+        if (_sink is null)
+            Console.WriteLine(MimeBundle.PlainText(value));
+        else
+            _sink.Replace(_index, value);
+    }
+}

@@ -1,0 +1,120 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using MtlNotebooks.Interactive;
+
+namespace MtlNotebooks.Scripting;
+
+/// <summary>Notebook-wide output state: plotly.js goes into the first output that needs it, once per notebook.</summary>
+internal sealed class NotebookOutputState
+{
+    public bool PlotlyJsInlined { get; set; }
+}
+
+/// <summary>Collects the outputs of one cell in nbformat form, in the order they happen: console text (stdout, stderr
+/// streams), display_data from <see cref="KernelHelpers.display"/>, the execute_result of the last expression, and
+/// an error.</summary>
+internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state)
+{
+    private readonly Lock _gate = new();
+
+    public JsonArray Outputs { get; } = outputs;
+
+    public void Write(string stream, string text)
+    {
+        if (text.Length == 0) return;
+        lock (_gate)
+        {
+            if (Outputs.Count > 0 && Outputs[^1] is JsonObject last && (string?)last["output_type"] == "stream" && (string?)last["name"] == stream)
+            {
+                var lines = (JsonArray)last["text"]!;
+                var joined = string.Concat(lines.Select(l => (string?)l)) + text;
+                last["text"] = NotebookCell.Lines(joined);
+                return;
+            }
+
+            Outputs.Add(new JsonObject { ["name"] = stream, ["output_type"] = "stream", ["text"] = NotebookCell.Lines(text) });
+        }
+    }
+
+    public DisplayedValue Display(object? value, IReadOnlyCollection<string>? mimeTypes = null)
+    {
+        var data = MimeBundle.Create(value, mimeTypes);
+        lock (_gate)
+        {
+            InlinePlotlyJsIfNeeded(data);
+            Outputs.Add(new JsonObject { ["data"] = data, ["metadata"] = new JsonObject(), ["output_type"] = "display_data" });
+            return new DisplayedValue(this, Outputs.Count - 1);
+        }
+    }
+
+    public void Result(object? value, int executionCount)
+    {
+        var data = MimeBundle.Create(value);
+        lock (_gate)
+        {
+            InlinePlotlyJsIfNeeded(data);
+            Outputs.Add(new JsonObject
+            {
+                ["data"] = data, ["execution_count"] = executionCount, ["metadata"] = new JsonObject(), ["output_type"] = "execute_result",
+            });
+        }
+    }
+
+    public void Replace(int index, object? value)
+    {
+        var data = MimeBundle.Create(value);
+        lock (_gate)
+        {
+            InlinePlotlyJsIfNeeded(data);
+            if (Outputs[index] is JsonObject output) output["data"] = data;
+        }
+    }
+
+    public void Error(string name, string value, IEnumerable<string> traceback)
+    {
+        lock (_gate)
+        {
+            Outputs.Add(new JsonObject
+            {
+                ["ename"] = name, ["evalue"] = value, ["output_type"] = "error",
+                ["traceback"] = new JsonArray(traceback.Select(l => (JsonNode)JsonValue.Create(l)).ToArray()),
+            });
+        }
+    }
+
+    /// <summary>Charts refer to a global Plotly: the first chart of a notebook is preceded by the inlined bundle, an output
+    /// marked so the HTML export can move it into the page head.</summary>
+    private void InlinePlotlyJsIfNeeded(JsonObject data)
+    {
+        if (state.PlotlyJsInlined || !MimeBundle.NeedsPlotlyJs(data)) return;
+        state.PlotlyJsInlined = true;
+        Outputs.Add(new JsonObject
+        {
+            ["data"] = new JsonObject { [MimeBundle.HtmlMimeType] = NotebookCell.Lines(ChartHtml.PlotlyJsBundleHtml()) },
+            ["metadata"] = new JsonObject { ["mtlnotebooks"] = new JsonObject { ["plotlyjs"] = ChartHtml.PlotlyJsVersion } },
+            ["output_type"] = "display_data",
+        });
+    }
+}
+
+/// <summary>Console.Out/Error while a notebook runs: text goes to the running cell's stream output, or to the original
+/// writer outside a cell (e.g. a background thread that does not flow the cell's context).</summary>
+internal sealed class CellConsoleWriter(TextWriter original, string stream) : TextWriter
+{
+    public override Encoding Encoding => original.Encoding;
+
+    public override void Write(char value) => Write(value.ToString());
+
+    public override void Write(string? value)
+    {
+        if (value is null) return;
+        if (KernelHelpers.CurrentSink.Value is { } sink) sink.Write(stream, value);
+        else original.Write(value);
+    }
+
+    public override void Write(char[] buffer, int index, int count) => Write(new string(buffer, index, count));
+
+    public override void WriteLine(string? value) => Write((value ?? "") + "\n");
+
+    public override void WriteLine() => Write("\n");
+}

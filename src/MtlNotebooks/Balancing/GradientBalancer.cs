@@ -1,0 +1,136 @@
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace MtlNotebooks.Balancing;
+
+/// <summary>Where a <see cref="GradientBalancer"/> takes its per-task gradients.</summary>
+public enum GradientScope
+{
+    /// <summary>All shared parameters (<see cref="StepContext.SharedParameters"/>); the balancer returns the combined
+    /// shared gradient, which is written into their <c>.grad</c>.</summary>
+    SharedParameters,
+
+    /// <summary>Only the last shared layer (<see cref="StepContext.LastSharedParameters"/>), which is cheap; the balancer
+    /// returns loss weights and the base back-propagates Σ_t w_t L_t once (MGDA-UB).</summary>
+    LastSharedLayer,
+}
+
+/// <summary>The result of <see cref="GradientBalancer.Combine"/>: the combined shared gradient [P] (null when the
+/// balancer only weights the losses) and the per-task weights it amounts to.</summary>
+public readonly record struct GradientCombination(Tensor? SharedGradient, double[] Weights);
+
+/// <summary>Balancers that manipulate task gradients (survey §3.1.5; MGDA, PCGrad, CAGrad, IMTL-G, Nash-MTL, GradDrop).
+/// The base computes the task gradients G ∈ R^{T×P} once, flattened into one matrix, and hands them to
+/// <see cref="Combine"/>:
+/// <list type="bullet">
+/// <item><see cref="GradientScope.SharedParameters"/>: T backward passes, one per task with <c>retain_graph</c> until the
+/// last. That is the minimum for per-task gradients, and each pass also leaves task t's gradient in its task-specific
+/// parameters, so after the T passes those hold the gradient of Σ_t L_t without a further pass. The shared gradients
+/// are read from <c>.grad</c> after each pass and the combined one is written back.</item>
+/// <item><see cref="GradientScope.LastSharedLayer"/>: <c>torch.autograd.grad</c> of each L_t with respect to the last shared
+/// layer only (<c>retain_graph: true</c>), then one backward pass of Σ_t w_t L_t.</item>
+/// </list>
+/// With fewer than two tasks or no shared parameters (the single-task baselines) there is nothing to balance: every
+/// gradient balancer then back-propagates the plain sum with weights 1.</summary>
+public abstract class GradientBalancer : LossBalancer
+{
+    protected GradientBalancer(string name) : base(name) { }
+
+    /// <summary>Where the task gradients are taken.</summary>
+    protected virtual GradientScope Scope => GradientScope.SharedParameters;
+
+    /// <summary>The losses whose gradients are balanced, from the task losses [T] (differentiable). Identity by default;
+    /// IMTL scales them by its learnable e^{s_t} first.</summary>
+    protected virtual Tensor TransformLosses(Tensor losses) => losses;
+
+    /// <summary>Combines the task gradients <paramref name="gradients"/> [T, P] (float32, rows in task order) given the
+    /// values of the (transformed) losses. With <see cref="GradientScope.SharedParameters"/> it must return the
+    /// combined gradient [P]; with <see cref="GradientScope.LastSharedLayer"/> it returns only weights.</summary>
+    protected abstract GradientCombination Combine(Tensor gradients, double[] losses, StepContext step);
+
+    public sealed override BalancerStep Backward(TaskLosses losses, StepContext step)
+    {
+        var parameters = (Scope == GradientScope.LastSharedLayer ? step.LastSharedParameters : step.SharedParameters)
+            .Where(p => p.requires_grad).ToArray();
+        if (losses.Count < 2 || parameters.Length == 0) return PlainSum(losses);
+
+        using var scope = NewDisposeScope();
+        var balanced = TransformLosses(losses.Stack());
+        var values = balanced.detach().cpu().to(ScalarType.Float64).data<double>().ToArray();
+        int tasks = losses.Count;
+        var rows = new Tensor[tasks];
+        if (Scope == GradientScope.SharedParameters)
+        {
+            for (int t = 0; t < tasks; t++)
+            {
+                balanced[t].backward(retain_graph: t < tasks - 1);
+                using (no_grad())
+                {
+                    rows[t] = cat(parameters.Select(p => p.grad is { } g ? g.flatten().clone() : zeros(p.numel(), device: p.device)).ToArray());
+                    foreach (var p in parameters) p.grad?.zero_();
+                }
+            }
+        }
+        else
+        {
+            for (int t = 0; t < tasks; t++)
+            {
+                var grads = autograd.grad([balanced[t]], parameters, retain_graph: true, allow_unused: true);
+                rows[t] = cat(parameters.Select((p, i) => IsDefined(grads[i]) ? grads[i].flatten() : zeros(p.numel(), device: p.device)).ToArray());
+            }
+        }
+
+        var gradients = stack(rows).detach();
+        var norms = gradients.pow(2).sum(1).sqrt().cpu().to(ScalarType.Float64).data<double>().ToArray();
+        var (shared, weights) = Combine(gradients, values, step);
+        if (weights.Length != tasks)
+            throw new InvalidOperationException($"{GetName()}: Combine returned {weights.Length} weights for {tasks} tasks.");
+        var weightTensor = tensor(weights, ScalarType.Float32).to(balanced.device);
+        if (Scope == GradientScope.SharedParameters)
+        {
+            if (shared is null)
+                throw new InvalidOperationException($"{GetName()}: Combine must return the combined shared gradient for GradientScope.SharedParameters.");
+            WriteGradient(parameters, shared);
+        }
+        else
+        {
+            (weightTensor * balanced).sum().backward();
+        }
+
+        return new BalancerStep(PerTaskValues(losses.Tasks, weights), weights.Zip(values, (w, l) => w * l).Sum())
+        {
+            GradientNorms = PerTaskValues(losses.Tasks, norms),
+        };
+    }
+
+    /// <summary>Σ_t w_t g_t: the gradient a set of per-task weights gives, [P].</summary>
+    protected static Tensor Weighted(Tensor gradients, double[] weights) =>
+        matmul(tensor(weights, ScalarType.Float32).to(gradients.device), gradients);
+
+    /// <summary>The Gram matrix G Gᵀ [T, T] of the task gradients as doubles: every balancer that works in the span
+    /// of the task gradients (MGDA, PCGrad, CAGrad, IMTL-G, Nash-MTL) needs only this.</summary>
+    protected static double[,] Gram(Tensor gradients)
+    {
+        using var scope = NewDisposeScope();
+        int tasks = (int)gradients.shape[0];
+        var flat = gradients.to(ScalarType.Float64).mm(gradients.to(ScalarType.Float64).t()).cpu().data<double>().ToArray();
+        var gram = new double[tasks, tasks];
+        for (int i = 0; i < tasks; i++)
+            for (int j = 0; j < tasks; j++) gram[i, j] = flat[i * tasks + j];
+        return gram;
+    }
+
+    private static void WriteGradient(IReadOnlyList<Parameter> parameters, Tensor combined)
+    {
+        using var _ = no_grad();
+        long offset = 0;
+        foreach (var p in parameters)
+        {
+            long n = p.numel();
+            if (p.grad is { } g) g.copy_(combined.narrow(0, offset, n).view_as(g));
+            offset += n;
+        }
+    }
+
+    private static bool IsDefined(Tensor? t) => t is not null && t.Handle != IntPtr.Zero;
+}

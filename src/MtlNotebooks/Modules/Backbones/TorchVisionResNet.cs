@@ -1,0 +1,263 @@
+using MtlNotebooks.Modules.Layers;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MtlNotebooks.Modules.Backbones;
+
+/// <summary>Options of <see cref="TorchVisionResNetModule"/>: torchvision's ResNet (He et al. 2016, v1.5 — the stride of a
+/// bottleneck sits on its 3x3 conv) with the knobs the papers use.</summary>
+/// <param name="Depth">18 or 34 (basic blocks); 26, 50, 101 or 152 (bottlenecks). ResNet-26 = bottlenecks [2, 2, 2, 2], ASTMT's small encoder.</param>
+/// <param name="WidthMultiplier">Scales every conv's channels (64 → round(64·m)) for CPU tutorials; 1 is the papers' network.</param>
+/// <param name="OutputStride">32 (plain), 16 (layer4 dilated by 2: ASTMT) or 8 (layer3/layer4 dilated by 2/4: DeepLab, the survey's dilated ResNet).</param>
+/// <param name="MultiScale">Emit layer1..layer4 (strides 4, 8, 16, 32 before dilation); false emits layer4 only.</param>
+/// <param name="IncludeClassifier">Add torchvision's ImageNet <c>fc</c> (used by <see cref="TorchVisionResNetModule.Logits"/> only), so that
+/// parameter counts and state dicts equal torchvision's.</param>
+/// <param name="SqueezeExcitation">SE-ResNet as ASTMT: an SE block (reduction 16) after the last BN of every block, before the residual add.</param>
+/// <param name="Classes">Outputs of the classifier.</param>
+public sealed record ResNetConfig(
+    int Depth = 18,
+    double WidthMultiplier = 1.0,
+    int OutputStride = 32,
+    bool MultiScale = true,
+    bool IncludeClassifier = false,
+    bool SqueezeExcitation = false,
+    int Classes = 1000)
+{
+    /// <summary>Blocks per stage of every supported depth (torchvision; ResNet-26 as ASTMT).</summary>
+    public static IReadOnlyDictionary<int, (bool Bottleneck, int[] Blocks)> Depths { get; } = new Dictionary<int, (bool, int[])>
+    {
+        [18] = (false, [2, 2, 2, 2]),
+        [26] = (true, [2, 2, 2, 2]),
+        [34] = (false, [3, 4, 6, 3]),
+        [50] = (true, [3, 4, 6, 3]),
+        [101] = (true, [3, 4, 23, 3]),
+        [152] = (true, [3, 8, 36, 3]),
+    };
+
+    public bool Bottleneck => Depths[Depth].Bottleneck;
+    public IReadOnlyList<int> Blocks => Depths[Depth].Blocks;
+    public int Expansion => Bottleneck ? 4 : 1;
+
+    /// <summary>round(channels · multiplier), at least 1.</summary>
+    public int Scale(int channels) => Math.Max(1, (int)Math.Round(channels * WidthMultiplier, MidpointRounding.AwayFromZero));
+
+    /// <summary>Dilation of layer1..layer4: torchvision's <c>replace_stride_with_dilation</c>.</summary>
+    public IReadOnlyList<bool> DilateStage => OutputStride switch
+    {
+        8 => [false, false, true, true],
+        16 => [false, false, false, true],
+        _ => [false, false, false, false],
+    };
+
+    public IEnumerable<string> Validate(string caller)
+    {
+        if (!Depths.ContainsKey(Depth)) yield return $"{caller}: depth must be one of {string.Join(", ", Depths.Keys)}, got {Depth}.";
+        if (!(WidthMultiplier > 0) || double.IsInfinity(WidthMultiplier)) yield return $"{caller}: widthMultiplier must be > 0, got {WidthMultiplier}.";
+        if (OutputStride is not (8 or 16 or 32)) yield return $"{caller}: outputStride must be 8, 16 or 32, got {OutputStride}.";
+        if (Classes < 1) yield return $"{caller}: classes must be >= 1, got {Classes}.";
+    }
+
+    /// <summary>The levels, known before any module exists: layerN has 64·2^(N-1)·expansion·m channels; its stride
+    /// doubles per stage until the output stride is reached (dilation takes over from there).</summary>
+    public FeatureInfo Features
+    {
+        get
+        {
+            var levels = new List<FeatureLevel>();
+            int stride = 4;
+            for (int stage = 0; stage < 4; stage++)
+            {
+                if (stage > 0 && !DilateStage[stage]) stride *= 2;
+                levels.Add(new FeatureLevel($"layer{stage + 1}", Scale(64 << stage) * Expansion, stride));
+            }
+            return new FeatureInfo(MultiScale ? levels : [levels[^1]]);
+        }
+    }
+}
+
+/// <summary>torchvision's ResNet, field for field (conv1, bn1, relu, maxpool, layer1..layer4, fc), so its state-dict keys
+/// equal torchvision's and PyTorch weights load by name. Emits the layer outputs as <see cref="FeatureMaps"/>.</summary>
+public sealed class TorchVisionResNetModule : Backbone
+{
+    private readonly Conv2d conv1;
+    private readonly BatchNorm2d bn1;
+    private readonly ReLU relu;
+    private readonly MaxPool2d maxpool;
+    private readonly Sequential layer1;
+    private readonly Sequential layer2;
+    private readonly Sequential layer3;
+    private readonly Sequential layer4;
+    private readonly AdaptiveAvgPool2d? avgpool;
+    private readonly Linear? fc;
+    private readonly FeatureInfo _features;
+    private readonly bool _multiScale;
+
+    public TorchVisionResNetModule(ResNetConfig config) : base($"ResNet-{config.Depth}")
+    {
+        var problems = config.Validate("ResNet").ToArray();
+        if (problems.Length > 0) throw new ArgumentException(string.Join(" ", problems), nameof(config));
+        _features = config.Features;
+        _multiScale = config.MultiScale;
+        int inplanes = config.Scale(64);
+        conv1 = Conv2d(3, inplanes, 7, stride: 2, padding: 3, bias: false);
+        bn1 = BatchNorm2d(inplanes);
+        relu = ReLU(inplace: true);
+        maxpool = MaxPool2d(3, stride: 2, padding: 1);
+        int dilation = 1;
+        var layers = new Sequential[4];
+        for (int stage = 0; stage < 4; stage++)
+        {
+            int planes = config.Scale(64 << stage);
+            int stride = stage == 0 ? 1 : 2;
+            int previousDilation = dilation;
+            if (config.DilateStage[stage])
+            {
+                dilation *= stride;
+                stride = 1;
+            }
+            int outChannels = planes * config.Expansion;
+            var blocks = new List<(string, Module<Tensor, Tensor>)>();
+            for (int b = 0; b < config.Blocks[stage]; b++)
+            {
+                int blockIn = b == 0 ? inplanes : outChannels;
+                int blockStride = b == 0 ? stride : 1;
+                int blockDilation = b == 0 ? previousDilation : dilation;
+                bool project = b == 0 && (stride != 1 || inplanes != outChannels);
+                blocks.Add(($"{b}", config.Bottleneck
+                    ? new ResNetBottleneck(blockIn, planes, blockStride, blockDilation, project, config.SqueezeExcitation)
+                    : new ResNetBasicBlock(blockIn, planes, blockStride, blockDilation, project, config.SqueezeExcitation)));
+            }
+            layers[stage] = Sequential(blocks);
+            inplanes = outChannels;
+        }
+        (layer1, layer2, layer3, layer4) = (layers[0], layers[1], layers[2], layers[3]);
+        if (config.IncludeClassifier)
+        {
+            avgpool = AdaptiveAvgPool2d(1);
+            fc = Linear(inplanes, config.Classes);
+        }
+        RegisterComponents();
+        InitializeAsTorchVision(this);
+    }
+
+    public override FeatureInfo Features => _features;
+
+    public override FeatureMaps forward(Tensor input)
+    {
+        var x = maxpool.call(relu.call(bn1.call(conv1.call(input))));
+        var c1 = layer1.call(x);
+        var c2 = layer2.call(c1);
+        var c3 = layer3.call(c2);
+        var c4 = layer4.call(c3);
+        return new FeatureMaps(_multiScale ? [c1, c2, c3, c4] : [c4]);
+    }
+
+    /// <summary>ImageNet logits [B, classes]: global average pool of layer4, then <c>fc</c>. Needs <see cref="ResNetConfig.IncludeClassifier"/>.</summary>
+    public Tensor Logits(Tensor input)
+    {
+        if (fc is null || avgpool is null)
+            throw new InvalidOperationException($"{GetName()} was built without its classifier: set ResNetConfig.IncludeClassifier.");
+        var coarsest = forward(input).Coarsest;
+        return fc.call(avgpool.call(coarsest).flatten(1));
+    }
+
+    /// <summary>torchvision's initialisation: Kaiming-normal (fan-out, ReLU) convs, BN weight 1 and bias 0; Linear keeps its default.</summary>
+    internal static void InitializeAsTorchVision(Module module)
+    {
+        using var _ = no_grad();
+        foreach (var (_, child) in module.named_modules())
+        {
+            switch (child)
+            {
+                case Conv2d conv:
+                    init.kaiming_normal_(conv.weight, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
+                    break;
+                case BatchNorm2d bn:
+                    init.ones_(bn.weight);
+                    init.zeros_(bn.bias);
+                    break;
+            }
+        }
+    }
+}
+
+/// <summary>torchvision's BasicBlock: conv3x3-BN-ReLU, conv3x3-BN (+ SE), shortcut (downsample.0 conv1x1, downsample.1 BN), add, ReLU.
+/// torchvision refuses dilation here; the survey's dilated ResNet-18 uses it (padding = dilation), so it is allowed.</summary>
+public sealed class ResNetBasicBlock : Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv1;
+    private readonly BatchNorm2d bn1;
+    private readonly ReLU relu;
+    private readonly Conv2d conv2;
+    private readonly BatchNorm2d bn2;
+    private readonly SqueezeExcitation? se;
+    private readonly Sequential? downsample;
+
+    /// <summary>A block of <paramref name="planes"/> channels (BN momentum <paramref name="bnMomentum"/>: 0.1 as torchvision, 0.01 in HRNet).</summary>
+    public ResNetBasicBlock(int inChannels, int planes, int stride = 1, int dilation = 1, bool project = false, bool squeezeExcitation = false,
+        double bnMomentum = 0.1)
+        : base(nameof(ResNetBasicBlock))
+    {
+        conv1 = Conv2d(inChannels, planes, 3, stride: stride, padding: dilation, dilation: dilation, bias: false);
+        bn1 = BatchNorm2d(planes, momentum: bnMomentum);
+        relu = ReLU(inplace: true);
+        conv2 = Conv2d(planes, planes, 3, padding: dilation, dilation: dilation, bias: false);
+        bn2 = BatchNorm2d(planes, momentum: bnMomentum);
+        if (squeezeExcitation) se = new SqueezeExcitation(planes, 16);
+        if (project) downsample = Sequential(Conv2d(inChannels, planes, 1, stride: stride, bias: false), BatchNorm2d(planes, momentum: bnMomentum));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        var y = bn2.call(conv2.call(relu.call(bn1.call(conv1.call(input)))));
+        if (se is not null) y = se.call(y);
+        var shortcut = downsample is null ? input : downsample.call(input);
+        return relu.call(y + shortcut);
+    }
+}
+
+/// <summary>torchvision's Bottleneck (v1.5): conv1x1-BN-ReLU, conv3x3 (stride, dilation)-BN-ReLU, conv1x1 to 4·planes-BN
+/// (+ SE, ASTMT), shortcut, add, ReLU.</summary>
+public sealed class ResNetBottleneck : Module<Tensor, Tensor>
+{
+    private readonly Conv2d conv1;
+    private readonly BatchNorm2d bn1;
+    private readonly Conv2d conv2;
+    private readonly BatchNorm2d bn2;
+    private readonly Conv2d conv3;
+    private readonly BatchNorm2d bn3;
+    private readonly ReLU relu;
+    private readonly SqueezeExcitation? se;
+    private readonly Sequential? downsample;
+
+    /// <summary>A block of <paramref name="planes"/> channels (BN momentum <paramref name="bnMomentum"/>: 0.1 as torchvision, 0.01 in HRNet).</summary>
+    public ResNetBottleneck(int inChannels, int planes, int stride = 1, int dilation = 1, bool project = false, bool squeezeExcitation = false,
+        double bnMomentum = 0.1)
+        : base(nameof(ResNetBottleneck))
+    {
+        int outChannels = planes * 4;
+        conv1 = Conv2d(inChannels, planes, 1, bias: false);
+        bn1 = BatchNorm2d(planes, momentum: bnMomentum);
+        conv2 = Conv2d(planes, planes, 3, stride: stride, padding: dilation, dilation: dilation, bias: false);
+        bn2 = BatchNorm2d(planes, momentum: bnMomentum);
+        conv3 = Conv2d(planes, outChannels, 1, bias: false);
+        bn3 = BatchNorm2d(outChannels, momentum: bnMomentum);
+        relu = ReLU(inplace: true);
+        if (squeezeExcitation) se = new SqueezeExcitation(outChannels, 16);
+        if (project) downsample = Sequential(Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), BatchNorm2d(outChannels, momentum: bnMomentum));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        var y = relu.call(bn1.call(conv1.call(input)));
+        y = relu.call(bn2.call(conv2.call(y)));
+        y = bn3.call(conv3.call(y));
+        if (se is not null) y = se.call(y);
+        var shortcut = downsample is null ? input : downsample.call(input);
+        return relu.call(y + shortcut);
+    }
+}

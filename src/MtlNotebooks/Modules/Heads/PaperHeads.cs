@@ -1,0 +1,76 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace MtlNotebooks.Modules.Heads;
+
+/// <summary>The HRNet head of the survey / MTI-Net code: every level resized to the finest (stride 4), concatenated
+/// (270 channels on HRNet-18), 1x1 conv (bias) + BN + ReLU at the same width, 1x1 conv (bias) to the task's outputs.
+/// Field <c>last_layer</c> (children 0, 1, 2, 3) as the reference, so its weights load by name.</summary>
+public sealed class HRNetHead : Module<FeatureMaps, Tensor>
+{
+    private readonly Sequential last_layer;
+
+    public HRNetHead(FeatureInfo features, int outputChannels) : base(nameof(HRNetHead))
+    {
+        int channels = features.TotalChannels;
+        last_layer = Sequential(Conv2d(channels, channels, 1), BatchNorm2d(channels), ReLU(), Conv2d(channels, outputChannels, 1));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(FeatureMaps features) => last_layer.call(Resize.ConcatAtFinest(features));
+}
+
+/// <summary>DeepLab-v3's head (Chen et al. 2017) as the survey code's "deeplab" head, on the coarsest level: ASPP — 1x1,
+/// three 3x3 atrous convs (rates 12/24/36) and image pooling, each conv-BN-ReLU to 256 channels —, concatenation,
+/// 1x1 projection + BN + ReLU + dropout 0.5, 3x3 conv-BN-ReLU, 1x1 classifier. Children named 0-4 as torchvision's
+/// DeepLabHead (an nn.Sequential), so its state-dict keys equal it.</summary>
+public sealed class DeepLabHead : Module<FeatureMaps, Tensor>
+{
+    // Held in an array, not in fields, so that no parent's RegisterComponents registers them a second time by field name.
+    private readonly Module<Tensor, Tensor>[] _layers;
+
+    public DeepLabHead(FeatureInfo features, int outputChannels, int channels = 256, IReadOnlyList<int>? rates = null) : base(nameof(DeepLabHead))
+    {
+        _layers =
+        [
+            new Aspp(features.Coarsest.Channels, channels, rates ?? [12, 24, 36]),
+            Conv2d(channels, channels, 3, padding: 1, bias: false),
+            BatchNorm2d(channels),
+            ReLU(),
+            Conv2d(channels, outputChannels, 1),
+        ];
+        // Registered by position, as the reference's nn.Sequential names them.
+        for (int i = 0; i < _layers.Length; i++) register_module($"{i}", _layers[i]);
+    }
+
+    public override Tensor forward(FeatureMaps features) => _layers.Aggregate(features.Coarsest, (x, layer) => layer.call(x));
+}
+
+/// <summary>Atrous spatial pyramid pooling (DeepLab-v3 §3.3): fields <c>convs</c> (1x1, one per rate, image pooling) and <c>project</c>.</summary>
+public sealed class Aspp : Module<Tensor, Tensor>
+{
+    private readonly ModuleList<Module<Tensor, Tensor>> convs;
+    private readonly Sequential project;
+
+    public Aspp(int inChannels, int channels, IReadOnlyList<int> rates) : base(nameof(Aspp))
+    {
+        convs = new ModuleList<Module<Tensor, Tensor>>();
+        convs.Add(Sequential(Conv2d(inChannels, channels, 1, bias: false), BatchNorm2d(channels), ReLU()));
+        foreach (int rate in rates)
+            convs.Add(Sequential(Conv2d(inChannels, channels, 3, padding: rate, dilation: rate, bias: false), BatchNorm2d(channels), ReLU()));
+        // Image pooling: global average → 1x1 conv-BN-ReLU, resized back in forward. BN over 1x1 maps needs >= 2 images in
+        // training, as in PyTorch.
+        convs.Add(Sequential(AdaptiveAvgPool2d(1), Conv2d(inChannels, channels, 1, bias: false), BatchNorm2d(channels), ReLU()));
+        project = Sequential(Conv2d((rates.Count + 2) * channels, channels, 1, bias: false), BatchNorm2d(channels), ReLU(), Dropout(0.5));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        var branches = convs.Select(c => c.call(input)).ToArray();
+        branches[^1] = Resize.To(branches[^1], input.shape[2], input.shape[3]);
+        return project.call(cat(branches, 1));
+    }
+}

@@ -1,0 +1,57 @@
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace MtlNotebooks.Tasks.Losses;
+
+/// <summary>How <see cref="BinaryCrossEntropyLoss"/> weighs positive against negative pixels.</summary>
+public enum BinaryWeighting
+{
+    /// <summary>Plain BCE: every pixel weight 1.</summary>
+    None,
+
+    /// <summary>Positives weigh w, negatives 1 − w, with a fixed w (edges: w = 0.95, ASTMT appendix, MTI-Net code).</summary>
+    FixedPositiveWeight,
+
+    /// <summary>w = the fraction of negative pixels in the batch's label (HED-style; the references' saliency loss).</summary>
+    Balanced,
+}
+
+/// <summary>Pixel-wise binary cross-entropy on logits [B, 1, H, W] against labels in {0, 1} ([B, 1, H, W];
+/// <paramref name="IgnoreValue"/> marks unlabelled pixels). With weighting, the loss is
+/// −[w·y·log σ(x) + (1 − w)·(1 − y)·log(1 − σ(x))] as in the references' BalancedCrossEntropyLoss, averaged over
+/// the labelled pixels (the references divide by all pixels; they only differ where padding is ignored).</summary>
+public sealed record BinaryCrossEntropyLoss(BinaryWeighting Weighting = BinaryWeighting.None, double PositiveWeight = 0.5, int IgnoreValue = 255) : ITaskLoss
+{
+    public string Name => Weighting switch
+    {
+        BinaryWeighting.FixedPositiveWeight => $"BCE (positive weight {PositiveWeight:0.###})",
+        BinaryWeighting.Balanced => "BCE (balanced)",
+        _ => "BCE",
+    };
+
+    public Tensor Compute(Tensor output, Tensor label)
+    {
+        var valid = label.ne(IgnoreValue);
+        var count = valid.sum();
+        if (count.item<long>() == 0) return output.sum() * 0.0;
+        var target = label.ge(0.5).logical_and(valid).to(output.dtype);
+        var validFloat = valid.to(output.dtype);
+        Tensor weights = Weighting switch
+        {
+            BinaryWeighting.None => validFloat,
+            BinaryWeighting.FixedPositiveWeight => (target * PositiveWeight + (1 - target) * (1 - PositiveWeight)) * validFloat,
+            BinaryWeighting.Balanced => Balanced(target, validFloat, count),
+            _ => throw new ArgumentOutOfRangeException(nameof(Weighting), Weighting, "Unknown weighting."),
+        };
+        var perPixel = F.binary_cross_entropy_with_logits(output, target, reduction: nn.Reduction.None);
+        return (perPixel * weights).sum() / count;
+    }
+
+    private static Tensor Balanced(Tensor target, Tensor valid, Tensor count)
+    {
+        // w = negatives / labelled pixels, so the rarer class (usually the positives) weighs more.
+        var negatives = ((1 - target) * valid).sum();
+        var w = (negatives / count.to(target.dtype)).detach();
+        return (target * w + (1 - target) * (1 - w)) * valid;
+    }
+}

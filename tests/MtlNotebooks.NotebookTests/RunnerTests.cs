@@ -1,0 +1,389 @@
+using System.IO.Compression;
+using System.Text.Json.Nodes;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using MtlNotebooks.Analysis;
+using MtlNotebooks.Interactive;
+using MtlNotebooks.Scripting;
+
+namespace MtlNotebooks.NotebookTests;
+
+/// <summary>The headless runner: cell order and state, errors, directives, parameters, display and MIME types.</summary>
+public sealed class RunnerTests : IDisposable
+{
+    private static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(5);
+    private const string Setup = "#r \"nuget: MtlNotebooks, 0.1.0\"\n#r \"nuget: MtlNotebooks.Interactive, 0.1.0\"\nusing MtlNotebooks;";
+    private readonly DirectoryInfo _scratch = Directory.CreateTempSubdirectory("mtl-runner-");
+
+    public void Dispose() => _scratch.Delete(recursive: true);
+
+    private static NotebookDocument Notebook(params string[] codeCells)
+    {
+        var notebook = NotebookDocument.CreateCSharp();
+        notebook.AddCell("markdown", "# 99 · Test");
+        foreach (var code in codeCells) notebook.AddCell("code", code);
+        return notebook;
+    }
+
+    private Task<NotebookRunResult> Run(NotebookDocument notebook, IReadOnlyDictionary<string, string>? parameters = null) =>
+        NotebookRunner.RunAsync(notebook, _scratch.FullName, new NotebookRunOptions { Parameters = parameters ?? new Dictionary<string, string>() })
+            .WaitAsync(HangGuard);
+
+    private static JsonObject Output(NotebookRunResult result, int cell, int index = -1)
+    {
+        var outputs = result.Executed.Cells[cell - 1].Outputs;
+        return (JsonObject)outputs[index < 0 ? outputs.Count + index : index]!;
+    }
+
+    private static string Text(JsonObject output, string mime) => MimeBundle.Text((JsonObject)output["data"]!, mime)!;
+
+    [Fact]
+    public async Task Run_CellsShareState_LastExpressionIsTheResultAndConsoleIsAStream()
+    {
+        var result = await Run(Notebook("var x = 20;", "Console.WriteLine(\"hello\");\nx * 2 + 2"));
+
+        Assert.True(result.Succeeded, result.Error);
+        var stream = Output(result, 3, 0);
+        Assert.Equal("stream", (string?)stream["output_type"]);
+        Assert.Equal("stdout", (string?)stream["name"]);
+        Assert.Equal("hello\n", string.Concat(((JsonArray)stream["text"]!).Select(l => (string?)l)));
+        var value = Output(result, 3);
+        Assert.Equal("execute_result", (string?)value["output_type"]);
+        Assert.Equal("42", Text(value, "text/plain"));
+        Assert.Equal(2, value["execution_count"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task Run_StatementWithSemicolon_ShowsNoResult()
+    {
+        var result = await Run(Notebook("var x = 1;"));
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Empty(result.Executed.Cells[1].Outputs);
+    }
+
+    [Fact]
+    public async Task Run_FailingCell_StopsWithErrorOutputAndCliExitsNonZero()
+    {
+        var notebook = Notebook("var x = 1;", "throw new InvalidOperationException(\"boom at step 3\");", "x + 1");
+
+        var result = await Run(notebook);
+
+        Assert.False(result.Succeeded);
+        Assert.Equal(3, result.FailedCell);
+        var error = Output(result, 3);
+        Assert.Equal("error", (string?)error["output_type"]);
+        Assert.Equal("InvalidOperationException", (string?)error["ename"]);
+        Assert.Equal("boom at step 3", (string?)error["evalue"]);
+        Assert.NotEmpty((JsonArray)error["traceback"]!);
+        Assert.Null(result.Executed.Cells[3].Json["execution_count"]);
+        Assert.Empty(result.Executed.Cells[3].Outputs);
+
+        var path = Path.Combine(_scratch.FullName, "fails.ipynb");
+        notebook.Save(path);
+        var executed = Path.Combine(_scratch.FullName, "fails.executed.ipynb");
+        Assert.Equal(1, Cli.CliApp.Run(["notebook", path, "--output", executed]));
+        var written = NotebookDocument.Load(executed);
+        Assert.Equal("error", (string?)written.Cells[2].Outputs[^1]!["output_type"]);
+    }
+
+    [Fact]
+    public async Task Run_CompilationError_NamesCellLineAndCode()
+    {
+        var result = await Run(Notebook("var a = 1;", "var b = 2;\nvar c = undefinedName + b;"));
+
+        Assert.False(result.Succeeded);
+        var error = Output(result, 3);
+        Assert.Equal("CompilationError", (string?)error["ename"]);
+        Assert.StartsWith("cell 3, line 2: error CS0103:", (string?)error["evalue"]);
+        Assert.Contains("undefinedName", (string?)error["evalue"]);
+        Assert.Contains("    var c = undefinedName + b;", ((JsonArray)error["traceback"]!).Select(l => (string?)l));
+    }
+
+    [Fact]
+    public async Task Run_UnknownNugetPackage_FailsNamingPackageVersionAndPlaces()
+    {
+        var result = await Run(Notebook("#r \"nuget: No.Such.Package, 1.2.3\"\nvar x = 1;"));
+
+        Assert.False(result.Succeeded);
+        var error = Output(result, 2);
+        Assert.Equal("PackageResolutionError", (string?)error["ename"]);
+        var message = (string)error["evalue"]!;
+        Assert.Contains("cell 2, line 1", message);
+        Assert.Contains("No.Such.Package 1.2.3 was not found", message);
+        Assert.Contains("Looked in:", message);
+        Assert.Contains(Path.Combine(PackageResolver.PackageCache, "no.such.package"), message);
+    }
+
+    [Fact]
+    public async Task Run_OwnPackageWithAnotherVersion_FailsNamingBothVersions()
+    {
+        var result = await Run(Notebook("#r \"nuget: MtlNotebooks, 9.9.9\""));
+
+        var message = (string)Output(result, 2)["evalue"]!;
+        Assert.Contains("provides MtlNotebooks 0.1.0", message);
+        Assert.Contains("not 9.9.9", message);
+    }
+
+    [Fact]
+    public async Task Run_PackageFromLocalFolder_IsReferencedAndRuns()
+    {
+        var feed = Directory.CreateDirectory(Path.Combine(_scratch.FullName, "feed"));
+        WritePackage(feed.FullName, "Tiny.Greeter", "1.0.0", "namespace Tiny; public static class Greeter { public static string Hello(string n) => \"hello \" + n; }");
+
+        var result = await Run(Notebook("#i \"nuget: feed\"\n#r \"nuget: Tiny.Greeter, 1.0.0\"\nTiny.Greeter.Hello(\"runner\")"));
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal("hello runner", Text(Output(result, 2), "text/plain"));
+    }
+
+    [Fact]
+    public async Task Run_TorchSharpPackage_ResolvesToTheRunnersOwnAssembly()
+    {
+        var result = await Run(Notebook("#r \"nuget: TorchSharp-cpu, 0.107.0\"\ntypeof(TorchSharp.torch).Assembly.Location"));
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal(typeof(TorchSharp.torch).Assembly.Location, Text(Output(result, 2), "text/plain"));
+        Assert.DoesNotContain(".nuget", typeof(TorchSharp.torch).Assembly.Location);
+    }
+
+    [Fact]
+    public async Task Run_UnsupportedMagic_ReportsMagicAndCell()
+    {
+        var result = await Run(Notebook("var x = 1;", "#!time\nvar y = 2;"));
+
+        Assert.False(result.Succeeded);
+        var error = Output(result, 3);
+        Assert.Equal("UnsupportedMagicCommand", (string?)error["ename"]);
+        Assert.Contains("cell 3, line 1: the magic command '#!time' is not supported", (string?)error["evalue"]);
+    }
+
+    [Fact]
+    public async Task Run_CSharpKernelChooserMagic_IsAccepted()
+    {
+        var result = await Run(Notebook("#!csharp\n1 + 1"));
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal("2", Text(Output(result, 2), "text/plain"));
+    }
+
+    [Fact]
+    public async Task Run_Parameter_OverridesDefaultWithTheDeclaredType()
+    {
+        var notebook = NotebookDocument.CreateCSharp();
+        notebook.AddCell("code", "var smoke = false;\nvar epochs = 3;\ndouble rate = 0.5;\nvar name = \"a\";", [NotebookParameters.ParametersTag]);
+        notebook.AddCell("code", "$\"{smoke} {epochs + 1} {rate * 2} {name}\"");
+
+        var result = await Run(notebook, new Dictionary<string, string> { ["smoke"] = "true", ["epochs"] = "1", ["rate"] = "2", ["name"] = "x\"y" });
+
+        Assert.True(result.Succeeded, result.Error);
+        var injected = result.Executed.Cells[1];
+        Assert.Contains(NotebookParameters.InjectedTag, injected.Tags);
+        Assert.Contains("bool smoke = true;", injected.Source);
+        Assert.Contains("int epochs = 1;", injected.Source);
+        Assert.Equal("True 2 4 x\"y", Text(Output(result, 3), "text/plain"));
+    }
+
+    [Fact]
+    public async Task Run_ParameterOfTheWrongType_ThrowsNamingParameterAndDeclaration()
+    {
+        var notebook = NotebookDocument.CreateCSharp();
+        notebook.AddCell("code", "var epochs = 3;", [NotebookParameters.ParametersTag]);
+
+        var ex = await Assert.ThrowsAsync<NotebookParameterException>(() => Run(notebook, new Dictionary<string, string> { ["epochs"] = "many" }));
+        Assert.Contains("'many' is not a valid int", ex.Message);
+
+        var unknown = await Assert.ThrowsAsync<NotebookParameterException>(() => Run(notebook, new Dictionary<string, string> { ["steps"] = "1" }));
+        Assert.Contains("declares no parameter 'steps'", unknown.Message);
+        Assert.Contains("it declares: epochs", unknown.Message);
+    }
+
+    [Fact]
+    public async Task Display_ChartDataFrameTensorImage_ProduceTheirMimeTypes()
+    {
+        var result = await Run(Notebook(
+            Setup,
+            "display(Plotly.NET.CSharp.Chart.Column<double, string, string>(new[] { 1.0, 2.0 }, Keys: new[] { \"a\", \"b\" }));\n" +
+            "display(new Microsoft.Data.Analysis.DataFrame(new Microsoft.Data.Analysis.DoubleDataFrameColumn(\"x\", new[] { 1.5, 2.0 })));\n" +
+            "display(TorchSharp.torch.arange(6).reshape(2, 3));\n" +
+            "display(PngImage.FromRgb(new byte[] { 255, 0, 0 }, 1, 1));",
+            "Plotly.NET.CSharp.Chart.Line<double, double, string>(new[] { 1.0, 2.0 }, new[] { 3.0, 4.0 })"));
+
+        Assert.True(result.Succeeded, result.Error);
+        var outputs = result.Executed.Cells[2].Outputs.Cast<JsonObject>().ToList();
+        Assert.Equal(5, outputs.Count);
+        Assert.Equal(ChartHtml.PlotlyJsVersion, (string?)outputs[0]["metadata"]!["mtlnotebooks"]!["plotlyjs"]);
+        Assert.Contains(HtmlReport.PlotlyJs[..200], Text(outputs[0], "text/html"));
+        Assert.Contains("Plotly.newPlot", Text(outputs[1], "text/html"));
+        Assert.Contains(ChartHtml.ChartClass, Text(outputs[1], "text/html"));
+        Assert.Contains("<table", Text(outputs[2], "text/html"));
+        Assert.Contains("<td style=\"text-align: right\">1.500</td>", Text(outputs[2], "text/html"));
+        Assert.Equal("tensor [2, 3] int64 on cpu\n[[0, 1, 2],\n [3, 4, 5]]", Text(outputs[3], "text/plain"));
+        Assert.StartsWith("iVBORw0KGgo", Text(outputs[4], "image/png"));
+        Assert.Equal("PNG 1×1", Text(outputs[4], "text/plain"));
+
+        // plotly.js goes into the notebook once: the second chart refers to it.
+        var chartCell = result.Executed.Cells[3].Outputs.Cast<JsonObject>().ToList();
+        Assert.Single(chartCell);
+        Assert.Contains("Plotly.newPlot", Text(chartCell[0], "text/html"));
+        Assert.Equal(1, result.Executed.Cells.SelectMany(c => c.Outputs).Count(o => o!["metadata"]?["mtlnotebooks"] is not null));
+    }
+
+    [Fact]
+    public async Task Display_Update_ReplacesTheShownValue()
+    {
+        var result = await Run(Notebook("var shown = display(\"first\");\nshown.Update(\"second\");"));
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal("second", Text(Output(result, 2), "text/plain"));
+    }
+
+    [Fact]
+    public async Task Html_MarksStringAsHtml()
+    {
+        var result = await Run(Notebook("HTML(\"<b>bold</b>\")"));
+
+        Assert.Equal("<b>bold</b>", Text(Output(result, 2), "text/html"));
+    }
+
+    [Fact]
+    public async Task Run_LargeTensor_ShowsStatisticsAndFirstValues()
+    {
+        var result = await Run(Notebook(Setup, "TorchSharp.torch.arange(100, dtype: TorchSharp.torch.ScalarType.Float32)"));
+
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Equal(
+            "tensor [100] float32 on cpu\nmin 0  max 99  mean 49.5\n[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, …] (first 12 of 100 values, row-major)",
+            Text(Output(result, 3), "text/plain"));
+    }
+
+    [Fact]
+    public async Task Executed_Notebook_IsStructurallyValidNbformat4()
+    {
+        var result = await Run(Notebook(Setup, "Console.WriteLine(1);\ndisplay(2);\n3", "throw new Exception(\"stop\");"));
+
+        var reparsed = JsonNode.Parse(result.Executed.ToJson())!.AsObject();
+        Assert.Empty(NbformatStructure.Problems(reparsed));
+        Assert.Equal(
+            ["stream", "display_data", "execute_result"],
+            result.Executed.Cells[2].Outputs.Select(o => (string)o!["output_type"]!));
+    }
+
+    [Fact]
+    public void NbformatStructure_MissingKeys_AreReported()
+    {
+        var broken = JsonNode.Parse("""{"nbformat": 4, "nbformat_minor": 2, "metadata": {}, "cells": [{"cell_type": "code", "source": "x", "metadata": {}, "outputs": [{"output_type": "error", "ename": "E"}], "id": "1"}]}""")!.AsObject();
+
+        var problems = NbformatStructure.Problems(broken);
+
+        Assert.Contains("cell 1: key 'id' is not allowed in a code cell", problems);
+        Assert.Contains("cell 1: execution_count must be an integer or null", problems);
+        Assert.Contains("cell 1: error output lacks 'evalue'", problems);
+        Assert.Contains("cell 1: error output lacks 'traceback'", problems);
+    }
+
+    [Fact]
+    public async Task HtmlExport_InlinesPlotlyJsOnceAndRendersMarkdownAndOutputs()
+    {
+        var notebook = Notebook(Setup,
+            "display(Plotly.NET.CSharp.Chart.Line<double, double, string>(new[] { 1.0, 2.0 }, new[] { 3.0, 4.0 }));\n" +
+            "Plotly.NET.CSharp.Chart.Line<double, double, string>(new[] { 1.0, 2.0 }, new[] { 5.0, 6.0 })");
+        notebook.AddCell("markdown", "Some **bold** text.");
+        var result = await Run(notebook);
+
+        var html = NotebookHtmlExporter.Export(result.Executed);
+
+        Assert.True(result.Succeeded, result.Error);
+        var marker = HtmlReport.PlotlyJs[..200];
+        Assert.Equal(1, Occurrences(html, marker));
+        Assert.Equal(2, Occurrences(html, "Plotly.newPlot(\"mtl-chart-"));
+        Assert.Matches("<h1[^>]*>99 · Test</h1>", html);
+        Assert.Contains("<strong>bold</strong>", html);
+        Assert.Contains("<title>99 · Test</title>", html);
+    }
+
+    [Fact]
+    public async Task Script_ArgsAndReturnValue_BecomeTheExitCode()
+    {
+        var path = Path.Combine(_scratch.FullName, "args.csx");
+        await File.WriteAllTextAsync(path, "#r \"nuget: MtlNotebooks, 0.1.0\"\nreturn Args.Count == 2 && Args[0] == \"--epochs\" ? 7 : 3;");
+
+        var result = await ScriptRunner.RunAsync(path, ["--epochs", "2"]).WaitAsync(HangGuard);
+
+        Assert.Null(result.Error);
+        Assert.Equal(7, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task Script_LoadDirective_RunsTheLoadedFile()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_scratch.FullName, "_shared.csx"), "int Twice(int x) => 2 * x;");
+        var path = Path.Combine(_scratch.FullName, "main.csx");
+        await File.WriteAllTextAsync(path, "#load \"_shared.csx\"\nreturn Twice(21);");
+
+        var result = await ScriptRunner.RunAsync(path, []).WaitAsync(HangGuard);
+
+        Assert.Null(result.Error);
+        Assert.Equal(42, result.ExitCode);
+    }
+
+    [Fact]
+    public async Task Script_CompilationError_NamesScriptAndLine()
+    {
+        var path = Path.Combine(_scratch.FullName, "broken.csx");
+        await File.WriteAllTextAsync(path, "var a = 1;\nvar b = a.NoSuchMember;");
+
+        var result = await ScriptRunner.RunAsync(path, []).WaitAsync(HangGuard);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("broken.csx, line 2: error CS1061:", result.Error);
+    }
+
+    [Fact]
+    public void Directives_Extract_KeepsLineNumbersAndParsesPackages()
+    {
+        var (code, directives) = Directives.Extract("#i \"nuget: ../feed\"\n#r \"nuget: Foo.Bar, 1.2.3-beta\"\n#r \"nuget: Baz\"\nvar x = 1;");
+
+        Assert.Equal("\n\n\nvar x = 1;", code);
+        Assert.Equal(new SourceDirective(1, "#i \"nuget: ../feed\"", "../feed"), directives[0]);
+        Assert.Equal(new PackageDirective(2, "#r \"nuget: Foo.Bar, 1.2.3-beta\"", "Foo.Bar", "1.2.3-beta"), directives[1]);
+        Assert.Equal(new PackageDirective(3, "#r \"nuget: Baz\"", "Baz", null), directives[2]);
+    }
+
+    [Theory]
+    [InlineData("1.0.0", "1.0.0-beta", 1)]
+    [InlineData("1.10.0", "1.9.0", 1)]
+    [InlineData("2.0", "2.0.0", 0)]
+    [InlineData("1.0.0-alpha", "1.0.0-beta", -1)]
+    public void CompareVersions_FollowsNuGetOrder(string a, string b, int expected) =>
+        Assert.Equal(expected, Math.Sign(PackageResolver.CompareVersions(a, b)));
+
+    [Fact]
+    public void BestFramework_PrefersNewestNetThenNetStandard()
+    {
+        Assert.Equal("net8.0", PackageResolver.BestFramework(["netstandard2.0", "net8.0", "net462", "net6.0"]));
+        Assert.Equal("netstandard2.1", PackageResolver.BestFramework(["netstandard2.0", "netstandard2.1", "net48"]));
+        Assert.Null(PackageResolver.BestFramework(["net48"]));
+    }
+
+    private static int Occurrences(string text, string part)
+    {
+        var count = 0;
+        for (var i = text.IndexOf(part, StringComparison.Ordinal); i >= 0; i = text.IndexOf(part, i + part.Length, StringComparison.Ordinal)) count++;
+        return count;
+    }
+
+    /// <summary>A real .nupkg (flat feed layout) holding one netstandard2.0 assembly compiled from <paramref name="source"/>.</summary>
+    private static void WritePackage(string folder, string id, string version, string source)
+    {
+        var compilation = CSharpCompilation.Create(id, [CSharpSyntaxTree.ParseText(source)],
+            [MetadataReference.CreateFromFile(typeof(object).Assembly.Location)], new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
+        using var dll = new MemoryStream();
+        var emitted = compilation.Emit(dll);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
+        using var zip = ZipFile.Open(Path.Combine(folder, $"{id}.{version}.nupkg"), ZipArchiveMode.Create);
+        using (var entry = zip.CreateEntry($"lib/netstandard2.0/{id}.dll").Open()) entry.Write(dll.ToArray());
+        using var nuspec = new StreamWriter(zip.CreateEntry($"{id}.nuspec").Open());
+        nuspec.Write($"<?xml version=\"1.0\"?><package><metadata><id>{id}</id><version>{version}</version><authors>t</authors><description>t</description></metadata></package>");
+    }
+}

@@ -1,0 +1,97 @@
+using MtlNotebooks.Data.Synthetic;
+using MtlNotebooks.Modules.Backbones;
+using MtlNotebooks.Modules.Heads;
+using MtlNotebooks.Training;
+using static TorchSharp.torch;
+
+namespace MtlNotebooks.Tests.BackboneZoo;
+
+[Collection("Torch")]
+public sealed class HRNetAndHeadTests
+{
+    // The survey code's HighResolutionNet with models/model_info/hrnet_w18.yml: 3,860,720 parameters, 864 state-dict entries.
+    [Fact]
+    public void HRNet18_EqualsTheSurveyCodesW18SmallV2()
+    {
+        var spec = Backbones.HRNet18();
+        Assert.Equal([18, 36, 72, 144], spec.Features.Levels.Select(l => l.Channels));
+        Assert.Equal([4, 8, 16, 32], spec.Features.Levels.Select(l => l.Stride));
+        using var module = spec.Create();
+        Assert.Equal(3_860_720, module.parameters().Sum(p => p.numel()));
+        var keys = module.state_dict().Keys.ToHashSet();
+        Assert.Equal(864, keys.Count);
+        foreach (var key in new[] { "conv2.weight", "layer1.0.downsample.0.weight", "transition1.0.0.weight", "transition1.1.0.0.weight",
+                     "transition3.3.0.1.running_var", "stage2.0.fuse_layers.0.1.0.weight", "stage2.0.fuse_layers.1.0.0.0.weight",
+                     "stage4.1.fuse_layers.3.0.0.0.weight", "stage4.1.fuse_layers.3.2.0.1.running_mean", "stage4.1.branches.3.1.bn2.bias" })
+            Assert.Contains(key, keys);
+    }
+
+    [Fact]
+    public void HRNetW48_PublishesItsWidths()
+    {
+        Assert.Equal([48, 96, 192, 384], Backbones.HRNetW48().Features.Levels.Select(l => l.Channels));
+        var w18 = Backbones.HRNetW18().Config;
+        Assert.Equal((18, 64, 64, 4, 4), (w18.Width, w18.StemChannels, w18.Stage1Planes, w18.Stage1Blocks, w18.BlocksPerBranch));
+        Assert.Equal([1, 4, 3], w18.StageModules);
+    }
+
+    // The survey code's HighResolutionHead([18, 36, 72, 144], 40): 270·270 + 270 + 2·270 + 270·40 + 40 = 84,550.
+    [Fact]
+    public void HRNetHead_OnHRNet18_HasTheReferenceParametersAndStride4Output()
+    {
+        var features = Backbones.HRNet18().Features;
+        using var head = new HRNetHead(features, 40);
+        Assert.Equal(84_550, head.parameters().Sum(p => p.numel()));
+        Assert.Equal(["last_layer.0.weight", "last_layer.0.bias", "last_layer.1.weight", "last_layer.1.bias", "last_layer.3.weight", "last_layer.3.bias"],
+            head.named_parameters().Select(p => p.name));
+        using var scope = NewDisposeScope();
+        var maps = new FeatureMaps(features.Levels.Select(l => randn(2, l.Channels, 64 / l.Stride, 64 / l.Stride)));
+        Assert.Equal([2L, 40, 16, 16], head.call(maps).shape);
+    }
+
+    // torchvision.models.segmentation.deeplabv3.DeepLabHead(2048, 21): 16,130,837 parameters, 44 state-dict entries.
+    [Fact]
+    public void DeepLabHead_OnResNet50_EqualsTorchVisionsDeepLabHead()
+    {
+        var features = Backbones.ResNet50(outputStride: 8, multiScale: false).Features;
+        using var head = new DeepLabHead(features, 21);
+        Assert.Equal(16_130_837, head.parameters().Sum(p => p.numel()));
+        var keys = head.state_dict().Keys.ToArray();
+        Assert.True(keys.Length == 44, string.Join(", ", keys));
+        foreach (var key in new[] { "0.convs.0.0.weight", "0.convs.3.1.running_var", "0.convs.4.1.weight", "0.project.0.weight", "1.weight", "2.running_var", "4.bias" })
+            Assert.Contains(key, keys);
+    }
+
+    [Theory]
+    [InlineData("conv")]
+    [InlineData("hrnet")]
+    [InlineData("deeplab")]
+    public void Heads_WithHardSharing_TrainOneStep(string name)
+    {
+        using var train = SyntheticDataset.Create(SyntheticSplit.Train, 2, 64, 64, seed: 4);
+        using var validation = SyntheticDataset.Create(SyntheticSplit.Validation, 2, 64, 64, seed: 4);
+        var head = name == "deeplab" ? Heads.DeepLab(16, 2, 4) : Heads.All[name];
+        using var model = MultiTaskNet.CreateBuilder()
+            .UseBackbone(Backbones.All["hrnet18"])
+            .AddTask(DenseTasks.SemanticSegmentation(SyntheticScenes.SemanticClassCount))
+            .AddTask(DenseTasks.Depth())
+            .UseArchitecture(Architectures.HardSharing(head))
+            .WithSeed(1)
+            .Build();
+        var history = Trainer.Fit(model, train, validation, new TrainingOptions { Epochs = 1, BatchSize = 2 });
+        Assert.True(double.IsFinite(Assert.Single(history.Steps).TotalLoss));
+        using var scope = NewDisposeScope();
+        model.Network.eval();
+        using var _ = no_grad();
+        Assert.Equal([1L, SyntheticScenes.SemanticClassCount, 64, 64], model.Network.call(zeros(1, 3, 64, 64))["semseg"].shape);
+    }
+
+    [Fact]
+    public void DeepLab_BadOptions_AreNamedForTheTask()
+    {
+        var plan = MultiTaskNet.CreateBuilder().UseBackbone(Backbones.ResNet18(0.125)).AddTask(DenseTasks.Depth())
+            .UseArchitecture(Architectures.HardSharing(Heads.DeepLab(0, 12, 0))).Plan();
+        Assert.Contains(plan.Problems, p => p.Contains("Heads.DeepLab for task 'depth': channels must be >= 1, got 0."));
+        Assert.Contains(plan.Problems, p => p.Contains("every rate must be >= 1, got [12, 0]"));
+    }
+}

@@ -1,0 +1,99 @@
+using System.Text.Json;
+using MtlNotebooks.Modules.Backbones;
+using static TorchSharp.torch;
+
+namespace MtlNotebooks.Tests.BackboneZoo;
+
+/// <summary>HRNet against the survey code's own HighResolutionNet (branches 2/4/8/16); the ResNets against torchvision's BasicBlock / Bottleneck at 1/16 width (Fixtures/make_backbone_fixtures.py,
+/// run with Debian's PyTorch): the same state-dict keys, weights and input give the same layer outputs and logits within 1e-4.</summary>
+[Collection("Torch")]
+public sealed class PyTorchBackboneTests
+{
+    private sealed record Stored(long[] Shape, string Data)
+    {
+        public Tensor ToTensor()
+        {
+            var bytes = Convert.FromBase64String(Data);
+            var values = new float[bytes.Length / 4];
+            Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
+            return tensor(values, Shape);
+        }
+    }
+
+    private sealed record Fixture(string Torch, int Depth, double WidthMultiplier, int OutputStride, int Classes,
+        Dictionary<string, Stored> State, Stored Input, Dictionary<string, Stored> Outputs, int Width = 0, int StemChannels = 0, int Stage1Planes = 0);
+
+    private static Fixture Load(string name) =>
+        JsonSerializer.Deserialize<Fixture>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name)),
+            new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+
+    private static void LoadState(nn.Module module, Fixture fixture)
+    {
+        var state = module.state_dict();
+        var ours = state.Keys.Where(k => !k.EndsWith("num_batches_tracked", StringComparison.Ordinal)).Order().ToArray();
+        Assert.Equal(fixture.State.Keys.Order().ToArray(), ours);
+        using (no_grad())
+            foreach (var (name, stored) in fixture.State)
+                state[name].copy_(stored.ToTensor());
+        module.eval();
+    }
+
+    private static void AssertOutputs(string file, Fixture fixture, IReadOnlyDictionary<string, Tensor> produced)
+    {
+        Assert.Equal(fixture.Outputs.Keys.Order(), produced.Keys.Order());
+        foreach (var (name, expected) in fixture.Outputs)
+        {
+            var reference = expected.ToTensor();
+            Assert.Equal(reference.shape, produced[name].shape);
+            var difference = (produced[name] - reference).abs().max().item<float>();
+            Assert.True(difference < 1e-4, $"{file} {name}: max difference {difference} from PyTorch {fixture.Torch}");
+        }
+    }
+
+    [Theory]
+    [InlineData("resnet18_reference.json")]
+    [InlineData("resnet50_os8_reference.json")]
+    public void ResNet_TorchVisionWeights_GiveTorchVisionOutputs(string file)
+    {
+        var fixture = Load(file);
+        using var module = new TorchVisionResNetModule(new ResNetConfig(fixture.Depth, fixture.WidthMultiplier, fixture.OutputStride,
+            IncludeClassifier: true, Classes: fixture.Classes));
+        LoadState(module, fixture);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var input = fixture.Input.ToTensor();
+        var maps = module.call(input);
+        AssertOutputs(file, fixture, new Dictionary<string, Tensor>
+        {
+            ["layer1"] = maps[0], ["layer2"] = maps[1], ["layer3"] = maps[2], ["layer4"] = maps[3], ["logits"] = module.Logits(input),
+        });
+    }
+
+    [Fact]
+    public void MobileNetV2_TorchVisionWeights_GiveTorchVisionOutputs()
+    {
+        const string file = "mobilenet_v2_reference.json";
+        var fixture = Load(file);
+        var config = new MobileNetV2Config(fixture.WidthMultiplier, IncludeLastConv: false);
+        using var module = new MobileNetV2Module(config);
+        LoadState(module, fixture);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var maps = module.call(fixture.Input.ToTensor());
+        AssertOutputs(file, fixture, config.Features.Levels.Select((l, i) => (l.Name, maps[i])).ToDictionary(p => p.Name, p => p.Item2));
+    }
+
+    [Fact]
+    public void HRNet_SurveyCodeWeights_GiveSurveyCodeOutputs()
+    {
+        const string file = "hrnet_reference.json";
+        var fixture = Load(file);
+        var config = new HRNetConfig(fixture.Width, fixture.StemChannels, fixture.Stage1Planes);
+        using var module = new HRNetModule(config);
+        LoadState(module, fixture);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var maps = module.call(fixture.Input.ToTensor());
+        AssertOutputs(file, fixture, config.Features.Levels.Select((l, i) => (l.Name, maps[i])).ToDictionary(p => p.Name, p => p.Item2));
+    }
+}
