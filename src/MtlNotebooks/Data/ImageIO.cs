@@ -218,7 +218,7 @@ public static class ImageIO
         }
         WriteChunk(png, "IDAT", raw.ToArray());
         WriteChunk(png, "IEND", []);
-        LabelImages.WriteAtomically(path, png.ToArray());
+        AtomicFile.WriteAllBytes(path, png.ToArray());
     }
 
     /// <summary>Writes H × W × 3 RGB as a JPEG (quality 95), atomically.</summary>
@@ -236,7 +236,7 @@ public static class ImageIO
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
         using var image = SKImage.FromPixelCopy(info, rgba, width * 4) ?? throw new InvalidOperationException("SkiaSharp could not create the image.");
         using var data = image.Encode(SKEncodedImageFormat.Jpeg, 95) ?? throw new InvalidOperationException("SkiaSharp could not encode the JPEG.");
-        LabelImages.WriteAtomically(path, data.ToArray());
+        AtomicFile.WriteAllBytes(path, data.ToArray());
     }
 
     private static void WriteChunk(Stream stream, string type, byte[] data)

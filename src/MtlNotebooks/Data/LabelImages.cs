@@ -223,17 +223,7 @@ public static class LabelImages
     }
 
     /// <summary>Writes RGB as a PNG file atomically (a temporary file, then a rename), creating the folder.</summary>
-    public static void SavePng(string path, byte[] rgb, int height, int width) => WriteAtomically(path, ToPng(rgb, height, width));
-
-    internal static void WriteAtomically(string path, byte[] bytes)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
-        var temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, path, overwrite: true);
-    }
+    public static void SavePng(string path, byte[] rgb, int height, int width) => AtomicFile.WriteAllBytes(path, ToPng(rgb, height, width));
 
     /// <summary>The turbo colour map (Google, polynomial fit) at <paramref name="x"/> in [0, 1].</summary>
     public static (byte R, byte G, byte B) Turbo(double x)

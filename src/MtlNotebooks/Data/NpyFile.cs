@@ -94,7 +94,7 @@ public static partial class NpyFile
             BinaryPrimitives.WriteSingleLittleEndian(word, v);
             stream.Write(word);
         }
-        LabelImages.WriteAtomically(path, stream.ToArray());
+        AtomicFile.WriteAllBytes(path, stream.ToArray());
     }
 
     private static (string Descr, bool Fortran, int[] Shape, int Offset) ParseHeader(string path, byte[] bytes)
