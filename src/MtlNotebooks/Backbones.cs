@@ -141,26 +141,10 @@ public sealed record TorchVisionResNet(ResNetConfig Config, string? Weights = nu
     {
         string caller = $"UseBackbone({(Config.SqueezeExcitation ? "SE" : "")}ResNet{Config.Depth})";
         foreach (var problem in Config.Validate(caller)) yield return problem;
-        if (Weights is not null && !File.Exists(Weights)) yield return $"{caller}: weights file '{Weights}' does not exist.";
+        foreach (var problem in PretrainedWeights.Validate(Weights, caller)) yield return problem;
     }
 
-    public Backbone Create()
-    {
-        var module = new TorchVisionResNetModule(Config);
-        if (Weights is not null)
-        {
-            try
-            {
-                PretrainedWeights.Load(module, Weights, Name);
-            }
-            catch
-            {
-                module.Dispose();
-                throw;
-            }
-        }
-        return module;
-    }
+    public Backbone Create() => PretrainedWeights.LoadInto(new TorchVisionResNetModule(Config), Weights, Name);
 }
 
 /// <summary>Spec of <see cref="MobileNetV2Module"/>: torchvision's structure and state-dict names; <paramref name="Weights"/> is loaded on creation.</summary>
@@ -175,24 +159,10 @@ public sealed record MobileNetV2(MobileNetV2Config Config, string? Weights = nul
     public IEnumerable<string> Validate()
     {
         foreach (var problem in Config.Validate("UseBackbone(MobileNetV2)")) yield return problem;
-        if (Weights is not null && !File.Exists(Weights)) yield return $"UseBackbone(MobileNetV2): weights file '{Weights}' does not exist.";
+        foreach (var problem in PretrainedWeights.Validate(Weights, "UseBackbone(MobileNetV2)")) yield return problem;
     }
 
-    public Backbone Create()
-    {
-        var module = new MobileNetV2Module(Config);
-        if (Weights is null) return module;
-        try
-        {
-            PretrainedWeights.Load(module, Weights, Name);
-            return module;
-        }
-        catch
-        {
-            module.Dispose();
-            throw;
-        }
-    }
+    public Backbone Create() => PretrainedWeights.LoadInto(new MobileNetV2Module(Config), Weights, Name);
 }
 
 /// <summary>Spec of <see cref="HRNetModule"/>: the survey code's HRNet, field names equal to its state-dict keys;
@@ -207,22 +177,8 @@ public sealed record HRNet(HRNetConfig Config, string? Weights = null) : IBackbo
     public IEnumerable<string> Validate()
     {
         foreach (var problem in Config.Validate("UseBackbone(HRNet)")) yield return problem;
-        if (Weights is not null && !File.Exists(Weights)) yield return $"UseBackbone(HRNet): weights file '{Weights}' does not exist.";
+        foreach (var problem in PretrainedWeights.Validate(Weights, "UseBackbone(HRNet)")) yield return problem;
     }
 
-    public Backbone Create()
-    {
-        var module = new HRNetModule(Config);
-        if (Weights is null) return module;
-        try
-        {
-            PretrainedWeights.Load(module, Weights, Name);
-            return module;
-        }
-        catch
-        {
-            module.Dispose();
-            throw;
-        }
-    }
+    public Backbone Create() => PretrainedWeights.LoadInto(new HRNetModule(Config), Weights, Name);
 }

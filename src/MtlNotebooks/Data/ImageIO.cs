@@ -57,16 +57,7 @@ public static class ImageIO
     /// Interlaced PNGs are not supported (the data sets' label PNGs are not interlaced).</summary>
     public static PngSamples ReadPngSamples(string path)
     {
-        RequireFile(path);
-        byte[] file;
-        try
-        {
-            file = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new DataSetException(path, $"cannot be read ({ex.Message}).", ex);
-        }
+        var file = ReadFile(path);
         try
         {
             return DecodePng(file);
@@ -225,18 +216,7 @@ public static class ImageIO
     public static void WriteJpeg(string path, byte[] rgb, int height, int width)
     {
         ArgumentNullException.ThrowIfNull(rgb);
-        var rgba = new byte[height * width * 4];
-        for (int i = 0; i < height * width; i++)
-        {
-            rgba[4 * i] = rgb[3 * i];
-            rgba[4 * i + 1] = rgb[3 * i + 1];
-            rgba[4 * i + 2] = rgb[3 * i + 2];
-            rgba[4 * i + 3] = 255;
-        }
-        var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
-        using var image = SKImage.FromPixelCopy(info, rgba, width * 4) ?? throw new InvalidOperationException("SkiaSharp could not create the image.");
-        using var data = image.Encode(SKEncodedImageFormat.Jpeg, 95) ?? throw new InvalidOperationException("SkiaSharp could not encode the JPEG.");
-        AtomicFile.WriteAllBytes(path, data.ToArray());
+        AtomicFile.WriteAllBytes(path, LabelImages.Encode(rgb, height, width, SKEncodedImageFormat.Jpeg, 95));
     }
 
     private static void WriteChunk(Stream stream, string type, byte[] data)
@@ -264,6 +244,20 @@ public static class ImageIO
     {
         foreach (var b in data) crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
         return crc;
+    }
+
+    /// <summary>The bytes of a data file; a missing or unreadable file is a <see cref="DataSetException"/> naming it.</summary>
+    internal static byte[] ReadFile(string path)
+    {
+        RequireFile(path);
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DataSetException(path, $"cannot be read ({ex.Message}).", ex);
+        }
     }
 
     internal static void RequireFile(string path)

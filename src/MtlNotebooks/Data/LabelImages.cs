@@ -203,7 +203,10 @@ public static class LabelImages
     }
 
     /// <summary>Encodes H × W × 3 interleaved RGB as PNG.</summary>
-    public static byte[] ToPng(byte[] rgb, int height, int width)
+    public static byte[] ToPng(byte[] rgb, int height, int width) => Encode(rgb, height, width, SKEncodedImageFormat.Png, 100);
+
+    /// <summary>Encodes H × W × 3 interleaved RGB with SkiaSharp (PNG, JPEG).</summary>
+    internal static byte[] Encode(byte[] rgb, int height, int width, SKEncodedImageFormat format, int quality)
     {
         CheckRgb(rgb, height, width, nameof(rgb));
         var rgba = new byte[height * width * 4];
@@ -217,8 +220,8 @@ public static class LabelImages
         var info = new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
         using var image = SKImage.FromPixelCopy(info, rgba, width * 4)
                           ?? throw new InvalidOperationException("SkiaSharp could not create the image.");
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100)
-                         ?? throw new InvalidOperationException("SkiaSharp could not encode the PNG.");
+        using var data = image.Encode(format, quality)
+                         ?? throw new InvalidOperationException($"SkiaSharp could not encode the {format} image.");
         return data.ToArray();
     }
 

@@ -53,16 +53,7 @@ public static class MatFile
     /// <summary>Every variable of the file, by name.</summary>
     public static IReadOnlyDictionary<string, MatValue> Read(string path)
     {
-        ImageIO.RequireFile(path);
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new DataSetException(path, $"cannot be read ({ex.Message}).", ex);
-        }
+        var bytes = ImageIO.ReadFile(path);
         if (bytes.Length < 128) throw new DataSetException(path, "is not a MATLAB 5 MAT-file (shorter than its 128-byte header).");
         if (Encoding.ASCII.GetString(bytes, 0, 8) == "\x89HDF\r\n\x1a\n" || Encoding.ASCII.GetString(bytes, 0, 19).Contains("7.3"))
             throw new DataSetException(path, "is a MATLAB 7.3 (HDF5) file; save it with -v7 or -v6 to read it here.");

@@ -19,16 +19,7 @@ public static partial class NpyFile
     /// <summary>Reads the whole array. Errors name the file and what is wrong.</summary>
     public static NpyArray Read(string path)
     {
-        ImageIO.RequireFile(path);
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new DataSetException(path, $"cannot be read ({ex.Message}).", ex);
-        }
+        var bytes = ImageIO.ReadFile(path);
         var (descr, fortran, shape, offset) = ParseHeader(path, bytes);
         long count = shape.Aggregate(1L, (a, b) => a * b);
         bool little = descr[0] != '>';

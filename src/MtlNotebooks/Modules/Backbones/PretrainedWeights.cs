@@ -62,6 +62,27 @@ public static class PretrainedWeights
         return problems;
     }
 
+    /// <summary>The problem with an optional weights file, for a spec's Validate(): it must exist when given.</summary>
+    public static IEnumerable<string> Validate(string? path, string caller) =>
+        path is not null && !File.Exists(path) ? [$"{caller}: weights file '{path}' does not exist."] : [];
+
+    /// <summary>Returns <paramref name="module"/> with <paramref name="path"/> loaded into it when a path is given;
+    /// disposes the module if loading fails.</summary>
+    public static T LoadInto<T>(T module, string? path, string owner) where T : nn.Module
+    {
+        if (path is null) return module;
+        try
+        {
+            Load(module, path, owner);
+            return module;
+        }
+        catch
+        {
+            module.Dispose();
+            throw;
+        }
+    }
+
     /// <summary>Loads <paramref name="path"/> into <paramref name="module"/> by name (strict), or throws listing every difference.</summary>
     public static void Load(nn.Module module, string path, string owner)
     {
