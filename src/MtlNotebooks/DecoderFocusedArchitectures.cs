@@ -45,16 +45,22 @@ public sealed record MtiNet(IDistillationUnit Distillation, IFeaturePropagation?
     }
 }
 
-/// <summary>Spec of <see cref="PadNetModule"/> (PAD-Net, CVPR 2018). <see cref="Channels"/> null uses the sum of the
-/// backbone's level channels, as the HRNet head's 270 channels on HRNet-18.</summary>
+/// <summary>Spec of <see cref="PadNetModule"/> (PAD-Net, CVPR 2018). <see cref="Channels"/> is the width of the task
+/// features and the distillation (a multiple of 4); null uses the reference code's 256, or the fused backbone width rounded
+/// down to a multiple of 4 when that is narrower (see <see cref="PadNetModule.DefaultChannels"/>).</summary>
 public sealed record PadNet(IDistillationUnit Distillation, int? Channels = null) : IArchitecture
 {
     public string Name => Distillation is AffinityPropagation ? $"PapNet({Distillation.Name})" : $"PadNet({Distillation.Name})";
 
     public IEnumerable<string> Validate(ArchitectureContext context)
     {
-        int channels = Channels ?? context.Backbone.Features.TotalChannels;
-        if (channels < 1) yield return $"UseArchitecture(PadNet): channels must be >= 1, got {channels}.";
+        int channels = Channels ?? PadNetModule.DefaultChannels(context.Backbone.Features);
+        if (channels < 4 || channels % 4 != 0)
+        {
+            yield return $"UseArchitecture(PadNet): channels must be a positive multiple of 4 (its bottlenecks expand 4x), got {channels}" +
+                         (Channels is null ? $" from backbone '{context.Backbone.Name}' ({context.Backbone.Features}); pass channels: explicitly." : ".");
+            yield break;
+        }
         var level = context.Backbone.Features.Finest;
         foreach (var problem in Distillation.Validate(new DistillationContext(
                      context.AllTasks.Select(t => t.Name).ToArray(), context.Tasks.Select(t => t.Name).ToArray(), channels, level)))
@@ -65,6 +71,6 @@ public sealed record PadNet(IDistillationUnit Distillation, int? Channels = null
     {
         var backbone = context.Backbone.Create();
         return new PadNetModule(backbone, context.Tasks.Select(t => t.Name).ToArray(), context.AuxiliaryTasks.Select(t => t.Name).ToArray(),
-            context.AllTasks.ToDictionary(t => t.Name, t => t.OutputChannels), Channels ?? backbone.Features.TotalChannels, Distillation);
+            context.AllTasks.ToDictionary(t => t.Name, t => t.OutputChannels), Channels ?? PadNetModule.DefaultChannels(backbone.Features), Distillation);
     }
 }

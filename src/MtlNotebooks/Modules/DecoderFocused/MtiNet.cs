@@ -26,7 +26,7 @@ public sealed class MtiNetModule : MultiTaskNet
 {
     private readonly Backbone backbone;
     private readonly ModuleList<ScaleModule> scales;
-    private readonly ModuleDict<Module<Tensor, Tensor>> heads;
+    private readonly ModuleDict<HRNetHead> heads;
     private readonly IReadOnlyList<string> _allTasks;
     private readonly int _scaleCount;
 
@@ -43,10 +43,10 @@ public sealed class MtiNetModule : MultiTaskNet
             int incoming = s == levels.Length - 1 || options.Propagation is null ? 0 : levels[s + 1].Channels;
             scales.Add(new ScaleModule(levels[s], incoming, _allTasks, options, propagate: s > 0 && options.Propagation is not null));
         }
-        heads = new ModuleDict<Module<Tensor, Tensor>>();
-        int aggregated = levels.Sum(l => l.Channels);
+        // Feature aggregation (§3.4) is the HRNet head over the distilled maps of the used scales.
+        heads = new ModuleDict<HRNetHead>();
         foreach (var task in options.Tasks)
-            heads.Add(task, Sequential(("aggregate", new ConvBnAct(aggregated, aggregated, 1)), ("classifier", Conv2d(aggregated, options.OutputChannels[task], 1))));
+            heads.Add(task, new HRNetHead(new FeatureInfo(levels), options.OutputChannels[task]));
         RegisterComponents();
     }
 
@@ -64,12 +64,9 @@ public sealed class MtiNetModule : MultiTaskNet
             distilled.Add(step.Distilled);
             propagated = step.Propagated;
         }
-        var finest = maps[0];
+        // distilled runs coarsest → finest; the head takes the maps finest first.
         return TaskOutputs.From(Tasks, task =>
-        {
-            var aggregated = cat(distilled.Select(d => Resize.To(d[task], finest.shape[2], finest.shape[3])).Reverse().ToArray(), 1);
-            return Resize.To(heads[task].call(aggregated), image.shape[2], image.shape[3]);
-        }, intermediate);
+            Resize.To(heads[task].call(new FeatureMaps(distilled.Select(d => d[task]).Reverse())), image.shape[2], image.shape[3]), intermediate);
     }
 
     public override IReadOnlyList<Parameter> SharedParameters() => backbone.parameters().ToArray();
