@@ -8,7 +8,8 @@ Backbones.X(weights: "file.dat") and PretrainedWeights.Load.
 
 Keys are written unchanged: the C# modules use torchvision's names (ResNet, MobileNet-V2) and the survey code's (HRNet).
 Load a torchvision classification checkpoint into a backbone built with includeClassifier: true, or drop the classifier
-keys with --drop fc. (the loader lists missing, unexpected and wrong-shape keys).
+keys with --drop fc. (the loader lists missing, unexpected and wrong-shape keys). Batch norms saved without their step
+counter (frozen batch norms) get one, so detection backbones such as resnet_fpn_backbone load into Backbones.Fpn.
 """
 import argparse
 import os
@@ -66,6 +67,10 @@ def main():
         state = getattr(torchvision.models, args.source)(weights="DEFAULT").state_dict()
     state = {k[len(args.strip_prefix):] if k.startswith(args.strip_prefix) else k: v for k, v in state.items()}
     state = {k: v for k, v in state.items() if not any(k.startswith(d) for d in args.drop)}
+    # Frozen batch norms (torchvision's detection backbones) store no step counter; TorchSharp's BatchNorm2d has one.
+    for key in [k for k in state if k.endswith(".running_var")]:
+        counter = key[: -len("running_var")] + "num_batches_tracked"
+        state.setdefault(counter, torch.tensor(0, dtype=torch.int64))
     save_state_dict(state, args.output)
     print(f"{args.output}: {len(state)} tensors")
 

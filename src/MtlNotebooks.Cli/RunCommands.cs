@@ -59,10 +59,13 @@ internal static class RunCommands
         var backbone = new Option<string?>("--backbone") { Description = $"Backbone of every network: {string.Join(", ", Backbones.All.Keys)} (default: SmallResNet of --width)." };
         backbone.AcceptOnlyFromAmong(Backbones.All.Keys.ToArray());
         quick.Add(backbone);
+        var head = new Option<string?>("--head") { Description = $"Head of the single-task and hard-sharing networks: {string.Join(", ", Heads.All.Keys)} (default: conv)." };
+        head.AcceptOnlyFromAmong(Heads.All.Keys.ToArray());
+        quick.Add(head);
         quick.SetAction(parse =>
         {
             var options = parse.GetValue(tiny) ? QuickExperimentOptions.Tiny : new QuickExperimentOptions();
-            options = options with { Backbone = parse.GetValue(backbone) ?? options.Backbone };
+            options = options with { Backbone = parse.GetValue(backbone) ?? options.Backbone, Head = parse.GetValue(head) ?? options.Head };
             double learningRate = parse.GetValue(lr) ?? options.Optimizer.LearningRate;
             options = options with
             {

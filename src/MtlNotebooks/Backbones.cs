@@ -68,6 +68,26 @@ public static class Backbones
     /// <summary>HRNetV2-W48 (channels 48/96/192/384).</summary>
     public static HRNet HRNetW48(double widthMultiplier = 1, string? weights = null) => new(HRNetConfig.W48(widthMultiplier), weights);
 
+    /// <summary>A feature pyramid network (Lin et al. 2017) over <paramref name="bottomUp"/>'s levels: every level leaves with
+    /// <paramref name="channels"/> channels at its stride. The layout and state-dict names of torchvision's
+    /// <c>BackboneWithFPN</c> (<c>body.</c>, <c>fpn.</c>) without the extra pooled level.</summary>
+    /// <param name="bottomUp">A multi-scale backbone with strictly increasing strides (e.g. <see cref="ResNet50"/>); its own
+    /// weights, if any, load first.</param>
+    /// <param name="channels">Width of every pyramid level (256 in the FPN paper and in MTI-Net).</param>
+    /// <param name="weights">A state dict of the whole network (body and FPN), exported from PyTorch.</param>
+    public static Fpn Fpn(IBackbone bottomUp, int channels = 256, string? weights = null) => new(bottomUp, channels, weights);
+
+    /// <summary>MTI-Net's R18-FPN: <see cref="ResNet18"/> with a feature pyramid of 256·<paramref name="widthMultiplier"/> channels.</summary>
+    public static Fpn ResNet18Fpn(double widthMultiplier = 1, string? weights = null) =>
+        Fpn(ResNet18(widthMultiplier), PyramidWidth(widthMultiplier), weights);
+
+    /// <summary>MTI-Net's R50-FPN (its PASCAL-Context backbone, Table 7b): <see cref="ResNet50"/> with a feature pyramid of
+    /// 256·<paramref name="widthMultiplier"/> channels.</summary>
+    public static Fpn ResNet50Fpn(double widthMultiplier = 1, string? weights = null) =>
+        Fpn(ResNet50(widthMultiplier), PyramidWidth(widthMultiplier), weights);
+
+    private static int PyramidWidth(double widthMultiplier) => Math.Max(1, (int)Math.Round(256 * widthMultiplier, MidpointRounding.AwayFromZero));
+
     /// <summary>Any torchvision-structured ResNet from its options.</summary>
     public static TorchVisionResNet ResNet(ResNetConfig config, string? weights = null) => new(config, weights);
 
@@ -89,6 +109,8 @@ public static class Backbones
         ["mobilenet-v2"] = MobileNetV2(0.25),
         ["hrnet18"] = HRNet18(0.5),
         ["hrnet-w18"] = HRNetW18(0.25),
+        ["resnet18-fpn"] = ResNet18Fpn(0.125),
+        ["resnet50-fpn"] = ResNet50Fpn(0.125),
     };
 
     /// <summary>The entry of <see cref="All"/> called <paramref name="name"/>, or an error listing the names.</summary>
@@ -163,6 +185,46 @@ public sealed record MobileNetV2(MobileNetV2Config Config, string? Weights = nul
     }
 
     public Backbone Create() => PretrainedWeights.LoadInto(new MobileNetV2Module(Config), Weights, Name);
+}
+
+/// <summary>Spec of <see cref="FpnModule"/>: a feature pyramid over <paramref name="BottomUp"/>; <paramref name="Weights"/>
+/// (body and FPN) is loaded on creation, after the bottom-up backbone's own weights.</summary>
+public sealed record Fpn(IBackbone BottomUp, int Channels = 256, string? Weights = null) : IBackbone
+{
+    public string Name => $"{BottomUp.Name} + FPN ({Channels} ch{(Weights is null ? "" : $", weights {Path.GetFileName(Weights)}")})";
+
+    public FeatureInfo Features => FpnModule.FpnFeatures(BottomUp.Features, Channels);
+
+    public IEnumerable<string> Validate()
+    {
+        const string caller = "UseBackbone(Fpn)";
+        var problems = BottomUp.Validate().ToArray();
+        foreach (var problem in problems) yield return problem;
+        if (problems.Length > 0) yield break;
+        if (Channels < 1) yield return $"{caller}: channels must be >= 1, got {Channels}.";
+        var levels = BottomUp.Features.Levels;
+        if (levels.Count < 2)
+            yield return $"{caller}: a pyramid needs a multi-scale bottom-up backbone; '{BottomUp.Name}' emits one level ({BottomUp.Features}). " +
+                         "Build it with multiScale: true.";
+        else if (levels.Zip(levels.Skip(1)).Any(p => p.Second.Stride <= p.First.Stride))
+            yield return $"{caller}: the bottom-up levels must get coarser one after another, but '{BottomUp.Name}' has strides " +
+                         $"{string.Join(", ", levels.Select(l => l.Stride))}. Use an undilated backbone (outputStride: 32).";
+        foreach (var problem in PretrainedWeights.Validate(Weights, caller)) yield return problem;
+    }
+
+    public Backbone Create()
+    {
+        var body = BottomUp.Create();
+        try
+        {
+            return PretrainedWeights.LoadInto(new FpnModule(body, Channels), Weights, Name);
+        }
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
+    }
 }
 
 /// <summary>Spec of <see cref="HRNetModule"/>: the survey code's HRNet, field names equal to its state-dict keys;

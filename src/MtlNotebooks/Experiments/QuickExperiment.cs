@@ -38,6 +38,10 @@ public sealed record QuickExperimentOptions
     /// <see cref="Backbones.SmallResNet"/> of <see cref="Width"/>.</summary>
     public string? Backbone { get; init; }
 
+    /// <summary>A head of <see cref="Heads.All"/> by name for the single-task and hard-sharing networks (the decoder-focused
+    /// architectures bring their own); null uses <see cref="Heads.Conv"/>.</summary>
+    public string? Head { get; init; }
+
     /// <summary>Validation scenes shown in the report's prediction grid.</summary>
     public int PreviewSamples { get; init; } = 4;
 
@@ -79,9 +83,10 @@ public static class QuickExperiment
         using var data = ExperimentData.Create(options, preset);
         // A real data set trains the preset's tasks whose labels this version decodes (ExperimentData names the others).
         var tasks = preset.Tasks.Where(t => data.Train.Tasks.Contains(t.Name)).ToArray();
+        var backbone = options.Backbone is null ? Backbones.SmallResNet(options.Width) : Backbones.FromName(options.Backbone);
         var builder = tasks.Aggregate(
             MultiTaskNet.CreateBuilder()
-                .UseBackbone(options.Backbone is null ? Backbones.SmallResNet(options.Width) : Backbones.FromName(options.Backbone))
+                .UseBackbone(backbone)
                 .WithSeed(options.Seed)
                 .WithDevice(options.Device),
             (b, t) => b.AddTask(t));
@@ -90,15 +95,16 @@ public static class QuickExperiment
             builder = builder.UseBalancer(Balancers.Fixed(preset.LossWeights.Where(w => tasks.Any(t => t.Name == w.Task)).ToArray()));
 
         // The single-task baselines first: Δm of every other architecture is measured against them.
-        var configurations = new[] { ("single-task", builder.UseArchitecture(Architectures.SingleTask())) }
+        var head = options.Head is null ? Heads.Conv() : HeadNamed(options.Head);
+        var configurations = new[] { ("single-task", builder.UseArchitecture(Architectures.SingleTask(head))) }
             .Concat(options.Architectures.Select(name => (name, (options.Balancer is null ? builder : builder.UseBalancer(options.Balancer))
-                .UseArchitecture(ArchitectureNamed(name)))))
+                .UseArchitecture(name == "hard-sharing" ? Architectures.HardSharing(head) : ArchitectureNamed(name)))))
             .ToArray();
         // Validate every configuration before training anything: a typo fails in a second, not after minutes.
         foreach (var (_, b) in configurations) b.Plan().ThrowIfInvalid();
 
         log.WriteLine($"{data.Description}: {data.Train.Count} train / {data.Validation.Count} validation, {data.Train.Height}x{data.Train.Width}; " +
-                      $"tasks {string.Join(", ", tasks.Select(t => t.Name))}; {options.Epochs} epochs, batch {options.BatchSize}, {options.Optimizer.Name}.");
+                      $"tasks {string.Join(", ", tasks.Select(t => t.Name))}; backbone {backbone.Name}, head {head.Name}; {options.Epochs} epochs, batch {options.BatchSize}, {options.Optimizer.Name}.");
         var runs = new List<RunResult>();
         var checkpoints = new List<string>();
         var models = new List<MultiTaskModel>();
@@ -145,6 +151,11 @@ public static class QuickExperiment
         MtlNotebooks.Architectures.All.TryGetValue(name, out var architecture) && name != "single-task"
             ? architecture
             : throw new ArgumentException($"Unknown architecture '{name}'; choose from {string.Join(", ", MtlNotebooks.Architectures.All.Keys.Where(k => k != "single-task"))}.");
+
+    private static IHead HeadNamed(string name) =>
+        Heads.All.TryGetValue(name, out var head)
+            ? head
+            : throw new ArgumentException($"Unknown head '{name}'; choose from {string.Join(", ", Heads.All.Keys)}.");
 
     private static string FormatMetrics(Training.EvaluationRecord evaluation) =>
         string.Join(", ", evaluation.Metrics.Where(m => m.IsPrimary).Select(m => $"{m.Task} {m.Metric} {m.Value:0.###}"));

@@ -66,11 +66,19 @@ public sealed class HRNetAndHeadTests
     [InlineData("conv")]
     [InlineData("hrnet")]
     [InlineData("deeplab")]
+    [InlineData("deeplab-v3plus")]
+    [InlineData("residual-blocks")]
+    [InlineData("ubernet")]
     public void Heads_WithHardSharing_TrainOneStep(string name)
     {
         using var train = SyntheticDataset.Create(SyntheticSplit.Train, 2, 64, 64, seed: 4);
         using var validation = SyntheticDataset.Create(SyntheticSplit.Validation, 2, 64, 64, seed: 4);
-        var head = name == "deeplab" ? Heads.DeepLab(16, 2, 4) : Heads.All[name];
+        var head = name switch
+        {
+            "deeplab" => Heads.DeepLab(16, 2, 4),
+            "deeplab-v3plus" => Heads.DeepLabV3Plus(16, 8, 2, 4),
+            _ => Heads.All[name],
+        };
         using var model = MultiTaskNet.CreateBuilder()
             .UseBackbone(Backbones.All["hrnet18"])
             .AddTask(DenseTasks.SemanticSegmentation(SyntheticScenes.SemanticClassCount))
@@ -93,5 +101,51 @@ public sealed class HRNetAndHeadTests
             .UseArchitecture(Architectures.HardSharing(Heads.DeepLab(0, 12, 0))).Plan();
         Assert.Contains(plan.Problems, p => p.Contains("Heads.DeepLab for task 'depth': channels must be >= 1, got 0."));
         Assert.Contains(plan.Problems, p => p.Contains("every rate must be >= 1, got [12, 0]"));
+    }
+
+    // torchvision's ASPP(2048, [6, 12, 18], 256) has 15,535,104 parameters; + low-level 1x1 256→48 and BN (12,384),
+    // two 3x3 convs 304→256→256 with BN (1,291,264) and the 1x1 classifier 256→21 (5,397).
+    [Fact]
+    public void DeepLabV3PlusHead_OnResNet50_HasTheDecodersParametersAndStride4Output()
+    {
+        var features = Backbones.ResNet50(outputStride: 16).Features;
+        using var head = (DeepLabV3PlusHead)Heads.DeepLabV3Plus().Create(new HeadContext("semseg", 21, features));
+        Assert.Equal(16_844_149, head.parameters().Sum(p => p.numel()));
+        using var scope = NewDisposeScope();
+        head.eval();
+        var maps = new FeatureMaps(features.Levels.Select(l => randn(1, l.Channels, 128 / l.Stride, 128 / l.Stride)));
+        Assert.Equal([1L, 21, 32, 32], head.call(maps).shape);
+    }
+
+    [Fact]
+    public void DeepLabV3Plus_OnASingleLevelBackbone_PointsToDeepLab()
+    {
+        var plan = MultiTaskNet.CreateBuilder().UseBackbone(Backbones.ResNet18(0.125, multiScale: false)).AddTask(DenseTasks.Depth())
+            .UseArchitecture(Architectures.HardSharing(Heads.DeepLabV3Plus(16, 8))).Plan();
+        Assert.Contains(plan.Problems, p => p.Contains("Heads.DeepLabV3Plus for task 'depth': needs low-level features") && p.Contains("Heads.DeepLab()"));
+    }
+
+    // On HRNet-18 (270 channels at stride 4), 18 channels: block 0 = 3x3 270→18 (43,740) + 3x3 18→18 (2,916) + 1x1
+    // shortcut 270→18 (4,860) + three BNs (108); block 1 = 2 × (2,916 + 36); classifier 18·40 + 40.
+    [Fact]
+    public void ResidualBlocksHead_OnHRNet18_CountsByHand()
+    {
+        using var head = Heads.ResidualBlocks().Create(new HeadContext("semseg", 40, Backbones.HRNet18().Features));
+        Assert.Equal(51_624 + 5_904 + 760, head.parameters().Sum(p => p.numel()));
+    }
+
+    [Fact]
+    public void UberNetHead_IsTheSumOfPerLevelLinearClassifiers()
+    {
+        var features = Backbones.HRNet18().Features;
+        using var head = Heads.UberNet().Create(new HeadContext("semseg", 40, features));
+        Assert.Equal(270 * 40 + 4 * 40, head.parameters().Sum(p => p.numel()));
+        // Linear in the features: zero maps give the sum of the four biases at every pixel.
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var output = head.call(new FeatureMaps(features.Levels.Select(l => zeros(1, l.Channels, 64 / l.Stride, 64 / l.Stride))));
+        var biases = head.named_parameters().Where(p => p.name.EndsWith("bias", StringComparison.Ordinal)).Select(p => (Tensor)p.parameter).Aggregate((a, b) => a + b);
+        Assert.Equal([1L, 40, 16, 16], output.shape);
+        Assert.True((output[0, .., 5, 7] - biases).abs().max().item<float>() < 1e-6);
     }
 }

@@ -21,7 +21,8 @@ public sealed class PyTorchBackboneTests
     }
 
     private sealed record Fixture(string Torch, int Depth, double WidthMultiplier, int OutputStride, int Classes,
-        Dictionary<string, Stored> State, Stored Input, Dictionary<string, Stored> Outputs, int Width = 0, int StemChannels = 0, int Stage1Planes = 0);
+        Dictionary<string, Stored> State, Stored Input, Dictionary<string, Stored> Outputs, int Width = 0, int StemChannels = 0, int Stage1Planes = 0,
+        int FpnChannels = 0);
 
     private static Fixture Load(string name) =>
         JsonSerializer.Deserialize<Fixture>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name)),
@@ -95,5 +96,37 @@ public sealed class PyTorchBackboneTests
         using var _ = no_grad();
         var maps = module.call(fixture.Input.ToTensor());
         AssertOutputs(file, fixture, config.Features.Levels.Select((l, i) => (l.Name, maps[i])).ToDictionary(p => p.Name, p => p.Item2));
+    }
+
+    [Fact]
+    public void Fpn_TorchVisionWeights_GiveTorchVisionOutputs()
+    {
+        // torchvision's BackboneWithFPN layout: body.* (the ResNet) and fpn.inner_blocks / fpn.layer_blocks.
+        const string file = "resnet18_fpn_reference.json";
+        var fixture = Load(file);
+        var spec = Backbones.Fpn(Backbones.ResNet18(fixture.WidthMultiplier), fixture.FpnChannels);
+        using var module = spec.Create();
+        LoadState(module, fixture);
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var maps = module.call(fixture.Input.ToTensor());
+        AssertOutputs(file, fixture, spec.Features.Levels.Select((l, i) => (l.Name, maps[i])).ToDictionary(p => p.Name, p => p.Item2));
+    }
+
+    [Fact]
+    public void ExportedStateDict_LoadsThroughTheFactory_AndGivesPyTorchOutputs()
+    {
+        // tools/export_state_dict.py converted a torch.save checkpoint ('module.' prefix stripped, classifier dropped).
+        string weights = Path.Combine(AppContext.BaseDirectory, "Fixtures", "resnet18_exported.dat");
+        var fixture = Load("resnet18_exported_outputs.json");
+        using var module = Backbones.ResNet18(1.0 / 16, weights: weights).Create();
+        module.eval();
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+        var maps = module.call(fixture.Input.ToTensor());
+        AssertOutputs("resnet18_exported.dat", fixture, new Dictionary<string, Tensor>
+        {
+            ["layer1"] = maps[0], ["layer2"] = maps[1], ["layer3"] = maps[2], ["layer4"] = maps[3],
+        });
     }
 }

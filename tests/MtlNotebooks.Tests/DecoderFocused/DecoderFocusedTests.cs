@@ -35,6 +35,37 @@ public sealed class DecoderFocusedTests
         Assert.Equal([2L, 1, 64, 48], outputs["depth"].shape);
     }
 
+    public static TheoryData<string, string> DecoderFocusedOnEveryBackboneFamily()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var backbone in new[] { "small-resnet", "resnet18", "resnet50", "mobilenet-v2", "hrnet18", "resnet18-fpn" })
+            foreach (var architecture in new[] { "pad-net", "pap-net", "jtrl", "mti-net", "mti-net-without-fpm" })
+                data.Add(architecture, backbone);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(DecoderFocusedOnEveryBackboneFamily))]
+    public void Forward_DecoderFocusedOnEveryBackboneFamily_GivesEveryPredictionAtItsScale(string architecture, string backbone)
+    {
+        var spec = Backbones.All[backbone];
+        using var model = Builder(Architectures.All[architecture], auxiliary: true).UseBackbone(spec).Build();
+        using var scope = NewDisposeScope();
+        var outputs = model.Network.call(randn(2, 3, 64, 64));
+        Assert.Equal([2L, 5, 64, 64], outputs["semseg"].shape);
+        Assert.Equal([2L, 1, 64, 64], outputs["depth"].shape);
+        // PAD-Net and PAP-Net predict once at the finest level; the MTI-Net family at every level, coarsest first.
+        var strides = architecture.StartsWith("pa", StringComparison.Ordinal)
+            ? [spec.Features.Finest.Stride]
+            : spec.Features.Levels.Select(l => l.Stride).Reverse().ToArray();
+        var expected = from stride in strides
+                       from task in new[] { ("semseg", 5L), ("depth", 1L), ("normals", 3L) }
+                       select (task.Item1, $"initial@stride{stride}", new[] { 2L, task.Item2, 64 / stride, 64 / stride });
+        Assert.Equal(expected.Select(e => (e.Item1, e.Item2)), outputs.Intermediate.Select(p => (p.Task, p.Name)));
+        foreach (var ((_, _, shape), prediction) in expected.Zip(outputs.Intermediate))
+            Assert.Equal(shape, prediction.Output.shape);
+    }
+
     [Fact]
     public void MtiNet_IntermediatePredictions_EveryTaskAtEveryScale()
     {

@@ -67,4 +67,37 @@ public sealed class QuickRunTests
         Assert.Equal(1, exit);
         Assert.Contains("BatchSize must be >= 1", error.ToString());
     }
+
+    public static TheoryData<string, string> BackbonesAndHeads()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var backbone in Backbones.All.Keys) data.Add(backbone, "conv");
+        foreach (var head in Heads.All.Keys.Where(h => h != "conv")) data.Add("hrnet18", head);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(BackbonesAndHeads))]
+    public void RunQuickTiny_EveryBackboneAndHead_TrainsAndReportsDeltaM(string backbone, string head)
+    {
+        var folder = Directory.CreateTempSubdirectory("mtl-quick-backbone-").FullName;
+        var output = new StringWriter();
+        var previous = Console.Out;
+        try
+        {
+            Console.SetOut(output);
+            int exit = CliApp.Run(["run", "quick", "--tiny", "--backbone", backbone, "--head", head, "--train-samples", "16", "--output", folder]);
+            Console.SetOut(previous);
+            var printed = output.ToString();
+            Assert.True(exit == 0, printed);
+            Assert.Contains($"backbone {Backbones.All[backbone].Name}, head {Heads.All[head].Name}", printed);
+            var hardSharing = File.ReadAllLines(Path.Combine(folder, "delta_m.csv")).Single(l => l.StartsWith("hard-sharing,", StringComparison.Ordinal));
+            Assert.Matches(@",[-+]?\d+(\.\d+)?$", hardSharing);
+        }
+        finally
+        {
+            Console.SetOut(previous);
+            Directory.Delete(folder, recursive: true);
+        }
+    }
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Writes PyTorch reference outputs of torchvision's ResNet blocks for the C# backbones.
+"""Writes PyTorch reference outputs of torchvision's ResNet blocks, MobileNet-V2 and feature pyramid for the C# backbones,
+and a state dict converted by tools/export_state_dict.py.
 
 Run with Debian's PyTorch (apt-get install python3-torch python3-torchvision):
     /usr/bin/python3 make_backbone_fixtures.py [path/to/seg_hrnet.py]
@@ -20,7 +21,9 @@ import sys
 import torch
 from torch import nn
 from torchvision.models import mobilenet_v2
+from torchvision.models._utils import IntermediateLayerGetter
 from torchvision.models.resnet import BasicBlock, Bottleneck
+from torchvision.ops import FeaturePyramidNetwork
 
 
 class NarrowResNet(nn.Module):
@@ -123,6 +126,57 @@ def write(name, depth, block, layers, output_stride, dilation, model=None, extra
     print(f"{name}: {sum(p.numel() for p in model.parameters())} parameters, {os.path.getsize(path) / 1e3:.0f} kB")
 
 
+class ResNetWithFpn(nn.Module):
+    """torchvision's BackboneWithFPN layout (body = IntermediateLayerGetter over layer1..layer4, fpn =
+    FeaturePyramidNetwork) without the extra pooled level, over the narrow ResNet-18."""
+
+    def __init__(self, out_channels):
+        super().__init__()
+        resnet = NarrowResNet(BasicBlock, [2, 2, 2, 2], 1 / 16, 10)
+        self.body = IntermediateLayerGetter(resnet, {f"layer{i}": f"layer{i}" for i in range(1, 5)})
+        self.fpn = FeaturePyramidNetwork([4, 8, 16, 32], out_channels)
+        with torch.no_grad():  # non-zero biases, so that the bias keys are checked too
+            for m in self.fpn.modules():
+                if isinstance(m, nn.Conv2d):
+                    m.bias.uniform_(-0.1, 0.1)
+
+    def forward(self, x):
+        return {f"P{i + 2}": y for i, y in enumerate(self.fpn(self.body(x)).values())}
+
+
+def write_exported_weights():
+    """A narrow ResNet-18 saved by torch.save and converted by tools/export_state_dict.py: the C# test loads the .dat
+    through Backbones.ResNet18(weights:) and compares the outputs written beside it."""
+    torch.manual_seed(11)
+    model = NarrowResNet(BasicBlock, [2, 2, 2, 2], 1 / 16, 10)
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.2, 0.2)
+                m.running_var.uniform_(0.5, 1.5)
+    model.eval()
+    here = os.path.dirname(os.path.abspath(__file__))
+    checkpoint = os.path.join(here, "resnet18_exported.pth")
+    torch.save({"state_dict": {"module." + k: v for k, v in model.state_dict().items()}}, checkpoint)
+    tools = os.path.join(here, "..", "..", "..", "tools")
+    sys.path.insert(0, os.path.abspath(tools))
+    import export_state_dict
+    argv, sys.argv = sys.argv, ["export_state_dict.py", checkpoint, os.path.join(here, "resnet18_exported.dat"),
+                                "--strip-prefix", "module.", "--drop", "fc."]
+    try:
+        export_state_dict.main()
+    finally:
+        sys.argv = argv
+    os.remove(checkpoint)
+    x = torch.randn(1, 3, 64, 64)
+    with torch.no_grad():
+        outputs = model(x)
+    fixture = {"torch": torch.__version__, "input": encode(x),
+               "outputs": {k: encode(v) for k, v in outputs.items() if k != "logits"}}
+    with open(os.path.join(here, "resnet18_exported_outputs.json"), "w") as f:
+        json.dump(fixture, f)
+
+
 def write_hrnet(reference_path):
     spec = importlib.util.spec_from_file_location("seg_hrnet", reference_path)
     seg_hrnet = importlib.util.module_from_spec(spec)
@@ -158,5 +212,8 @@ if __name__ == "__main__":
     write("resnet50_os8_reference.json", 50, Bottleneck, [3, 4, 6, 3], 8, (False, True, True))
     torch.manual_seed(2)
     write("mobilenet_v2_reference.json", 2, None, None, 32, None, MobileNetTaps(0.1), {"widthMultiplier": 0.1})
+    torch.manual_seed(3)
+    write("resnet18_fpn_reference.json", 18, None, None, 32, None, ResNetWithFpn(8), {"widthMultiplier": 1 / 16, "fpnChannels": 8})
+    write_exported_weights()
     if len(sys.argv) > 1:
         write_hrnet(sys.argv[1])

@@ -1,3 +1,4 @@
+using MtlNotebooks.Modules.Backbones;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -72,5 +73,75 @@ public sealed class Aspp : Module<Tensor, Tensor>
         var branches = convs.Select(c => c.call(input)).ToArray();
         branches[^1] = Resize.To(branches[^1], input.shape[2], input.shape[3]);
         return project.call(cat(branches, 1));
+    }
+}
+
+/// <summary>DeepLab-v3+'s decoder (Chen et al., ECCV 2018) as a head: ASPP on the coarsest level (rates 6/12/18 for output
+/// stride 16), low-level features of the finest level reduced by a 1x1 conv-BN-ReLU, the ASPP output upsampled to the finest
+/// stride and concatenated with them, two 3x3 conv-BN-ReLU, a 1x1 classifier. ASTMT's decoder is this head with 64
+/// channels and 12 low-level channels (ASTMT §4.1).</summary>
+public sealed class DeepLabV3PlusHead : Module<FeatureMaps, Tensor>
+{
+    private readonly Aspp aspp;
+    private readonly Sequential low_level;
+    private readonly Sequential decoder;
+    private readonly Conv2d classifier;
+
+    public DeepLabV3PlusHead(FeatureInfo features, int outputChannels, int channels, int lowLevelChannels, IReadOnlyList<int> rates)
+        : base(nameof(DeepLabV3PlusHead))
+    {
+        aspp = new Aspp(features.Coarsest.Channels, channels, rates);
+        low_level = Sequential(Conv2d(features.Finest.Channels, lowLevelChannels, 1, bias: false), BatchNorm2d(lowLevelChannels), ReLU());
+        decoder = Sequential(
+            Conv2d(channels + lowLevelChannels, channels, 3, padding: 1, bias: false), BatchNorm2d(channels), ReLU(),
+            Conv2d(channels, channels, 3, padding: 1, bias: false), BatchNorm2d(channels), ReLU());
+        classifier = Conv2d(channels, outputChannels, 1);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(FeatureMaps features)
+    {
+        var low = low_level.call(features.Finest);
+        var context = Resize.To(aspp.call(features.Coarsest), low.shape[2], low.shape[3]);
+        return classifier.call(decoder.call(cat([context, low], 1)));
+    }
+}
+
+/// <summary>MTI-Net's prediction head (§3.1, as the released code builds its per-scale heads): two torchvision basic
+/// blocks — the first projecting to <c>channels</c> with a 1x1 conv-BN shortcut when the width changes — and a 1x1
+/// classifier, here over all levels concatenated at the finest stride.</summary>
+public sealed class ResidualBlocksHead : Module<FeatureMaps, Tensor>
+{
+    private readonly Sequential blocks;
+    private readonly Conv2d classifier;
+
+    public ResidualBlocksHead(FeatureInfo features, int outputChannels, int channels) : base(nameof(ResidualBlocksHead))
+    {
+        int input = features.TotalChannels;
+        blocks = Sequential(("0", new ResNetBasicBlock(input, channels, project: input != channels)), ("1", new ResNetBasicBlock(channels, channels)));
+        classifier = Conv2d(channels, outputChannels, 1);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(FeatureMaps features) => classifier.call(blocks.call(Resize.ConcatAtFinest(features)));
+}
+
+/// <summary>UberNet's task heads (Kokkinos, CVPR 2017): a linear (1x1 conv) classifier on every level, the predictions
+/// upsampled to the finest stride and summed. The lightest head: all capacity stays in the shared backbone.</summary>
+public sealed class UberNetHead : Module<FeatureMaps, Tensor>
+{
+    private readonly ModuleList<Conv2d> classifiers;
+
+    public UberNetHead(FeatureInfo features, int outputChannels) : base(nameof(UberNetHead))
+    {
+        classifiers = new ModuleList<Conv2d>();
+        foreach (var level in features.Levels) classifiers.Add(Conv2d(level.Channels, outputChannels, 1));
+        RegisterComponents();
+    }
+
+    public override Tensor forward(FeatureMaps features)
+    {
+        var finest = features.Finest;
+        return features.Select((map, i) => Resize.To(classifiers[i].call(map), finest.shape[2], finest.shape[3])).Aggregate((a, b) => a + b);
     }
 }
