@@ -109,6 +109,7 @@ public static class Backbones
         ["mobilenet-v2"] = MobileNetV2(0.25),
         ["hrnet18"] = HRNet18(0.5),
         ["hrnet-w18"] = HRNetW18(0.25),
+        ["hrnet-w48"] = HRNetW48(0.125),
         ["resnet18-fpn"] = ResNet18Fpn(0.125),
         ["resnet50-fpn"] = ResNet50Fpn(0.125),
     };

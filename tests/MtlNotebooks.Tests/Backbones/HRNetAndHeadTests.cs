@@ -26,6 +26,16 @@ public sealed class HRNetAndHeadTests
             Assert.Contains(key, keys);
     }
 
+    // The survey code's HighResolutionNet built from its hrnet_w48.yml, and from the same layout at width 18.
+    [Theory]
+    [InlineData(48, 65_325_120)]
+    [InlineData(18, 9_562_260)]
+    public void HRNetFullLayout_EqualsTheSurveyCodesParameterCount(int width, long expected)
+    {
+        using var module = (width == 48 ? Backbones.HRNetW48() : Backbones.HRNetW18()).Create();
+        Assert.Equal(expected, module.parameters().Sum(p => p.numel()));
+    }
+
     [Fact]
     public void HRNetW48_PublishesItsWidths()
     {

@@ -22,7 +22,7 @@ public sealed class PyTorchBackboneTests
 
     private sealed record Fixture(string Torch, int Depth, double WidthMultiplier, int OutputStride, int Classes,
         Dictionary<string, Stored> State, Stored Input, Dictionary<string, Stored> Outputs, int Width = 0, int StemChannels = 0, int Stage1Planes = 0,
-        int FpnChannels = 0);
+        int FpnChannels = 0, bool SqueezeExcitation = false);
 
     private static Fixture Load(string name) =>
         JsonSerializer.Deserialize<Fixture>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name)),
@@ -54,11 +54,12 @@ public sealed class PyTorchBackboneTests
     [Theory]
     [InlineData("resnet18_reference.json")]
     [InlineData("resnet50_os8_reference.json")]
+    [InlineData("seresnet26_os16_reference.json")] // ASTMT's SE-ResNet-26 against an SE block written from Hu et al. 2018
     public void ResNet_TorchVisionWeights_GiveTorchVisionOutputs(string file)
     {
         var fixture = Load(file);
         using var module = new TorchVisionResNetModule(new ResNetConfig(fixture.Depth, fixture.WidthMultiplier, fixture.OutputStride,
-            IncludeClassifier: true, Classes: fixture.Classes));
+            IncludeClassifier: true, Classes: fixture.Classes, SqueezeExcitation: fixture.SqueezeExcitation));
         LoadState(module, fixture);
         using var scope = NewDisposeScope();
         using var _ = no_grad();

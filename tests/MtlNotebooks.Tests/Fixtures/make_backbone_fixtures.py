@@ -126,6 +126,34 @@ def write(name, depth, block, layers, output_stride, dilation, model=None, extra
     print(f"{name}: {sum(p.numel() for p in model.parameters())} parameters, {os.path.getsize(path) / 1e3:.0f} kB")
 
 
+class SqueezeExcitation(nn.Module):
+    """Hu et al. 2018, written from the paper: global average pool, FC C→C/r, ReLU, FC C/r→C, sigmoid, channel-wise scale."""
+
+    def __init__(self, channels, reduction=16):
+        super().__init__()
+        self.fc1 = nn.Linear(channels, max(1, channels // reduction))
+        self.fc2 = nn.Linear(max(1, channels // reduction), channels)
+
+    def forward(self, x):
+        gate = torch.sigmoid(self.fc2(torch.relu(self.fc1(x.mean(dim=(2, 3))))))
+        return x * gate[:, :, None, None]
+
+
+class SEBottleneck(Bottleneck):
+    """ASTMT's SE-ResNet block: torchvision's Bottleneck with an SE block after the last BN, before the residual add."""
+
+    def __init__(self, inplanes, planes, stride=1, downsample=None, groups=1, base_width=64, dilation=1):
+        super().__init__(inplanes, planes, stride, downsample, groups, base_width, dilation)
+        self.se = SqueezeExcitation(planes * self.expansion)
+
+    def forward(self, x):
+        out = self.relu(self.bn1(self.conv1(x)))
+        out = self.relu(self.bn2(self.conv2(out)))
+        out = self.se(self.bn3(self.conv3(out)))
+        identity = x if self.downsample is None else self.downsample(x)
+        return self.relu(out + identity)
+
+
 class ResNetWithFpn(nn.Module):
     """torchvision's BackboneWithFPN layout (body = IntermediateLayerGetter over layer1..layer4, fpn =
     FeaturePyramidNetwork) without the extra pooled level, over the narrow ResNet-18."""
@@ -212,6 +240,8 @@ if __name__ == "__main__":
     write("resnet50_os8_reference.json", 50, Bottleneck, [3, 4, 6, 3], 8, (False, True, True))
     torch.manual_seed(2)
     write("mobilenet_v2_reference.json", 2, None, None, 32, None, MobileNetTaps(0.1), {"widthMultiplier": 0.1})
+    # ASTMT's SE-ResNet-26 (bottlenecks [2, 2, 2, 2], output stride 16: layer4 dilated).
+    write("seresnet26_os16_reference.json", 26, SEBottleneck, [2, 2, 2, 2], 16, (False, False, True), extra={"squeezeExcitation": True})
     torch.manual_seed(3)
     write("resnet18_fpn_reference.json", 18, None, None, 32, None, ResNetWithFpn(8), {"widthMultiplier": 1 / 16, "fpnChannels": 8})
     write_exported_weights()
