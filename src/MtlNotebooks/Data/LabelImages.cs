@@ -15,6 +15,25 @@ public static class LabelImages
     public static IReadOnlyList<float> ImageNetMean { get; } = [0.485f, 0.456f, 0.406f];
     public static IReadOnlyList<float> ImageNetStd { get; } = [0.229f, 0.224f, 0.225f];
 
+    /// <summary>An RGB image [3,H,W] or batch [B,3,H,W] with values in [0, 1] → ImageNet-normalised ((x − mean) / std per
+    /// channel), the input every torchvision-pretrained backbone expects.</summary>
+    public static Tensor NormalizeImageNet(Tensor image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        int channelDim = image.dim() switch
+        {
+            3 => 0,
+            4 => 1,
+            _ => throw new ArgumentException($"NormalizeImageNet: expected an image [3,H,W] or a batch [B,3,H,W], got [{string.Join(", ", image.shape)}].", nameof(image)),
+        };
+        if (image.shape[channelDim] != 3)
+            throw new ArgumentException($"NormalizeImageNet: expected 3 RGB channels, got shape [{string.Join(", ", image.shape)}].", nameof(image));
+        var shape = channelDim == 0 ? new long[] { 3, 1, 1 } : [1, 3, 1, 1];
+        using var mean = tensor(ImageNetMean.ToArray(), dtype: image.dtype, device: image.device).reshape(shape);
+        using var std = tensor(ImageNetStd.ToArray(), dtype: image.dtype, device: image.device).reshape(shape);
+        return (image - mean) / std;
+    }
+
     /// <summary>The label value that marks unlabelled pixels; drawn black.</summary>
     public const int IgnoreLabel = 255;
 
