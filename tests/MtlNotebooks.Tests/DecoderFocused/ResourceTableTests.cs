@@ -76,6 +76,26 @@ public sealed class ResourceTableTests
         Assert.Equal(expected, count.Layers.Where(l => l.Type == "Conv2d").Sum(l => l.MultiplyAccumulates));
     }
 
+    /// <summary>MTI-Net Table 7b (PASCAL-Context, R50-FPN, five tasks). The paper: single task 140 M, multi-task −75 %.
+    /// R50-FPN has torchvision's 26,852,416 parameters; an HRNet head on its four 256-channel levels (1,024 channels) has
+    /// 1024² + 1024 (conv) + 2048 (BN) + 1025·n, and the five tasks have n = 21 + 7 + 1 + 3 + 1 = 33 outputs.</summary>
+    [Fact]
+    public void PascalR50Fpn_SingleAndMultiTask_MatchTable7b()
+    {
+        long heads = 5 * (1024L * 1024 + 1024 + 2048) + 1025 * 33;
+        Assert.Equal(5 * 26_852_416 + heads, PascalParameters(Architectures.SingleTask(Heads.HRNet()))); // 139.6 M (paper 140 M)
+        Assert.Equal(26_852_416 + heads, PascalParameters(Architectures.HardSharing(Heads.HRNet())));      // −77.0 % (paper −75 %)
+    }
+
+    private static long PascalParameters(IArchitecture architecture)
+    {
+        using var model = MultiTaskNet.CreateBuilder().UseBackbone(Backbones.ResNet50Fpn())
+            .AddTask(DenseTasks.SemanticSegmentation(21)).AddTask(DenseTasks.HumanParts()).AddTask(DenseTasks.Saliency())
+            .AddTask(DenseTasks.SurfaceNormals()).AddTask(DenseTasks.Edges())
+            .UseArchitecture(architecture).Build();
+        return model.Network.ParameterCount();
+    }
+
     [Fact]
     public void PadNet_ChannelsNotAMultipleOfFour_IsRefusedAtBuild()
     {
