@@ -271,7 +271,14 @@ public static class LabelImages
 
     private static (byte, byte, byte) HsvToRgb(double hue, double sat, double val)
     {
-        double h = hue / 60, c = val * sat, x = c * (1 - Math.Abs(h % 2 - 1)), m = val - c;
+        var (r, g, b) = HsvToUnitRgb(hue, sat, val);
+        return (ToByte(r), ToByte(g), ToByte(b));
+    }
+
+    /// <summary>HSV (hue in degrees, any value; saturation and value in [0, 1]) → RGB in [0, 1].</summary>
+    internal static (double R, double G, double B) HsvToUnitRgb(double hue, double sat, double val)
+    {
+        double h = ((hue % 360) + 360) % 360 / 60, c = val * sat, x = c * (1 - Math.Abs(h % 2 - 1)), m = val - c;
         var (r, g, b) = (int)h switch
         {
             0 => (c, x, 0.0),
@@ -281,7 +288,7 @@ public static class LabelImages
             4 => (x, 0.0, c),
             _ => (c, 0.0, x),
         };
-        return (ToByte(r + m), ToByte(g + m), ToByte(b + m));
+        return (r + m, g + m, b + m);
     }
 
     private static void CheckRgb(byte[] rgb, int height, int width, string name)

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MtlNotebooks.Modules.Backbones;
 using static TorchSharp.torch;
 
@@ -24,20 +23,10 @@ public sealed class PyTorchBackboneTests
         Dictionary<string, Stored> State, Stored Input, Dictionary<string, Stored> Outputs, int Width = 0, int StemChannels = 0, int Stage1Planes = 0,
         int FpnChannels = 0, bool SqueezeExcitation = false);
 
-    private static Fixture Load(string name) =>
-        JsonSerializer.Deserialize<Fixture>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name)),
-            new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+    private static Fixture Load(string name) => PyTorchFixtures.Load<Fixture>(name);
 
-    private static void LoadState(nn.Module module, Fixture fixture)
-    {
-        var state = module.state_dict();
-        var ours = state.Keys.Where(k => !k.EndsWith("num_batches_tracked", StringComparison.Ordinal)).Order().ToArray();
-        Assert.Equal(fixture.State.Keys.Order().ToArray(), ours);
-        using (no_grad())
-            foreach (var (name, stored) in fixture.State)
-                state[name].copy_(stored.ToTensor());
-        module.eval();
-    }
+    private static void LoadState(nn.Module module, Fixture fixture) =>
+        PyTorchFixtures.CopyState(module, fixture.State.ToDictionary(e => e.Key, e => (Func<Tensor>)e.Value.ToTensor));
 
     private static void AssertOutputs(string file, Fixture fixture, IReadOnlyDictionary<string, Tensor> produced)
     {

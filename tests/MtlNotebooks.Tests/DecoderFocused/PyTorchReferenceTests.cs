@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MtlNotebooks.Modules.DecoderFocused;
 using static TorchSharp.torch;
 
@@ -17,19 +16,11 @@ public sealed class PyTorchReferenceTests
     private sealed record Fixture(string Torch, string[] Tasks, int Channels, Dictionary<string, Stored> State,
         Dictionary<string, Stored> Inputs, Dictionary<string, Stored> Outputs);
 
-    private static Fixture Load(string name) =>
-        JsonSerializer.Deserialize<Fixture>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name)),
-            new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+    private static Fixture Load(string name) => PyTorchFixtures.Load<Fixture>(name);
 
     private static void AssertMatchesReference(nn.Module<TaskFeatures, TaskFeatures> module, Fixture fixture)
     {
-        var state = module.state_dict();
-        var ours = state.Keys.Where(k => !k.EndsWith("num_batches_tracked", StringComparison.Ordinal)).Order().ToArray();
-        Assert.Equal(fixture.State.Keys.Order().ToArray(), ours);
-        using (no_grad())
-            foreach (var (name, stored) in fixture.State)
-                state[name].copy_(stored.ToTensor());
-        module.eval();
+        PyTorchFixtures.CopyState(module, fixture.State.ToDictionary(e => e.Key, e => (Func<Tensor>)e.Value.ToTensor));
         using var scope = NewDisposeScope();
         var output = module.call(TaskFeatures.From(fixture.Inputs.Keys, t => fixture.Inputs[t].ToTensor()));
         foreach (var (task, expected) in fixture.Outputs)

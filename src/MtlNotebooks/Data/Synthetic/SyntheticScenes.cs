@@ -825,17 +825,7 @@ internal sealed class SceneRenderer
 
     private static V3 Hsv(double hue, double sat, double val)
     {
-        hue = ((hue % 360) + 360) % 360 / 60;
-        double c = val * sat, x = c * (1 - Math.Abs(hue % 2 - 1)), m = val - c;
-        var (r, g, b) = (int)hue switch
-        {
-            0 => (c, x, 0.0),
-            1 => (x, c, 0.0),
-            2 => (0.0, c, x),
-            3 => (0.0, x, c),
-            4 => (x, 0.0, c),
-            _ => (c, 0.0, x),
-        };
-        return new V3(r + m, g + m, b + m);
+        var (r, g, b) = LabelImages.HsvToUnitRgb(hue, sat, val);
+        return new V3(r, g, b);
     }
 }
