@@ -38,17 +38,19 @@ internal static class BenchCommand
                         .Build();
                     var stamps = new List<TimeSpan>();
                     var rss = new List<long>();
+                    var live = new List<long>();
                     Trainer.Fit(model, train, validation, new TrainingOptions
                     {
                         Epochs = 1,
                         BatchSize = batch,
-                        Progress = new SyncProgress(p => { stamps.Add(p.Elapsed); rss.Add(Process.GetCurrentProcess().WorkingSet64); }),
+                        Progress = new SyncProgress(p => { stamps.Add(p.Elapsed); rss.Add(Process.GetCurrentProcess().WorkingSet64); live.Add(TorchSharp.torch.Tensor.TotalCount); }),
                     });
                     var stepMs = stamps.Zip(stamps.Skip(1), (a, b) => (b - a).TotalMilliseconds).Skip(2).Order().ToArray();
                     Console.WriteLine($"{architecture.Name,-12} params {model.Network.ParameterCount(),10:N0}  step median {stepMs[stepMs.Length / 2],7:0.0} ms  " +
                                       $"mean {stepMs.Average(),7:0.0} ms  p90 {stepMs[(int)(stepMs.Length * 0.9)],7:0.0} ms  " +
                                       $"{batch * 1000.0 / stepMs.Average(),6:0} img/s  RSS {rss[^1] / 1048576.0:0} MiB " +
-                                      $"(growth over timed steps {(rss[^1] - rss[3]) / 1048576.0:+0.0;-0.0} MiB)  peak {PeakRssMiB():0} MiB");
+                                      $"(growth over timed steps {(rss[^1] - rss[3]) / 1048576.0:+0.0;-0.0} MiB)  peak {PeakRssMiB():0} MiB  " +
+                                      $"live tensors {live[3]:N0} → {live[^1]:N0}");
                 }
             }
             return 0;
