@@ -13,67 +13,121 @@ internal static class BackboneBenchCommand
     [
         ("resnet18-dilated", () => Backbones.ResNet18(outputStride: 8, includeClassifier: true)),
         ("hrnet18", () => Backbones.HRNet18()),
+        ("hrnet-w18", () => Backbones.HRNetW18()),
     ];
 
     public static Command Create()
     {
-        var steps = new Option<int>("--steps") { Description = "Timed steps per model (after 2 warm-up steps).", DefaultValueFactory = _ => 10 };
+        var steps = new Option<int>("--steps") { Description = "Timed steps per model.", DefaultValueFactory = _ => 10 };
+        // .NET's tiered JIT runs hot methods instrumented, then recompiles them (dynamic PGO): a step is ~20 % slower
+        // for the first ~15 steps. PyTorch gets the same warm-up, so both are timed in their steady state.
+        var warmup = new Option<int>("--warmup") { Description = "Untimed steps before timing, in both frameworks.", DefaultValueFactory = _ => 20 };
         var imageSize = new Option<int>("--image-size") { Description = "Image side.", DefaultValueFactory = _ => 256 };
         var batchSize = new Option<int>("--batch-size") { Description = "Batch size.", DefaultValueFactory = _ => 2 };
         var threads = new Option<int>("--threads") { Description = "Intra-op threads of both libtorch builds.", DefaultValueFactory = _ => 2 };
         var python = new Option<string?>("--python") { Description = "Python with PyTorch and torchvision (default /usr/bin/python3); 'none' skips PyTorch.", DefaultValueFactory = _ => "/usr/bin/python3" };
+        var model = new Option<string?>("--model") { Description = $"One model ({string.Join(", ", Models.Select(m => m.Name))}) in this process; without it, each runs in its own process so every peak is its own." };
         var command = new Command("bench-backbones",
-            "Forward+backward time and peak memory of ResNet-18 (dilated, output stride 8) and HRNet-18, TorchSharp vs PyTorch.")
+            "Forward+backward time and peak memory of ResNet-18 (dilated, output stride 8), HRNet-18 (W18-Small-v2, as MTI-Net) and the full HRNetV2-W18, TorchSharp vs PyTorch.")
         {
-            steps, imageSize, batchSize, threads, python,
+            steps, warmup, imageSize, batchSize, threads, python, model,
         };
         command.SetAction(parse =>
         {
-            int n = parse.GetValue(steps), size = parse.GetValue(imageSize), batch = parse.GetValue(batchSize), t = parse.GetValue(threads);
+            int n = parse.GetValue(steps), w = parse.GetValue(warmup), size = parse.GetValue(imageSize), batch = parse.GetValue(batchSize), t = parse.GetValue(threads);
             set_num_threads(t);
             string? py = parse.GetValue(python);
             string? script = py is null or "none" ? null : FindScript();
-            Console.WriteLine($"bench-backbones: batch {batch}, {size}x{size}, {t} threads, {n} timed steps (forward + backward of the sum of squared feature means)");
-            foreach (var (name, spec) in Models)
+            string? only = parse.GetValue(model);
+            if (only is null)
             {
-                var (parameters, median, peak) = TimeTorchSharp(spec(), size, batch, n);
-                Console.Write($"{name,-17} params {parameters,11:N0}  TorchSharp {median,8:0.0} ms (peak RSS so far {peak:0} MiB)");
-                if (script is not null && RunPyTorch(py!, script, name, size, batch, t, n) is { } reference)
-                    Console.Write($"  PyTorch {reference.GetProperty("torch").GetString()} {reference.GetProperty("median_ms").GetDouble(),8:0.0} ms " +
-                                  $"(peak RSS {reference.GetProperty("peak_rss_mib").GetDouble():0} MiB, params {reference.GetProperty("parameters").GetInt64():N0})" +
-                                  $"  ratio TorchSharp/PyTorch {median / reference.GetProperty("median_ms").GetDouble():0.00}");
-                Console.WriteLine();
+                Console.WriteLine($"bench-backbones: batch {batch}, {size}x{size}, {t} threads, {n} timed steps after {w} untimed (forward + backward of the sum of squared feature means)");
+                int failures = 0;
+                foreach (var (name, _) in Models)
+                    failures += RunSelf(["bench-backbones", "--model", name, "--steps", $"{n}", "--warmup", $"{w}", "--image-size", $"{size}",
+                                         "--batch-size", $"{batch}", "--threads", $"{t}", "--python", py ?? "none"]) == 0 ? 0 : 1;
+                return failures == 0 ? 0 : 1;
             }
+            var (_, spec) = Models.FirstOrDefault(m => m.Name == only);
+            if (spec is null)
+            {
+                Console.Error.WriteLine($"bench-backbones: unknown model '{only}'; choose one of {string.Join(", ", Models.Select(m => m.Name))}.");
+                return 2;
+            }
+            string trace = Path.Combine(Path.GetTempPath(), $"mtl-bench-{Environment.ProcessId}-{only}.pt");
+            var reference = script is null ? null : RunPyTorch(py!, script, only, size, batch, t, n, w, trace);
+            var (parameters, median, peak, start) = TimeTorchSharp(spec(), size, batch, n, w);
+            Console.Write($"{only,-17} params {parameters,11:N0}  TorchSharp {median,7:0.0} ms (peak RSS {peak:0} MiB, {start:0} before the model)");
+            if (reference is { } r)
+            {
+                double torchMs = r.GetProperty("median_ms").GetDouble();
+                Console.Write($"  PyTorch {r.GetProperty("torch").GetString()} {torchMs,7:0.0} ms (peak RSS {r.GetProperty("peak_rss_mib").GetDouble():0} MiB, {r.GetProperty("start_rss_mib").GetDouble():0} before the model, " +
+                              $"params {r.GetProperty("parameters").GetInt64():N0})  ratio {median / torchMs:0.00}");
+                if (File.Exists(trace))
+                {
+                    // The same TorchScript graph in both libtorch builds: its ratio is the libraries', the rest is the binding's.
+                    double tracedHere = TimeTorchScript(trace, size, batch, n, w), tracedThere = r.GetProperty("traced_median_ms").GetDouble();
+                    Console.Write($"  | TorchScript graph: libtorch 2.10 {tracedHere:0.0} ms vs PyTorch {tracedThere:0.0} ms, ratio {tracedHere / tracedThere:0.00}; " +
+                                  $"eager TorchSharp / TorchScript {median / tracedHere:0.00}");
+                    File.Delete(trace);
+                }
+            }
+            Console.WriteLine();
             return 0;
         });
         return command;
     }
 
-    private static (long Parameters, double MedianMs, double PeakMiB) TimeTorchSharp(IBackbone spec, int size, int batch, int steps)
+    private static (long Parameters, double MedianMs, double PeakMiB, double StartMiB) TimeTorchSharp(IBackbone spec, int size, int batch, int steps, int warmup)
     {
+        ResetPeakRss();
+        double start = ProcStatusMiB("VmRSS:");
         using var module = spec.Create();
         module.train();
+        double median = MedianStepMs(() => module.zero_grad(), x => module.call(x), size, batch, steps, warmup);
+        return (module.parameters().Sum(p => p.numel()), median, ProcStatusMiB("VmHWM:"), start);
+    }
+
+    private static double TimeTorchScript(string path, int size, int batch, int steps, int warmup)
+    {
+        using var module = jit.load(path);
+        module.train();
+        return MedianStepMs(() => module.zero_grad(), x => ((object[])module.call(x)).Cast<Tensor>().ToList(), size, batch, steps, warmup);
+    }
+
+    private static double MedianStepMs(Action zeroGrad, Func<Tensor, IEnumerable<Tensor>> forward, int size, int batch, int steps, int warmup)
+    {
         using var input = randn(batch, 3, size, size);
         var times = new List<double>();
-        for (int step = 0; step < steps + 2; step++)
+        for (int step = 0; step < warmup + steps; step++)
         {
             var watch = Stopwatch.StartNew();
             using (var scope = NewDisposeScope())
             {
-                module.zero_grad();
-                var maps = module.call(input);
-                maps.Select(m => m.square().mean()).Aggregate((a, b) => a + b).backward();
+                zeroGrad();
+                forward(input).Select(m => m.square().mean()).Aggregate((a, b) => a + b).backward();
             }
-            if (step >= 2) times.Add(watch.Elapsed.TotalMilliseconds);
+            if (step >= warmup) times.Add(watch.Elapsed.TotalMilliseconds);
         }
         times.Sort();
-        return (module.parameters().Sum(p => p.numel()), times[times.Count / 2], PeakRssMiB());
+        return times[times.Count / 2];
     }
 
-    private static JsonElement? RunPyTorch(string python, string script, string model, int size, int batch, int threads, int steps)
+    /// <summary>Runs this program again with <paramref name="arguments"/>, its output passed through; the exit code.</summary>
+    private static int RunSelf(IEnumerable<string> arguments)
+    {
+        var info = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") info.ArgumentList.Add(typeof(BackboneBenchCommand).Assembly.Location);
+        foreach (var argument in arguments) info.ArgumentList.Add(argument);
+        using var process = Process.Start(info)!;
+        process.WaitForExit();
+        return process.ExitCode;
+    }
+
+    private static JsonElement? RunPyTorch(string python, string script, string model, int size, int batch, int threads, int steps, int warmup, string tracePath)
     {
         var info = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { script, model, $"{size}", $"{batch}", $"{threads}", $"{steps}" }) info.ArgumentList.Add(argument);
+        foreach (var argument in new[] { script, model, $"{size}", $"{batch}", $"{threads}", $"{steps}", $"{warmup}", tracePath }) info.ArgumentList.Add(argument);
         try
         {
             using var process = Process.Start(info)!;
@@ -110,12 +164,19 @@ internal static class BackboneBenchCommand
         return null;
     }
 
-    /// <summary>VmHWM: the process's peak resident set (Linux); NaN elsewhere.</summary>
-    private static double PeakRssMiB()
+    /// <summary>Resets VmHWM to the current resident set (Linux 4.0+), so each model's peak is its own.</summary>
+    private static void ResetPeakRss()
+    {
+        try { File.WriteAllText("/proc/self/clear_refs", "5"); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+    }
+
+    /// <summary>A memory line of /proc/self/status (VmRSS: now, VmHWM: peak since the last reset) in MiB; NaN off Linux.</summary>
+    private static double ProcStatusMiB(string field)
     {
         const string status = "/proc/self/status";
         if (!File.Exists(status)) return double.NaN;
-        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
         return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
     }
 }

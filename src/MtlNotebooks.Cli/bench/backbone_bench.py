@@ -1,13 +1,12 @@
 #!/usr/bin/env python3
 """PyTorch side of `bench-backbones`: forward + backward time of one backbone, printed as one JSON line.
 
-    /usr/bin/python3 backbone_bench.py {resnet18-dilated|hrnet18} SIZE BATCH THREADS STEPS
+    /usr/bin/python3 backbone_bench.py {resnet18-dilated|hrnet18|hrnet-w18} SIZE BATCH THREADS STEPS WARMUP [TRACE_PATH]
 
 The networks are the same definitions as the C# ones (torchvision's ResNet-18 with layer3/layer4 dilated to output
-stride 8; HRNet-W18-Small-v2 as the survey code builds it), written here with plain torch.nn.
+stride 8; HRNetV2-W18-Small-v2 and the full HRNetV2-W18 as the survey code builds them), written here with plain torch.nn.
 """
 import json
-import resource
 import sys
 import time
 
@@ -72,10 +71,10 @@ class Bottleneck(nn.Module):
 
 
 class HRModule(nn.Module):
-    def __init__(self, channels):
+    def __init__(self, channels, blocks):
         super().__init__()
         n = len(channels)
-        self.branches = nn.ModuleList([nn.Sequential(Basic(c), Basic(c)) for c in channels])
+        self.branches = nn.ModuleList([nn.Sequential(*[Basic(c) for _ in range(blocks)]) for c in channels])
         self.fuse = nn.ModuleList()
         for i in range(n):
             row = nn.ModuleList()
@@ -103,20 +102,21 @@ class HRModule(nn.Module):
         return out
 
 
-class HRNet18(nn.Module):
-    """HRNetV2-W18-Small-v2: stem 2x(3x3 s2, 64), 2 bottlenecks, stages of 1/3/2 modules, branches 18/36/72/144."""
+class HRNet(nn.Module):
+    """HRNetV2: stem 2x(3x3 s2, 64), stage-1 bottlenecks, stages 2-4 of `modules` HR modules with `blocks` basic blocks
+    per branch, branches w/2w/4w/8w. W18-Small-v2: 2 bottlenecks, modules 1/3/2, 2 blocks; W18: 4, 1/4/3, 4."""
 
-    def __init__(self, w=18):
+    def __init__(self, w=18, stage1=2, modules=(1, 3, 2), blocks=2):
         super().__init__()
         self.stem = nn.Sequential(conv_bn(3, 64, 3, 2), conv_bn(64, 64, 3, 2))
-        self.layer1 = nn.Sequential(Bottleneck(64, 64), Bottleneck(256, 64))
+        self.layer1 = nn.Sequential(Bottleneck(64, 64), *[Bottleneck(256, 64) for _ in range(stage1 - 1)])
         ch = [w, 2 * w, 4 * w, 8 * w]
         self.t1 = nn.ModuleList([conv_bn(256, ch[0], 3), nn.Sequential(conv_bn(256, ch[1], 3, 2))])
-        self.s2 = nn.ModuleList([HRModule(ch[:2])])
+        self.s2 = nn.ModuleList([HRModule(ch[:2], blocks) for _ in range(modules[0])])
         self.t2 = conv_bn(ch[1], ch[2], 3, 2)
-        self.s3 = nn.ModuleList([HRModule(ch[:3]) for _ in range(3)])
+        self.s3 = nn.ModuleList([HRModule(ch[:3], blocks) for _ in range(modules[1])])
         self.t3 = conv_bn(ch[2], ch[3], 3, 2)
-        self.s4 = nn.ModuleList([HRModule(ch) for _ in range(2)])
+        self.s4 = nn.ModuleList([HRModule(ch, blocks) for _ in range(modules[2])])
 
     def forward(self, x):
         x = self.layer1(self.stem(x))
@@ -132,26 +132,51 @@ class HRNet18(nn.Module):
         return xs
 
 
-def main():
-    name, size, batch, threads, steps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-    torch.set_num_threads(threads)  # Debian's PyTorch starts with 1 thread
-    torch.manual_seed(0)
-    model = {"resnet18-dilated": dilated_resnet18, "hrnet18": HRNet18}[name]()
-    model.train()
-    params = sum(p.numel() for p in model.parameters())
-    x = torch.randn(batch, 3, size, size)
+def status_mib(field):
+    # /proc/self/status belongs to this process's own address space; ru_maxrss would carry over the parent's peak
+    # through exec.
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith(field):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def median_step_ms(model, x, steps, warmup):
     times = []
-    for step in range(steps + 2):
+    for step in range(warmup + steps):
         start = time.perf_counter()
         model.zero_grad(set_to_none=True)
         loss = sum(m.square().mean() for m in model(x))
         loss.backward()
-        if step >= 2:
+        if step >= warmup:
             times.append((time.perf_counter() - start) * 1000)
     times.sort()
-    print(json.dumps({"model": name, "parameters": params, "median_ms": times[len(times) // 2], "mean_ms": sum(times) / len(times),
-                      "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "torch": torch.__version__,
-                      "threads": torch.get_num_threads()}))
+    return times[len(times) // 2]
+
+
+def main():
+    name, size, batch, threads, steps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+    warmup = int(sys.argv[6])
+    trace_path = sys.argv[7] if len(sys.argv) > 7 else None
+    torch.set_num_threads(threads)  # Debian's PyTorch starts with 1 thread
+    torch.manual_seed(0)
+    start_rss = status_mib("VmRSS:")
+    model = {"resnet18-dilated": dilated_resnet18,
+             "hrnet18": lambda: HRNet(18, 2, (1, 3, 2), 2),
+             "hrnet-w18": lambda: HRNet(18, 4, (1, 4, 3), 4)}[name]()
+    model.train()
+    params = sum(p.numel() for p in model.parameters())
+    x = torch.randn(batch, 3, size, size)
+    result = {"model": name, "parameters": params, "median_ms": median_step_ms(model, x, steps, warmup), "peak_rss_mib": status_mib("VmHWM:"), "start_rss_mib": start_rss,
+              "torch": torch.__version__, "threads": torch.get_num_threads()}
+    if trace_path:
+        # The same graph as TorchScript: run here and, loaded by TorchSharp, under libtorch 2.10 with no per-operator
+        # calls from .NET, which separates the library versions from the binding's overhead.
+        traced = torch.jit.trace(model, x, check_trace=False)
+        traced.save(trace_path)
+        result["traced_median_ms"] = median_step_ms(traced, x, steps, warmup)
+    print(json.dumps(result))
 
 
 if __name__ == "__main__":

@@ -1,4 +1,3 @@
-using MtlNotebooks.Cli;
 using MtlNotebooks.Data;
 
 namespace MtlNotebooks.Tests.Data;
@@ -88,22 +87,11 @@ public sealed class BadDataTests
         Assert.Contains("has shape (8, 12, 2); expected (H, W)", error.Message);
     }
 
+    /// <summary>Exit code and everything printed (errors included).</summary>
     private static (int Exit, string Output) Cli(params string[] args)
     {
-        var output = new StringWriter();
-        var previous = Console.Out;
-        var previousError = Console.Error;
-        Console.SetOut(output);
-        Console.SetError(output);
-        try
-        {
-            return (CliApp.Run(args), output.ToString());
-        }
-        finally
-        {
-            Console.SetOut(previous);
-            Console.SetError(previousError);
-        }
+        var (exit, output, error) = CliOutput.Run(args);
+        return (exit, output + error);
     }
 
     [Fact]

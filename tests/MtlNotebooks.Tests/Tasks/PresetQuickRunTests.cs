@@ -1,28 +1,9 @@
-using MtlNotebooks.Cli;
 
 namespace MtlNotebooks.Tests.Tasks;
 
 [Collection("Torch")]
 public sealed class PresetQuickRunTests
 {
-    private static (int Exit, string Output, string Error) Cli(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var (previousOut, previousError) = (Console.Out, Console.Error);
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            return (CliApp.Run(args), output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(previousOut);
-            Console.SetError(previousError);
-        }
-    }
-
     /// <summary>One CSV line into fields (RFC 4180 quotes).</summary>
     private static string[] SplitCsv(string line)
     {
@@ -47,7 +28,7 @@ public sealed class PresetQuickRunTests
         var folder = Directory.CreateTempSubdirectory("mtl-quick-pascal-").FullName;
         try
         {
-            var (exit, printed, error) = Cli("run", "quick", "--tiny", "--dataset", "synthetic-pascal", "--output", folder);
+            var (exit, printed, error) = CliOutput.Run("run", "quick", "--tiny", "--dataset", "synthetic-pascal", "--output", folder);
             Assert.True(exit == 0, printed + error);
             var csv = File.ReadAllLines(Path.Combine(folder, "metrics.csv"));
             var primaries = csv.Skip(1).Select(SplitCsv).Where(f => f[0] == "hard-sharing" && f[6] == "true").ToList();
@@ -71,7 +52,7 @@ public sealed class PresetQuickRunTests
         var folder = Directory.CreateTempSubdirectory("mtl-quick-nyud-").FullName;
         try
         {
-            var (exit, printed, error) = Cli("run", "quick", "--tiny", "--dataset", "nyud", "--data-root", fixture.Root,
+            var (exit, printed, error) = CliOutput.Run("run", "quick", "--tiny", "--dataset", "nyud", "--data-root", fixture.Root,
                 "--batch-size", "2", "--image-size", "24", "--output", folder);
             Assert.True(exit == 0, printed + error);
             Assert.Contains("NYUD-v2 from " + fixture.Root + ": 4 train / 2 validation, 24x32", printed);
@@ -87,7 +68,7 @@ public sealed class PresetQuickRunTests
     [Fact]
     public void RunQuick_RealDataSetWithoutRoot_SaysWhatIsMissing()
     {
-        var (exit, _, error) = Cli("run", "quick", "--tiny", "--dataset", "nyud", "--output", Path.Combine(Path.GetTempPath(), "mtl-never"));
+        var (exit, _, error) = CliOutput.Run("run", "quick", "--tiny", "--dataset", "nyud", "--output", Path.Combine(Path.GetTempPath(), "mtl-never"));
         Assert.Equal(1, exit);
         Assert.Contains("--data-root", error);
         Assert.Contains("nyud-v2.json", error);
