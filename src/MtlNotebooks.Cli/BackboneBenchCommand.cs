@@ -55,24 +55,30 @@ internal static class BackboneBenchCommand
                 return 2;
             }
             string trace = Path.Combine(Path.GetTempPath(), $"mtl-bench-{Environment.ProcessId}-{only}.pt");
-            var reference = script is null ? null : RunPyTorch(py!, script, only, size, batch, t, n, w, trace);
-            var (parameters, median, peak, start) = TimeTorchSharp(spec(), size, batch, n, w);
-            Console.Write($"{only,-17} params {parameters,11:N0}  TorchSharp {median,7:0.0} ms (peak RSS {peak:0} MiB, {start:0} before the model)");
-            if (reference is { } r)
+            try
             {
-                double torchMs = r.GetProperty("median_ms").GetDouble();
-                Console.Write($"  PyTorch {r.GetProperty("torch").GetString()} {torchMs,7:0.0} ms (peak RSS {r.GetProperty("peak_rss_mib").GetDouble():0} MiB, {r.GetProperty("start_rss_mib").GetDouble():0} before the model, " +
-                              $"params {r.GetProperty("parameters").GetInt64():N0})  ratio {median / torchMs:0.00}");
-                if (File.Exists(trace))
+                var reference = script is null ? null : RunPyTorch(py!, script, only, size, batch, t, n, w, trace);
+                var (parameters, median, peak, start) = TimeTorchSharp(spec(), size, batch, n, w);
+                Console.Write($"{only,-17} params {parameters,11:N0}  TorchSharp {median,7:0.0} ms (peak RSS {peak:0} MiB, {start:0} before the model)");
+                if (reference is { } r)
                 {
-                    // The same TorchScript graph in both libtorch builds: its ratio is the libraries', the rest is the binding's.
-                    double tracedHere = TimeTorchScript(trace, size, batch, n, w), tracedThere = r.GetProperty("traced_median_ms").GetDouble();
-                    Console.Write($"  | TorchScript graph: libtorch 2.10 {tracedHere:0.0} ms vs PyTorch {tracedThere:0.0} ms, ratio {tracedHere / tracedThere:0.00}; " +
-                                  $"eager TorchSharp / TorchScript {median / tracedHere:0.00}");
-                    File.Delete(trace);
+                    double torchMs = r.GetProperty("median_ms").GetDouble();
+                    Console.Write($"  PyTorch {r.GetProperty("torch").GetString()} {torchMs,7:0.0} ms (peak RSS {r.GetProperty("peak_rss_mib").GetDouble():0} MiB, {r.GetProperty("start_rss_mib").GetDouble():0} before the model, " +
+                                  $"params {r.GetProperty("parameters").GetInt64():N0})  ratio {median / torchMs:0.00}");
+                    if (File.Exists(trace))
+                    {
+                        // The same TorchScript graph in both libtorch builds: its ratio is the libraries', the rest is the binding's.
+                        double tracedHere = TimeTorchScript(trace, size, batch, n, w), tracedThere = r.GetProperty("traced_median_ms").GetDouble();
+                        Console.Write($"  | TorchScript graph: libtorch 2.10 {tracedHere:0.0} ms vs PyTorch {tracedThere:0.0} ms, ratio {tracedHere / tracedThere:0.00}; " +
+                                      $"eager TorchSharp / TorchScript {median / tracedHere:0.00}");
+                    }
                 }
+                Console.WriteLine();
             }
-            Console.WriteLine();
+            finally
+            {
+                File.Delete(trace);   // a failed step must not leave the traced model in the temp folder
+            }
             return 0;
         });
         return command;
@@ -80,12 +86,12 @@ internal static class BackboneBenchCommand
 
     private static (long Parameters, double MedianMs, double PeakMiB, double StartMiB) TimeTorchSharp(IBackbone spec, int size, int batch, int steps, int warmup)
     {
-        ResetPeakRss();
-        double start = ProcStatusMiB("VmRSS:");
+        ProcessMemory.ResetPeak();
+        double start = ProcessMemory.ResidentMiB();
         using var module = spec.Create();
         module.train();
         double median = MedianStepMs(() => module.zero_grad(), x => module.call(x), size, batch, steps, warmup);
-        return (module.parameters().Sum(p => p.numel()), median, ProcStatusMiB("VmHWM:"), start);
+        return (module.parameters().Sum(p => p.numel()), median, ProcessMemory.PeakResidentMiB(), start);
     }
 
     private static double TimeTorchScript(string path, int size, int batch, int steps, int warmup)
@@ -162,21 +168,5 @@ internal static class BackboneBenchCommand
         }
         Console.WriteLine("bench-backbones: src/MtlNotebooks.Cli/bench/backbone_bench.py not found (run from the repository); PyTorch skipped.");
         return null;
-    }
-
-    /// <summary>Resets VmHWM to the current resident set (Linux 4.0+), so each model's peak is its own.</summary>
-    private static void ResetPeakRss()
-    {
-        try { File.WriteAllText("/proc/self/clear_refs", "5"); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
-    }
-
-    /// <summary>A memory line of /proc/self/status (VmRSS: now, VmHWM: peak since the last reset) in MiB; NaN off Linux.</summary>
-    private static double ProcStatusMiB(string field)
-    {
-        const string status = "/proc/self/status";
-        if (!File.Exists(status)) return double.NaN;
-        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith(field, StringComparison.Ordinal));
-        return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
     }
 }

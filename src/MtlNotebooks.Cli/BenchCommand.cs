@@ -49,22 +49,13 @@ internal static class BenchCommand
                     Console.WriteLine($"{architecture.Name,-12} params {model.Network.ParameterCount(),10:N0}  step median {stepMs[stepMs.Length / 2],7:0.0} ms  " +
                                       $"mean {stepMs.Average(),7:0.0} ms  p90 {stepMs[(int)(stepMs.Length * 0.9)],7:0.0} ms  " +
                                       $"{batch * 1000.0 / stepMs.Average(),6:0} img/s  RSS {rss[^1] / 1048576.0:0} MiB " +
-                                      $"(growth over timed steps {(rss[^1] - rss[3]) / 1048576.0:+0.0;-0.0} MiB)  peak {PeakRssMiB():0} MiB  " +
+                                      $"(growth over timed steps {(rss[^1] - rss[3]) / 1048576.0:+0.0;-0.0} MiB)  peak {ProcessMemory.PeakResidentMiB():0} MiB  " +
                                       $"live tensors {live[3]:N0} → {live[^1]:N0}");
                 }
             }
             return 0;
         });
         return bench;
-    }
-
-    /// <summary>VmHWM: the process's peak resident set (Linux); NaN elsewhere.</summary>
-    private static double PeakRssMiB()
-    {
-        const string status = "/proc/self/status";
-        if (!File.Exists(status)) return double.NaN;
-        var line = File.ReadLines(status).FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-        return line is null ? double.NaN : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
     }
 
     private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>

@@ -168,8 +168,9 @@ def main():
     model.train()
     params = sum(p.numel() for p in model.parameters())
     x = torch.randn(batch, 3, size, size)
-    result = {"model": name, "parameters": params, "median_ms": median_step_ms(model, x, steps, warmup), "peak_rss_mib": status_mib("VmHWM:"), "start_rss_mib": start_rss,
-              "torch": torch.__version__, "threads": torch.get_num_threads()}
+    result = {"model": name, "parameters": params, "median_ms": median_step_ms(model, x, steps, warmup),
+              "peak_rss_mib": status_mib("VmHWM:"), "start_rss_mib": start_rss, "torch": torch.__version__,
+              "threads": torch.get_num_threads()}
     if trace_path:
         # The same graph as TorchScript: run here and, loaded by TorchSharp, under libtorch 2.10 with no per-operator
         # calls from .NET, which separates the library versions from the binding's overhead.

@@ -1,4 +1,3 @@
-
 namespace MtlNotebooks.Tests.Tasks;
 
 [Collection("Torch")]

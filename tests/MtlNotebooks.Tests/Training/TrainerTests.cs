@@ -207,7 +207,7 @@ public sealed class TrainerTests : IDisposable
     public void Fit_ManySteps_LeavesNoTensorAlive()
     {
         // Resident memory also moves with the allocators' caches; the count of live tensors does not: every step's
-        // tensors must be freed by the step's dispose scope, so the count is the same after step 20 and after step 160.
+        // tensors must be freed by the step's dispose scope, so the count is the same after step 21 and after step 160.
         using var model = Builder().Build();
         var live = new List<long>();
         var progress = new Recorder(_ => live.Add(Tensor.TotalCount));
