@@ -1,1 +1,2 @@
+MtlNotebooks.TorchRuntime.EnsureConfigured();   // before any libtorch work, whichever command runs
 return MtlNotebooks.Cli.CliApp.Run(args);

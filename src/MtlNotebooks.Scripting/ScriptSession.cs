@@ -42,6 +42,7 @@ internal sealed class ScriptSession
 
     public ScriptSession(string baseDirectory, string? filePath = null, object? globals = null)
     {
+        TorchRuntime.EnsureConfigured();   // a cell may call TorchSharp before touching the library
         MtlFormatters.Register();
         _baseDirectory = Path.GetFullPath(baseDirectory);
         _globals = globals;
