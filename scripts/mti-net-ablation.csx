@@ -31,7 +31,7 @@ var (train, validation) = SyntheticDataset.CreateSplits(settings["--train-sample
 var main = MultiTaskNet.CreateBuilder().UseBackbone(Backbones.SmallResNet(settings["--width"]))
     .AddTask(DenseTasks.SemanticSegmentation()).AddTask(DenseTasks.Depth()).WithSeed(seed);
 var withNormals = main.AddAuxiliaryTask(DenseTasks.SurfaceNormals());
-var withoutFpm = Architectures.MtiNet(propagation: Architectures.WithoutPropagation);
+var withoutFpm = Architectures.MtiNet(propagation: FeaturePropagations.None());
 var rows = new (string Row, MultiTaskNetBuilder Builder, double Paper)[]
 {
     ("Single task", main.UseArchitecture(Architectures.SingleTask()), 0.00),

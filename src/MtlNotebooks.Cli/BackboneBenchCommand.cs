@@ -12,7 +12,7 @@ internal static class BackboneBenchCommand
     private static readonly (string Name, Func<IBackbone> Spec)[] Models =
     [
         ("resnet18-dilated", () => Backbones.ResNet18(outputStride: 8, includeClassifier: true)),
-        ("hrnet18", () => Backbones.HRNet18()),
+        ("hrnet-w18-small", () => Backbones.HRNetW18Small()),
         ("hrnet-w18", () => Backbones.HRNetW18()),
     ];
 

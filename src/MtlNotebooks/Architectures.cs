@@ -15,24 +15,24 @@ public static class Architectures
     public static SingleTask SingleTask(IHead? head = null) => new(head ?? Heads.Conv());
 
     /// <summary>MTI-Net (decoder-focused, survey §2.3.4): per-scale initial predictions, distillation and feature
-    /// propagation, aggregation at 1/4. Defaults are the paper's: spatial attention, the FPM, every backbone level.
-    /// <paramref name="propagation"/>: null keeps the default FPM; pass <see cref="WithoutPropagation"/> for the "w/o FPM" ablation.</summary>
+    /// propagation, aggregation at 1/4. Omitted arguments take the paper's choices: spatial attention, the FPM
+    /// (<see cref="FeaturePropagations.Fpm"/>), every backbone level. <c>propagation: FeaturePropagations.None()</c> is
+    /// Table 2's "w/o FPM".</summary>
     public static MtiNet MtiNet(IDistillationUnit? distillation = null, IFeaturePropagation? propagation = null, int? scales = null) =>
-        new(distillation ?? DistillationUnits.SpatialAttention(), propagation is NoPropagation ? null : propagation ?? FeaturePropagations.MtiNet(), scales);
-
-    /// <summary>Pass as MtiNet's propagation to ablate the FPM (MTI-Net Table 2, "w/o FPM").</summary>
-    public static IFeaturePropagation WithoutPropagation { get; } = new NoPropagation();
+        new(distillation ?? DistillationUnits.SpatialAttention(), propagation ?? FeaturePropagations.Fpm(), scales);
 
     /// <summary>PAD-Net (decoder-focused, survey §2.3.1): initial predictions at 1/4, multi-modal distillation, final heads.</summary>
     public static PadNet PadNet(IDistillationUnit? distillation = null, int? channels = null) =>
         new(distillation ?? DistillationUnits.SpatialAttention(), channels);
 
     /// <summary>PAP-Net (survey §2.3.2): the PAD-Net structure with affinity-based recursive propagation as distillation.</summary>
-    public static PadNet PapNet(int? channels = null, int steps = 2) => new(DistillationUnits.AffinityPropagation(steps), channels);
+    public static PadNet PapNet(int? channels = null, int steps = 2) =>
+        new(DistillationUnits.AffinityPropagation(steps), channels) { Family = "PapNet" };
 
     /// <summary>JTRL (survey §2.3.3), generalised from its two tasks: sequential task refinement at every scale, the refined
     /// states carried from coarse to fine. Built on the MTI-Net skeleton (initial predictions per scale, aggregation).</summary>
-    public static MtiNet Jtrl(int? scales = null) => new(DistillationUnits.SequentialRefinement(), FeaturePropagations.Identity(), scales);
+    public static MtiNet Jtrl(int? scales = null) =>
+        new(DistillationUnits.SequentialRefinement(), FeaturePropagations.Identity(), scales) { Family = "Jtrl" };
 
     /// <summary>The architectures the CLI can name (<c>--architecture</c>), with their defaults.</summary>
     public static IReadOnlyDictionary<string, IArchitecture> All { get; } = new Dictionary<string, IArchitecture>
@@ -43,18 +43,11 @@ public static class Architectures
         ["pap-net"] = PapNet(),
         ["jtrl"] = Jtrl(),
         ["mti-net"] = MtiNet(),
-        ["mti-net-without-fpm"] = MtiNet(propagation: WithoutPropagation),
+        ["mti-net-without-fpm"] = MtiNet(propagation: FeaturePropagations.None()),
     };
-
-    private sealed record NoPropagation : IFeaturePropagation
-    {
-        public string Name => "w/o FPM";
-        public TorchSharp.torch.nn.Module<TaskFeatures, TaskFeatures> Create(PropagationContext context) =>
-            throw new InvalidOperationException("Architectures.WithoutPropagation marks the 'w/o FPM' ablation; it has no module.");
-    }
 }
 
-/// <summary>Spec of <see cref="HardSharingNet"/>.</summary>
+/// <summary>Spec of <see cref="HardSharingModule"/>.</summary>
 public sealed record HardSharing(IHead Head) : IArchitecture
 {
     public string Name => "HardSharing";
@@ -68,11 +61,11 @@ public sealed record HardSharing(IHead Head) : IArchitecture
         var heads = context.AllTasks.ToDictionary(
             t => t.Name,
             t => Head.Create(new HeadContext(t.Name, t.OutputChannels, backbone.Features)));
-        return new HardSharingNet(backbone, heads);
+        return new HardSharingModule(backbone, heads);
     }
 }
 
-/// <summary>Spec of <see cref="SingleTaskNetworks"/>.</summary>
+/// <summary>Spec of <see cref="SingleTaskModule"/>.</summary>
 public sealed record SingleTask(IHead Head) : IArchitecture
 {
     public string Name => "SingleTask";
@@ -87,7 +80,7 @@ public sealed record SingleTask(IHead Head) : IArchitecture
     }
 
     public MultiTaskNet Create(ArchitectureContext context) =>
-        new SingleTaskNetworks(context.Tasks.ToDictionary(
+        new SingleTaskModule(context.Tasks.ToDictionary(
             t => t.Name,
             t =>
             {

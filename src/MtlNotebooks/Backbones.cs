@@ -16,36 +16,36 @@ public static class Backbones
     /// <param name="multiScale">Emit layer1..layer4; false emits layer4 only.</param>
     /// <param name="includeClassifier">Keep the ImageNet <c>fc</c> (state dict and parameter count equal torchvision's).</param>
     /// <param name="weights">A state dict exported from PyTorch (tools/export_state_dict.py), loaded by name when the module is created.</param>
-    public static TorchVisionResNet ResNet18(double widthMultiplier = 1, int outputStride = 32, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
-        ResNet(new ResNetConfig(18, widthMultiplier, outputStride, multiScale, includeClassifier), weights);
+    public static ResNet ResNet18(double widthMultiplier = 1, int outputStride = 32, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
+        ResNet(new ResNetOptions(18, widthMultiplier, outputStride, multiScale, includeClassifier), weights);
 
     /// <summary>torchvision's ResNet-34 (basic blocks [3, 4, 6, 3]); 21,797,672 parameters with the classifier. Options as <see cref="ResNet18"/>.</summary>
-    public static TorchVisionResNet ResNet34(double widthMultiplier = 1, int outputStride = 32, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
-        ResNet(new ResNetConfig(34, widthMultiplier, outputStride, multiScale, includeClassifier), weights);
+    public static ResNet ResNet34(double widthMultiplier = 1, int outputStride = 32, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
+        ResNet(new ResNetOptions(34, widthMultiplier, outputStride, multiScale, includeClassifier), weights);
 
     /// <summary>ResNet-26: bottlenecks [2, 2, 2, 2], ASTMT's smallest encoder. Options as <see cref="ResNet18"/>.</summary>
-    public static TorchVisionResNet ResNet26(double widthMultiplier = 1, int outputStride = 32, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
-        ResNet(new ResNetConfig(26, widthMultiplier, outputStride, multiScale, includeClassifier), weights);
+    public static ResNet ResNet26(double widthMultiplier = 1, int outputStride = 32, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
+        ResNet(new ResNetOptions(26, widthMultiplier, outputStride, multiScale, includeClassifier), weights);
 
     /// <summary>torchvision's ResNet-50 (bottlenecks [3, 4, 6, 3]); 25,557,032 parameters with the classifier. Options as <see cref="ResNet18"/>.</summary>
-    public static TorchVisionResNet ResNet50(double widthMultiplier = 1, int outputStride = 32, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
-        ResNet(new ResNetConfig(50, widthMultiplier, outputStride, multiScale, includeClassifier), weights);
+    public static ResNet ResNet50(double widthMultiplier = 1, int outputStride = 32, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
+        ResNet(new ResNetOptions(50, widthMultiplier, outputStride, multiScale, includeClassifier), weights);
 
     /// <summary>torchvision's ResNet-101 (bottlenecks [3, 4, 23, 3]); 44,549,160 parameters with the classifier. Options as <see cref="ResNet18"/>.</summary>
-    public static TorchVisionResNet ResNet101(double widthMultiplier = 1, int outputStride = 32, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
-        ResNet(new ResNetConfig(101, widthMultiplier, outputStride, multiScale, includeClassifier), weights);
+    public static ResNet ResNet101(double widthMultiplier = 1, int outputStride = 32, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
+        ResNet(new ResNetOptions(101, widthMultiplier, outputStride, multiScale, includeClassifier), weights);
 
     /// <summary>ASTMT's SE-ResNet-26: bottlenecks [2, 2, 2, 2] with an SE block (reduction 16) before every residual add; output stride 16 as ASTMT.</summary>
-    public static TorchVisionResNet SEResNet26(double widthMultiplier = 1, int outputStride = 16, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
-        ResNet(new ResNetConfig(26, widthMultiplier, outputStride, multiScale, includeClassifier, SqueezeExcitation: true), weights);
+    public static ResNet SEResNet26(double widthMultiplier = 1, int outputStride = 16, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
+        ResNet(new ResNetOptions(26, widthMultiplier, outputStride, multiScale, includeClassifier, SqueezeExcitation: true), weights);
 
     /// <summary>ASTMT's SE-ResNet-50 (bottlenecks [3, 4, 6, 3] + SE); output stride 16 as ASTMT.</summary>
-    public static TorchVisionResNet SEResNet50(double widthMultiplier = 1, int outputStride = 16, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
-        ResNet(new ResNetConfig(50, widthMultiplier, outputStride, multiScale, includeClassifier, SqueezeExcitation: true), weights);
+    public static ResNet SEResNet50(double widthMultiplier = 1, int outputStride = 16, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
+        ResNet(new ResNetOptions(50, widthMultiplier, outputStride, multiScale, includeClassifier, SqueezeExcitation: true), weights);
 
     /// <summary>ASTMT's SE-ResNet-101 (bottlenecks [3, 4, 23, 3] + SE); output stride 16 as ASTMT.</summary>
-    public static TorchVisionResNet SEResNet101(double widthMultiplier = 1, int outputStride = 16, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
-        ResNet(new ResNetConfig(101, widthMultiplier, outputStride, multiScale, includeClassifier, SqueezeExcitation: true), weights);
+    public static ResNet SEResNet101(double widthMultiplier = 1, int outputStride = 16, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
+        ResNet(new ResNetOptions(101, widthMultiplier, outputStride, multiScale, includeClassifier, SqueezeExcitation: true), weights);
 
     /// <summary>torchvision's MobileNet-V2 (3,504,872 parameters with the classifier at width 1); maps at strides 4, 8, 16, 32.</summary>
     /// <param name="widthMultiplier">torchvision's width_mult (channels rounded to multiples of 8).</param>
@@ -54,19 +54,19 @@ public static class Backbones
     /// <param name="includeClassifier">Keep the ImageNet classifier.</param>
     /// <param name="weights">A state dict exported from PyTorch, loaded by name when the module is created.</param>
     public static MobileNetV2 MobileNetV2(double widthMultiplier = 1, bool multiScale = true, bool includeLastConv = true, bool includeClassifier = false, string? weights = null) =>
-        new(new MobileNetV2Config(widthMultiplier, multiScale, includeLastConv, includeClassifier), weights);
+        new(new MobileNetV2Options(widthMultiplier, multiScale, includeLastConv, includeClassifier), weights);
 
     /// <summary>MTI-Net's and the survey's "HRNet-18" = HRNetV2-W18-Small-v2: four maps at strides 4, 8, 16, 32 with
     /// 18·m, 36·m, 72·m, 144·m channels; 3,860,720 parameters at width 1 (the survey code's HighResolutionNet).</summary>
     /// <param name="widthMultiplier">Scales every layer's channels (1 = the papers' network).</param>
     /// <param name="weights">A state dict exported from PyTorch, loaded by name when the module is created.</param>
-    public static HRNet HRNet18(double widthMultiplier = 1, string? weights = null) => new(HRNetConfig.W18SmallV2(widthMultiplier), weights);
+    public static HRNet HRNetW18Small(double widthMultiplier = 1, string? weights = null) => new(HRNetOptions.W18SmallV2(widthMultiplier), weights);
 
     /// <summary>Full HRNetV2-W18 (4 blocks per branch, modules 1/4/3).</summary>
-    public static HRNet HRNetW18(double widthMultiplier = 1, string? weights = null) => new(HRNetConfig.W18(widthMultiplier), weights);
+    public static HRNet HRNetW18(double widthMultiplier = 1, string? weights = null) => new(HRNetOptions.W18(widthMultiplier), weights);
 
     /// <summary>HRNetV2-W48 (channels 48/96/192/384).</summary>
-    public static HRNet HRNetW48(double widthMultiplier = 1, string? weights = null) => new(HRNetConfig.W48(widthMultiplier), weights);
+    public static HRNet HRNetW48(double widthMultiplier = 1, string? weights = null) => new(HRNetOptions.W48(widthMultiplier), weights);
 
     /// <summary>A feature pyramid network (Lin et al. 2017) over <paramref name="bottomUp"/>'s levels: every level leaves with
     /// <paramref name="channels"/> channels at its stride. The layout and state-dict names of torchvision's
@@ -89,7 +89,7 @@ public static class Backbones
     private static int PyramidWidth(double widthMultiplier) => Math.Max(1, (int)Math.Round(256 * widthMultiplier, MidpointRounding.AwayFromZero));
 
     /// <summary>Any torchvision-structured ResNet from its options.</summary>
-    public static TorchVisionResNet ResNet(ResNetConfig config, string? weights = null) => new(config, weights);
+    public static ResNet ResNet(ResNetOptions config, string? weights = null) => new(config, weights);
 
     /// <summary>Every backbone by name, each a narrow variant that runs at 64×64 in a test or a CPU tutorial
     /// (the papers' widths are the factory methods' defaults).</summary>
@@ -107,7 +107,7 @@ public static class Backbones
         ["se-resnet50"] = SEResNet50(0.125),
         ["se-resnet101"] = SEResNet101(0.125),
         ["mobilenet-v2"] = MobileNetV2(0.25),
-        ["hrnet18"] = HRNet18(0.5),
+        ["hrnet-w18-small"] = HRNetW18Small(0.5),
         ["hrnet-w18"] = HRNetW18(0.25),
         ["hrnet-w48"] = HRNetW48(0.125),
         ["resnet18-fpn"] = ResNet18Fpn(0.125),
@@ -121,14 +121,14 @@ public static class Backbones
             : throw new ArgumentException($"Unknown backbone '{name}'. Known: {string.Join(", ", All.Keys)}.", nameof(name));
 }
 
-/// <summary>Spec of <see cref="Modules.Backbones.ResNet"/> with basic blocks.</summary>
+/// <summary>Spec of <see cref="SmallResNetModule"/> with basic blocks.</summary>
 public sealed record SmallResNet(int Width, IReadOnlyList<int> Blocks) : IBackbone
 {
     public string Name => $"SmallResNet(width {Width}, blocks [{string.Join(", ", Blocks)}])";
 
     public FeatureInfo Features => Options.Features;
 
-    private ResNetOptions Options => new(Width, Blocks);
+    private SmallResNetOptions Options => new(Width, Blocks);
 
     public IEnumerable<string> Validate()
     {
@@ -137,12 +137,12 @@ public sealed record SmallResNet(int Width, IReadOnlyList<int> Blocks) : IBackbo
         if (Blocks.Any(b => b < 1)) yield return $"UseBackbone({nameof(SmallResNet)}): every stage needs >= 1 block, got [{string.Join(", ", Blocks)}].";
     }
 
-    public Backbone Create() => new ResNet(Options);
+    public Backbone Create() => new SmallResNetModule(Options);
 }
 
-/// <summary>Spec of <see cref="TorchVisionResNetModule"/>: torchvision's ResNet structure and state-dict names, optionally
+/// <summary>Spec of <see cref="ResNetModule"/>: torchvision's ResNet structure and state-dict names, optionally
 /// dilated, narrowed or with ASTMT's SE blocks; <paramref name="Weights"/> (a TorchSharp state-dict file) is loaded on creation.</summary>
-public sealed record TorchVisionResNet(ResNetConfig Config, string? Weights = null) : IBackbone
+public sealed record ResNet(ResNetOptions Config, string? Weights = null) : IBackbone
 {
     public string Name
     {
@@ -167,11 +167,11 @@ public sealed record TorchVisionResNet(ResNetConfig Config, string? Weights = nu
         foreach (var problem in PretrainedWeights.Validate(Weights, caller)) yield return problem;
     }
 
-    public Backbone Create() => PretrainedWeights.LoadInto(new TorchVisionResNetModule(Config), Weights, Name);
+    public Backbone Create() => PretrainedWeights.LoadInto(new ResNetModule(Config), Weights, Name);
 }
 
 /// <summary>Spec of <see cref="MobileNetV2Module"/>: torchvision's structure and state-dict names; <paramref name="Weights"/> is loaded on creation.</summary>
-public sealed record MobileNetV2(MobileNetV2Config Config, string? Weights = null) : IBackbone
+public sealed record MobileNetV2(MobileNetV2Options Config, string? Weights = null) : IBackbone
 {
     public string Name => Config.WidthMultiplier == 1 && Weights is null
         ? "MobileNet-V2"
@@ -230,7 +230,7 @@ public sealed record Fpn(IBackbone BottomUp, int Channels = 256, string? Weights
 
 /// <summary>Spec of <see cref="HRNetModule"/>: the survey code's HRNet, field names equal to its state-dict keys;
 /// <paramref name="Weights"/> is loaded on creation.</summary>
-public sealed record HRNet(HRNetConfig Config, string? Weights = null) : IBackbone
+public sealed record HRNet(HRNetOptions Config, string? Weights = null) : IBackbone
 {
     public string Name => $"HRNet-W{Config.Width} (stage 1 {Config.Stage1Blocks} blocks, modules {string.Join("/", Config.StageModules)}, " +
                           $"{Config.BlocksPerBranch} blocks per branch{(Weights is null ? "" : $", weights {Path.GetFileName(Weights)}")})";

@@ -5,12 +5,9 @@ namespace MtlNotebooks;
 /// <summary>Loss balancer factory (survey §3).</summary>
 public static class Balancers
 {
-    /// <summary>Uniform weights: every task's loss counts once.</summary>
-    public static FixedWeights Uniform() => new(new Dictionary<string, double>());
-
-    /// <summary>Fixed per-task weights, e.g. <c>Balancers.Fixed(("normals", 10), ("edge", 50))</c> (ASTMT appendix);
-    /// tasks not named get weight 1.</summary>
-    public static FixedWeights Fixed(params (string Task, double Weight)[] weights) =>
+    /// <summary>Fixed per-task weights, e.g. <c>Balancers.FixedWeights(("normals", 10), ("edge", 50))</c> (ASTMT appendix);
+    /// tasks not named get weight 1, so <c>FixedWeights()</c> is the survey's uniform weighting.</summary>
+    public static FixedWeights FixedWeights(params (string Task, double Weight)[] weights) =>
         new(weights.ToDictionary(w => w.Task, w => w.Weight));
 
     /// <summary>Uncertainty weighting (Kendall et al. 2018; survey eq. 6): ½ Σ_t (exp(−s_t) L_t + s_t), s_t learned.</summary>
@@ -54,7 +51,7 @@ public static class Balancers
     /// and the gradient-based methods since. Contract tests run each on every architecture.</summary>
     public static IReadOnlyDictionary<string, ILossBalancer> All { get; } = new Dictionary<string, ILossBalancer>
     {
-        ["uniform"] = Uniform(),
+        ["uniform"] = FixedWeights(),
         ["uncertainty"] = Uncertainty(),
         ["gradnorm"] = GradNorm(),
         ["dwa"] = Dwa(),

@@ -2,14 +2,17 @@ using MtlNotebooks.Modules.DecoderFocused;
 
 namespace MtlNotebooks;
 
-/// <summary>Spec of <see cref="MtiNetModule"/> (MTI-Net, ECCV 2020). <see cref="Propagation"/> null is the "w/o FPM"
-/// ablation of Table 2; <see cref="Scales"/> (null = every backbone level) the ablation of Table 3; auxiliary tasks
-/// (Table 2's "(N)", "(N+E)") come from <c>AddAuxiliaryTask</c>.</summary>
-public sealed record MtiNet(IDistillationUnit Distillation, IFeaturePropagation? Propagation, int? Scales = null) : IArchitecture
+/// <summary>Spec of <see cref="MtiNetModule"/> (MTI-Net, ECCV 2020). <see cref="FeaturePropagations.None"/> as
+/// <see cref="Propagation"/> is the "w/o FPM" ablation of Table 2; <see cref="Scales"/> (null = every backbone level) the
+/// ablation of Table 3; auxiliary tasks (Table 2's "(N)", "(N+E)") come from <c>AddAuxiliaryTask</c>.</summary>
+public sealed record MtiNet(IDistillationUnit Distillation, IFeaturePropagation Propagation, int? Scales = null) : IArchitecture
 {
-    public string Name => Distillation is SequentialRefinement && Propagation is IdentityPropagation
-        ? $"Jtrl({Distillation.Name}{(Scales is int n ? $", {n} scales" : "")})"
-        : $"MtiNet({Distillation.Name}, {(Propagation is null ? "w/o FPM" : Propagation.Name)}{(Scales is int s ? $", {s} scales" : "")})";
+    /// <summary>The method this configuration is known as (JTRL is built on the MTI-Net skeleton).</summary>
+    public string Family { get; init; } = "MtiNet";
+
+    public string Name => Family == "MtiNet"
+        ? $"MtiNet({Distillation.Name}, {Propagation.Name}{(Scales is int s ? $", {s} scales" : "")})"
+        : $"{Family}({Distillation.Name}{(Scales is int n ? $", {n} scales" : "")})";
 
     public IEnumerable<string> Validate(ArchitectureContext context)
     {
@@ -26,7 +29,7 @@ public sealed record MtiNet(IDistillationUnit Distillation, IFeaturePropagation?
         {
             foreach (var problem in Distillation.Validate(new DistillationContext(all, main, level.Channels, level)))
                 yield return $"UseArchitecture(MtiNet) at {level.Name} (stride {level.Stride}): {problem}";
-            if (Propagation is not null && level != features[0])
+            if (Propagation.Propagates && level != features[0])
                 foreach (var problem in Propagation.Validate(new PropagationContext(all, level.Channels, level)))
                     yield return $"UseArchitecture(MtiNet) at {level.Name} (stride {level.Stride}): {problem}";
         }
@@ -50,7 +53,10 @@ public sealed record MtiNet(IDistillationUnit Distillation, IFeaturePropagation?
 /// down to a multiple of 4 when that is narrower (see <see cref="PadNetModule.DefaultChannels"/>).</summary>
 public sealed record PadNet(IDistillationUnit Distillation, int? Channels = null) : IArchitecture
 {
-    public string Name => Distillation is AffinityPropagation ? $"PapNet({Distillation.Name})" : $"PadNet({Distillation.Name})";
+    /// <summary>The method this configuration is known as (PAP-Net is PAD-Net with affinity propagation).</summary>
+    public string Family { get; init; } = "PadNet";
+
+    public string Name => $"{Family}({Distillation.Name})";
 
     public IEnumerable<string> Validate(ArchitectureContext context)
     {

@@ -90,11 +90,16 @@ public sealed record SequentialRefinement : IDistillationUnit
 /// <summary>Feature propagation factory (MTI-Net §3.3).</summary>
 public static class FeaturePropagations
 {
-    /// <summary>MTI-Net's FPM; <paramref name="grouping"/> picks the reference code's softmax grouping (default) or the paper's.</summary>
-    public static Fpm MtiNet(FpmGrouping grouping = FpmGrouping.ReferenceCode, int seReduction = 16) => new(grouping, seReduction);
+    /// <summary>MTI-Net's feature propagation module (FPM, §3.3); <paramref name="grouping"/> picks the reference code's
+    /// softmax grouping (default) or the paper's.</summary>
+    public static Fpm Fpm(FpmGrouping grouping = FpmGrouping.ReferenceCode, int seReduction = 16) => new(grouping, seReduction);
 
     /// <summary>Carries task features unchanged to the next finer scale (JTRL's recursion over scales).</summary>
     public static IdentityPropagation Identity() => new();
+
+    /// <summary>Nothing crosses scales: MTI-Net Table 2's "w/o FPM" ablation (each scale also loses the input channels the
+    /// propagated features would have added).</summary>
+    public static NoPropagation None() => new();
 }
 
 /// <summary>Spec of <see cref="IdentityPropagationModule"/>.</summary>
@@ -104,7 +109,17 @@ public sealed record IdentityPropagation : IFeaturePropagation
     public nn.Module<TaskFeatures, TaskFeatures> Create(PropagationContext context) => new IdentityPropagationModule();
 }
 
-/// <summary>Spec of <see cref="FeaturePropagationModule"/>.</summary>
+/// <summary>The absence of feature propagation ("w/o FPM"): architectures test <see cref="IFeaturePropagation.Propagates"/>
+/// and build no module for it.</summary>
+public sealed record NoPropagation : IFeaturePropagation
+{
+    public string Name => "w/o FPM";
+    public bool Propagates => false;
+    public nn.Module<TaskFeatures, TaskFeatures> Create(PropagationContext context) =>
+        throw new InvalidOperationException($"{nameof(NoPropagation)} stands for the 'w/o FPM' ablation and has no module; check Propagates first.");
+}
+
+/// <summary>Spec of <see cref="FpmModule"/>.</summary>
 public sealed record Fpm(FpmGrouping Grouping = FpmGrouping.ReferenceCode, int SeReduction = 16) : IFeaturePropagation
 {
     public string Name => $"FPM ({Grouping})";
@@ -115,5 +130,5 @@ public sealed record Fpm(FpmGrouping Grouping = FpmGrouping.ReferenceCode, int S
         if (SeReduction < 1) yield return $"{Name}: SE reduction must be >= 1, got {SeReduction}.";
     }
 
-    public nn.Module<TaskFeatures, TaskFeatures> Create(PropagationContext context) => new FeaturePropagationModule(context, Grouping, SeReduction);
+    public nn.Module<TaskFeatures, TaskFeatures> Create(PropagationContext context) => new FpmModule(context, Grouping, SeReduction);
 }

@@ -7,27 +7,27 @@ namespace MtlNotebooks;
 public static class Heads
 {
     /// <summary>Concatenate all levels at the finest stride, 3x3 conv-BN-ReLU with <paramref name="hiddenChannels"/>, 1x1 → task outputs.</summary>
-    public static ConvHeadSpec Conv(int hiddenChannels = 32) => new(hiddenChannels);
+    public static ConvHead Conv(int hiddenChannels = 32) => new(hiddenChannels);
 
     /// <summary>The HRNet head of MTI-Net / the survey: all levels at the finest stride, concatenated, 1x1 conv-BN-ReLU, 1x1 → outputs.</summary>
-    public static HRNetHeadSpec HRNet() => new();
+    public static HRNetHead HRNet() => new();
 
     /// <summary>DeepLab-v3's ASPP head on the coarsest level (the survey's "deeplab" head): branches of <paramref name="channels"/>
     /// (1x1, 3x3 at each of <paramref name="rates"/> — 12, 24, 36 by default —, image pooling), projection, 3x3, 1x1 → outputs.</summary>
-    public static DeepLabHeadSpec DeepLab(int channels = 256, params int[] rates) => new(channels, rates.Length == 0 ? [12, 24, 36] : rates);
+    public static DeepLabHead DeepLab(int channels = 256, params int[] rates) => new(channels, rates.Length == 0 ? [12, 24, 36] : rates);
 
     /// <summary>DeepLab-v3+'s decoder: ASPP (<paramref name="channels"/>; rates 6/12/18 by default, for output stride 16) on the
     /// coarsest level, joined at the finest level with <paramref name="lowLevelChannels"/> reduced low-level features.
     /// ASTMT's decoder is <c>DeepLabV3Plus(64, 12)</c>. Needs a backbone with at least two levels.</summary>
-    public static DeepLabV3PlusHeadSpec DeepLabV3Plus(int channels = 256, int lowLevelChannels = 48, params int[] rates) =>
+    public static DeepLabV3PlusHead DeepLabV3Plus(int channels = 256, int lowLevelChannels = 48, params int[] rates) =>
         new(channels, lowLevelChannels, rates.Length == 0 ? [6, 12, 18] : rates);
 
     /// <summary>MTI-Net's prediction head: two basic residual blocks of <paramref name="channels"/> (null: the finest level's
     /// width, as MTI-Net uses the backbone's width at each scale) and a 1x1 classifier, over the levels concatenated at the finest stride.</summary>
-    public static ResidualBlocksHeadSpec ResidualBlocks(int? channels = null) => new(channels);
+    public static ResidualBlocksHead ResidualBlocks(int? channels = null) => new(channels);
 
     /// <summary>UberNet's heads: a 1x1 classifier per level, upsampled to the finest stride and summed.</summary>
-    public static UberNetHeadSpec UberNet() => new();
+    public static UberNetHead UberNet() => new();
 
     /// <summary>Every head by name, for the CLI and the notebooks.</summary>
     public static IReadOnlyDictionary<string, IHead> All { get; } = new Dictionary<string, IHead>
@@ -41,16 +41,16 @@ public static class Heads
     };
 }
 
-/// <summary>Spec of <see cref="HRNetHead"/>.</summary>
-public sealed record HRNetHeadSpec : IHead
+/// <summary>Spec of <see cref="HRNetHeadModule"/>.</summary>
+public sealed record HRNetHead : IHead
 {
     public string Name => "HRNet";
 
-    public nn.Module<FeatureMaps, Tensor> Create(HeadContext context) => new HRNetHead(context.Features, context.OutputChannels);
+    public nn.Module<FeatureMaps, Tensor> Create(HeadContext context) => new HRNetHeadModule(context.Features, context.OutputChannels);
 }
 
-/// <summary>Spec of <see cref="DeepLabHead"/>.</summary>
-public sealed record DeepLabHeadSpec(int Channels, IReadOnlyList<int> Rates) : IHead
+/// <summary>Spec of <see cref="DeepLabHeadModule"/>.</summary>
+public sealed record DeepLabHead(int Channels, IReadOnlyList<int> Rates) : IHead
 {
     public string Name => $"DeepLab-v3 ({Channels}, rates {string.Join("/", Rates)})";
 
@@ -61,11 +61,11 @@ public sealed record DeepLabHeadSpec(int Channels, IReadOnlyList<int> Rates) : I
     }
 
     public nn.Module<FeatureMaps, Tensor> Create(HeadContext context) =>
-        new DeepLabHead(context.Features, context.OutputChannels, Channels, Rates);
+        new DeepLabHeadModule(context.Features, context.OutputChannels, Channels, Rates);
 }
 
-/// <summary>Spec of <see cref="DeepLabV3PlusHead"/>.</summary>
-public sealed record DeepLabV3PlusHeadSpec(int Channels, int LowLevelChannels, IReadOnlyList<int> Rates) : IHead
+/// <summary>Spec of <see cref="DeepLabV3PlusHeadModule"/>.</summary>
+public sealed record DeepLabV3PlusHead(int Channels, int LowLevelChannels, IReadOnlyList<int> Rates) : IHead
 {
     public string Name => $"DeepLab-v3+ ({Channels}, low-level {LowLevelChannels}, rates {string.Join("/", Rates)})";
 
@@ -81,11 +81,11 @@ public sealed record DeepLabV3PlusHeadSpec(int Channels, int LowLevelChannels, I
     }
 
     public nn.Module<FeatureMaps, Tensor> Create(HeadContext context) =>
-        new DeepLabV3PlusHead(context.Features, context.OutputChannels, Channels, LowLevelChannels, Rates);
+        new DeepLabV3PlusHeadModule(context.Features, context.OutputChannels, Channels, LowLevelChannels, Rates);
 }
 
-/// <summary>Spec of <see cref="ResidualBlocksHead"/>.</summary>
-public sealed record ResidualBlocksHeadSpec(int? Channels) : IHead
+/// <summary>Spec of <see cref="ResidualBlocksHeadModule"/>.</summary>
+public sealed record ResidualBlocksHead(int? Channels) : IHead
 {
     public string Name => Channels is int c ? $"ResidualBlocks({c})" : "ResidualBlocks";
 
@@ -95,19 +95,19 @@ public sealed record ResidualBlocksHeadSpec(int? Channels) : IHead
     }
 
     public nn.Module<FeatureMaps, Tensor> Create(HeadContext context) =>
-        new ResidualBlocksHead(context.Features, context.OutputChannels, Channels ?? context.Features.Finest.Channels);
+        new ResidualBlocksHeadModule(context.Features, context.OutputChannels, Channels ?? context.Features.Finest.Channels);
 }
 
-/// <summary>Spec of <see cref="UberNetHead"/>.</summary>
-public sealed record UberNetHeadSpec : IHead
+/// <summary>Spec of <see cref="UberNetHeadModule"/>.</summary>
+public sealed record UberNetHead : IHead
 {
     public string Name => "UberNet";
 
-    public nn.Module<FeatureMaps, Tensor> Create(HeadContext context) => new UberNetHead(context.Features, context.OutputChannels);
+    public nn.Module<FeatureMaps, Tensor> Create(HeadContext context) => new UberNetHeadModule(context.Features, context.OutputChannels);
 }
 
-/// <summary>Spec of <see cref="ConvHead"/>.</summary>
-public sealed record ConvHeadSpec(int HiddenChannels) : IHead
+/// <summary>Spec of <see cref="ConvHeadModule"/>.</summary>
+public sealed record ConvHead(int HiddenChannels) : IHead
 {
     public string Name => $"Conv({HiddenChannels})";
 
@@ -117,5 +117,5 @@ public sealed record ConvHeadSpec(int HiddenChannels) : IHead
     }
 
     public nn.Module<FeatureMaps, Tensor> Create(HeadContext context) =>
-        new ConvHead(context.Features, HiddenChannels, context.OutputChannels);
+        new ConvHeadModule(context.Features, HiddenChannels, context.OutputChannels);
 }

@@ -38,6 +38,10 @@ public sealed record PropagationContext(IReadOnlyList<string> Tasks, int Channel
 public interface IFeaturePropagation
 {
     string Name { get; }
+
+    /// <summary>False only for <see cref="FeaturePropagations.None"/>: then no module is created and nothing crosses scales.</summary>
+    bool Propagates => true;
+
     IEnumerable<string> Validate(PropagationContext context) => [];
     nn.Module<TaskFeatures, TaskFeatures> Create(PropagationContext context);
 }

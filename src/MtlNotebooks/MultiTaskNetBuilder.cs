@@ -15,7 +15,7 @@ public sealed record MultiTaskNetBuilder
     public ImmutableList<IDenseTask> Tasks { get; private init; } = [];
     public ImmutableList<IDenseTask> AuxiliaryTasks { get; private init; } = [];
     public IArchitecture Architecture { get; private init; } = Architectures.HardSharing();
-    public ILossBalancer Balancer { get; private init; } = Balancers.Uniform();
+    public ILossBalancer Balancer { get; private init; } = Balancers.FixedWeights();
     public int Seed { get; private init; }
     public string Device { get; private init; } = "cpu";
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """PyTorch side of `bench-backbones`: forward + backward time of one backbone, printed as one JSON line.
 
-    /usr/bin/python3 backbone_bench.py {resnet18-dilated|hrnet18|hrnet-w18} SIZE BATCH THREADS STEPS WARMUP [TRACE_PATH]
+    /usr/bin/python3 backbone_bench.py {resnet18-dilated|hrnet-w18-small|hrnet-w18} SIZE BATCH THREADS STEPS WARMUP [TRACE_PATH]
 
 The networks are the same definitions as the C# ones (torchvision's ResNet-18 with layer3/layer4 dilated to output
 stride 8; HRNetV2-W18-Small-v2 and the full HRNetV2-W18 as the survey code builds them), written here with plain torch.nn.
@@ -163,7 +163,7 @@ def main():
     torch.manual_seed(0)
     start_rss = status_mib("VmRSS:")
     model = {"resnet18-dilated": dilated_resnet18,
-             "hrnet18": lambda: HRNet(18, 2, (1, 3, 2), 2),
+             "hrnet-w18-small": lambda: HRNet(18, 2, (1, 3, 2), 2),
              "hrnet-w18": lambda: HRNet(18, 4, (1, 4, 3), 4)}[name]()
     model.train()
     params = sum(p.numel() for p in model.parameters())

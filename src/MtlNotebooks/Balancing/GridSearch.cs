@@ -36,7 +36,7 @@ public static class GridSearch
             var choices = task == reference ? [1.0] : values;
             combos = combos.SelectMany(c => choices.Select(v => (IReadOnlyList<(string, double)>)[.. c, (task, v)])).ToList();
         }
-        return combos.Select(c => Balancers.Fixed([.. c])).ToList();
+        return combos.Select(c => Balancers.FixedWeights([.. c])).ToList();
     }
 
     /// <summary>The product balancers × optimisers × batch sizes, named "balancer · optimiser · batch b".</summary>

@@ -20,11 +20,11 @@ public sealed record DataSetPreset(
     /// <summary>True for the presets over synthetic scenes (no files needed).</summary>
     public bool IsSynthetic => ManifestFile is null;
 
-    /// <summary>The loss weights as an array for <c>Balancers.Fixed(preset.LossWeights)</c>.</summary>
+    /// <summary>The loss weights as an array for <c>Balancers.FixedWeights(preset.LossWeights)</c>.</summary>
     public (string Task, double Weight)[] LossWeights => [.. Weights];
 
-    /// <summary><see cref="Balancers.Fixed"/> with this preset's weights.</summary>
-    public FixedWeights Balancer => Balancers.Fixed(LossWeights);
+    /// <summary><see cref="Balancers.FixedWeights"/> with this preset's weights.</summary>
+    public FixedWeights Balancer => Balancers.FixedWeights(LossWeights);
 
     /// <summary>The task names in order.</summary>
     public IReadOnlyList<string> TaskNames => Tasks.Select(t => t.Name).ToArray();

@@ -92,7 +92,7 @@ public static class QuickExperiment
             (b, t) => b.AddTask(t));
         // The papers' per-task loss weights of the preset (ASTMT appendix, MTI-Net); the default preset has none.
         if (preset.Weights.Count > 0)
-            builder = builder.UseBalancer(Balancers.Fixed(preset.LossWeights.Where(w => tasks.Any(t => t.Name == w.Task)).ToArray()));
+            builder = builder.UseBalancer(Balancers.FixedWeights(preset.LossWeights.Where(w => tasks.Any(t => t.Name == w.Task)).ToArray()));
 
         // The single-task baselines first: Δm of every other architecture is measured against them.
         var head = options.Head is null ? Heads.Conv() : HeadNamed(options.Head);

@@ -13,7 +13,7 @@ public sealed class HRNetAndHeadTests
     [Fact]
     public void HRNet18_EqualsTheSurveyCodesW18SmallV2()
     {
-        var spec = Backbones.HRNet18();
+        var spec = Backbones.HRNetW18Small();
         Assert.Equal([18, 36, 72, 144], spec.Features.Levels.Select(l => l.Channels));
         Assert.Equal([4, 8, 16, 32], spec.Features.Levels.Select(l => l.Stride));
         using var module = spec.Create();
@@ -49,8 +49,8 @@ public sealed class HRNetAndHeadTests
     [Fact]
     public void HRNetHead_OnHRNet18_HasTheReferenceParametersAndStride4Output()
     {
-        var features = Backbones.HRNet18().Features;
-        using var head = new HRNetHead(features, 40);
+        var features = Backbones.HRNetW18Small().Features;
+        using var head = new HRNetHeadModule(features, 40);
         Assert.Equal(84_550, head.parameters().Sum(p => p.numel()));
         Assert.Equal(["last_layer.0.weight", "last_layer.0.bias", "last_layer.1.weight", "last_layer.1.bias", "last_layer.3.weight", "last_layer.3.bias"],
             head.named_parameters().Select(p => p.name));
@@ -59,12 +59,12 @@ public sealed class HRNetAndHeadTests
         Assert.Equal([2L, 40, 16, 16], head.call(maps).shape);
     }
 
-    // torchvision.models.segmentation.deeplabv3.DeepLabHead(2048, 21): 16,130,837 parameters, 44 state-dict entries.
+    // torchvision.models.segmentation.deeplabv3.DeepLabHeadModule(2048, 21): 16,130,837 parameters, 44 state-dict entries.
     [Fact]
     public void DeepLabHead_OnResNet50_EqualsTorchVisionsDeepLabHead()
     {
         var features = Backbones.ResNet50(outputStride: 8, multiScale: false).Features;
-        using var head = new DeepLabHead(features, 21);
+        using var head = new DeepLabHeadModule(features, 21);
         Assert.Equal(16_130_837, head.parameters().Sum(p => p.numel()));
         var keys = head.state_dict().Keys.ToArray();
         Assert.True(keys.Length == 44, string.Join(", ", keys));
@@ -90,7 +90,7 @@ public sealed class HRNetAndHeadTests
             _ => Heads.All[name],
         };
         using var model = MultiTaskNet.CreateBuilder()
-            .UseBackbone(Backbones.All["hrnet18"])
+            .UseBackbone(Backbones.All["hrnet-w18-small"])
             .AddTask(DenseTasks.SemanticSegmentation(SyntheticScenes.SemanticClassCount))
             .AddTask(DenseTasks.Depth())
             .UseArchitecture(Architectures.HardSharing(head))
@@ -119,7 +119,7 @@ public sealed class HRNetAndHeadTests
     public void DeepLabV3PlusHead_OnResNet50_HasTheDecodersParametersAndStride4Output()
     {
         var features = Backbones.ResNet50(outputStride: 16).Features;
-        using var head = (DeepLabV3PlusHead)Heads.DeepLabV3Plus().Create(new HeadContext("semseg", 21, features));
+        using var head = (DeepLabV3PlusHeadModule)Heads.DeepLabV3Plus().Create(new HeadContext("semseg", 21, features));
         Assert.Equal(16_844_149, head.parameters().Sum(p => p.numel()));
         using var scope = NewDisposeScope();
         head.eval();
@@ -140,14 +140,14 @@ public sealed class HRNetAndHeadTests
     [Fact]
     public void ResidualBlocksHead_OnHRNet18_CountsByHand()
     {
-        using var head = Heads.ResidualBlocks().Create(new HeadContext("semseg", 40, Backbones.HRNet18().Features));
+        using var head = Heads.ResidualBlocks().Create(new HeadContext("semseg", 40, Backbones.HRNetW18Small().Features));
         Assert.Equal(51_624 + 5_904 + 760, head.parameters().Sum(p => p.numel()));
     }
 
     [Fact]
     public void UberNetHead_IsTheSumOfPerLevelLinearClassifiers()
     {
-        var features = Backbones.HRNet18().Features;
+        var features = Backbones.HRNetW18Small().Features;
         using var head = Heads.UberNet().Create(new HeadContext("semseg", 40, features));
         Assert.Equal(270 * 40 + 4 * 40, head.parameters().Sum(p => p.numel()));
         // Linear in the features: zero maps give the sum of the four biases at every pixel.

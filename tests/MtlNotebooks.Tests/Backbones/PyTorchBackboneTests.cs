@@ -47,7 +47,7 @@ public sealed class PyTorchBackboneTests
     public void ResNet_TorchVisionWeights_GiveTorchVisionOutputs(string file)
     {
         var fixture = Load(file);
-        using var module = new TorchVisionResNetModule(new ResNetConfig(fixture.Depth, fixture.WidthMultiplier, fixture.OutputStride,
+        using var module = new ResNetModule(new ResNetOptions(fixture.Depth, fixture.WidthMultiplier, fixture.OutputStride,
             IncludeClassifier: true, Classes: fixture.Classes, SqueezeExcitation: fixture.SqueezeExcitation));
         LoadState(module, fixture);
         using var scope = NewDisposeScope();
@@ -65,7 +65,7 @@ public sealed class PyTorchBackboneTests
     {
         const string file = "mobilenet_v2_reference.json";
         var fixture = Load(file);
-        var config = new MobileNetV2Config(fixture.WidthMultiplier, IncludeLastConv: false);
+        var config = new MobileNetV2Options(fixture.WidthMultiplier, IncludeLastConv: false);
         using var module = new MobileNetV2Module(config);
         LoadState(module, fixture);
         using var scope = NewDisposeScope();
@@ -79,7 +79,7 @@ public sealed class PyTorchBackboneTests
     {
         const string file = "hrnet_reference.json";
         var fixture = Load(file);
-        var config = new HRNetConfig(fixture.Width, fixture.StemChannels, fixture.Stage1Planes);
+        var config = new HRNetOptions(fixture.Width, fixture.StemChannels, fixture.Stage1Planes);
         using var module = new HRNetModule(config);
         LoadState(module, fixture);
         using var scope = NewDisposeScope();

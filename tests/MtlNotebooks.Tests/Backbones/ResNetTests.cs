@@ -14,7 +14,7 @@ public sealed class ResNetTests
     [InlineData(101, 44_549_160)]
     public void ParameterCount_WithImageNetClassifier_EqualsTorchVision(int depth, long expected)
     {
-        using var module = new TorchVisionResNetModule(new ResNetConfig(depth, IncludeClassifier: true));
+        using var module = new ResNetModule(new ResNetOptions(depth, IncludeClassifier: true));
         Assert.Equal(expected, module.parameters().Sum(p => p.numel()));
     }
 
@@ -26,7 +26,7 @@ public sealed class ResNetTests
     [InlineData(101, true, 49_326_872)]
     public void ParameterCount_ResNet26AndSEResNets_EqualReference(int depth, bool squeezeExcitation, long expected)
     {
-        using var module = new TorchVisionResNetModule(new ResNetConfig(depth, IncludeClassifier: true, SqueezeExcitation: squeezeExcitation));
+        using var module = new ResNetModule(new ResNetOptions(depth, IncludeClassifier: true, SqueezeExcitation: squeezeExcitation));
         Assert.Equal(expected, module.parameters().Sum(p => p.numel()));
     }
 
@@ -34,7 +34,7 @@ public sealed class ResNetTests
     [Fact]
     public void MobileNetV2_WithClassifier_EqualsTorchVision()
     {
-        using var module = new MobileNetV2Module(new MobileNetV2Config(IncludeClassifier: true));
+        using var module = new MobileNetV2Module(new MobileNetV2Options(IncludeClassifier: true));
         Assert.Equal(3_504_872, module.parameters().Sum(p => p.numel()));
         var keys = module.state_dict().Keys.ToHashSet();
         Assert.Equal(314, keys.Count);
@@ -47,7 +47,7 @@ public sealed class ResNetTests
     [Fact]
     public void StateDict_ResNet50_HasTorchVisionKeys()
     {
-        using var module = new TorchVisionResNetModule(new ResNetConfig(50, WidthMultiplier: 0.125, IncludeClassifier: true));
+        using var module = new ResNetModule(new ResNetOptions(50, WidthMultiplier: 0.125, IncludeClassifier: true));
         var keys = module.state_dict().Keys.ToHashSet();
         Assert.Equal(320, keys.Count); // len(torchvision.models.resnet50().state_dict())
         foreach (var key in new[] { "conv1.weight", "bn1.running_var", "layer1.0.downsample.0.weight", "layer1.0.downsample.1.bias",
@@ -81,7 +81,7 @@ public sealed class ResNetTests
     [Fact]
     public void Logits_WithoutClassifier_ExplainsTheOption()
     {
-        using var module = new TorchVisionResNetModule(new ResNetConfig(18, 0.125));
+        using var module = new ResNetModule(new ResNetOptions(18, 0.125));
         var error = Assert.Throws<InvalidOperationException>(() => module.Logits(zeros(1, 3, 32, 32)));
         Assert.Contains("IncludeClassifier", error.Message);
     }
@@ -89,7 +89,7 @@ public sealed class ResNetTests
     [Fact]
     public void Validate_BadOptions_NamesEachOne()
     {
-        var problems = Backbones.ResNet(new ResNetConfig(Depth: 20, WidthMultiplier: 0, OutputStride: 4)).Validate().ToArray();
+        var problems = Backbones.ResNet(new ResNetOptions(Depth: 20, WidthMultiplier: 0, OutputStride: 4)).Validate().ToArray();
         Assert.Equal(3, problems.Length);
         Assert.Contains(problems, p => p.Contains("depth must be one of 18, 26, 34, 50, 101, 152, got 20"));
         Assert.Contains(problems, p => p.Contains("widthMultiplier must be > 0"));

@@ -30,7 +30,7 @@ public sealed class WeightsAndResourceTests : IDisposable
     public void Create_WeightsOfAnotherNetwork_ListsWrongShapeMissingAndUnexpectedKeys()
     {
         string path = Path.Combine(_folder, "resnet18-classifier.dat");
-        using (var source = new TorchVisionResNetModule(new ResNetConfig(18, 0.25, IncludeClassifier: true))) source.save(path);
+        using (var source = new ResNetModule(new ResNetOptions(18, 0.25, IncludeClassifier: true))) source.save(path);
         var spec = Backbones.ResNet18(0.125, weights: path);
         Assert.Empty(spec.Validate());
         var error = Assert.Throws<InvalidDataException>(() => { using var _ = spec.Create(); });
@@ -38,8 +38,8 @@ public sealed class WeightsAndResourceTests : IDisposable
         Assert.Contains("wrong shape: conv1.weight is [16, 3, 7, 7] in the file, [8, 3, 7, 7] in the module", error.Message);
         Assert.Contains(path, error.Message);
 
-        using (var source = new TorchVisionResNetModule(new ResNetConfig(18, 0.125, SqueezeExcitation: false))) source.save(path);
-        var se = Backbones.ResNet(new ResNetConfig(18, 0.125, SqueezeExcitation: true), path);
+        using (var source = new ResNetModule(new ResNetOptions(18, 0.125, SqueezeExcitation: false))) source.save(path);
+        var se = Backbones.ResNet(new ResNetOptions(18, 0.125, SqueezeExcitation: true), path);
         var missing = Assert.Throws<InvalidDataException>(() => { using var _ = se.Create(); });
         Assert.Contains("missing keys (32): layer1.0.se.fc1.weight", missing.Message);
     }
@@ -65,7 +65,7 @@ public sealed class WeightsAndResourceTests : IDisposable
     [Fact]
     public void Measure_ResNet18At224_Gives182GigaMacsAsFvcore()
     {
-        using var module = new TorchVisionResNetModule(new ResNetConfig(18, IncludeClassifier: true));
+        using var module = new ResNetModule(new ResNetOptions(18, IncludeClassifier: true));
         var count = ResourceCounts.Measure(module, 224, 224);
         Assert.Equal(11_689_512, count.Parameters);
         // Hooks on torchvision's resnet18 with the same rule: conv 1,813,561,344 + BN 2,483,712 (+ fc 512,000, which the

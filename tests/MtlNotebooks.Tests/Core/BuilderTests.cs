@@ -40,7 +40,7 @@ public sealed class BuilderTests
             .AddTask(DenseTasks.SemanticSegmentation(1))
             .AddAuxiliaryTask(DenseTasks.Depth())
             .AddTask(DenseTasks.Depth())
-            .UseBalancer(Balancers.Fixed(("edge", 50)))
+            .UseBalancer(Balancers.FixedWeights(("edge", 50)))
             .WithDevice("cuda")
             .Plan();
         Assert.Contains(plan.Problems, p => p.Contains("width must be >= 1, got 0"));
@@ -69,7 +69,7 @@ public sealed class BuilderTests
     public void UseBalancer_DoesNotMutateOriginalBuilder()
     {
         var baseline = ThreeTasks();
-        var weighted = baseline.UseBalancer(Balancers.Fixed(("normals", 10)));
+        var weighted = baseline.UseBalancer(Balancers.FixedWeights(("normals", 10)));
         Assert.NotSame(baseline, weighted);
         Assert.Equal("Fixed (uniform)", baseline.Balancer.Name);
         Assert.Equal("Fixed (normals 10)", weighted.Balancer.Name);

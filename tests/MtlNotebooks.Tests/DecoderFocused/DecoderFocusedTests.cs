@@ -38,7 +38,7 @@ public sealed class DecoderFocusedTests
     public static TheoryData<string, string> DecoderFocusedOnEveryBackboneFamily()
     {
         var data = new TheoryData<string, string>();
-        foreach (var backbone in new[] { "small-resnet", "resnet18", "resnet50", "mobilenet-v2", "hrnet18", "resnet18-fpn" })
+        foreach (var backbone in new[] { "small-resnet", "resnet18", "resnet50", "mobilenet-v2", "hrnet-w18-small", "resnet18-fpn" })
             foreach (var architecture in new[] { "pad-net", "pap-net", "jtrl", "mti-net", "mti-net-without-fpm" })
                 data.Add(architecture, backbone);
         return data;
@@ -93,7 +93,7 @@ public sealed class DecoderFocusedTests
     public void MtiNet_WithoutFpm_HasFewerParametersAndStillTrains()
     {
         using var with = Builder(Architectures.MtiNet()).Build();
-        using var without = Builder(Architectures.MtiNet(propagation: Architectures.WithoutPropagation)).Build();
+        using var without = Builder(Architectures.MtiNet(propagation: FeaturePropagations.None())).Build();
         Assert.True(without.Network.ParameterCount() < with.Network.ParameterCount());
         Assert.Contains("w/o FPM", without.Plan.Architecture.Name);
     }
@@ -212,8 +212,8 @@ public sealed class DecoderFocusedTests
     {
         manual_seed(0);
         var context = new PropagationContext(["a", "b", "c"], 8, new FeatureLevel("layer2", 8, 8));
-        using var reference = new FeaturePropagationModule(context, FpmGrouping.ReferenceCode);
-        using var paper = new FeaturePropagationModule(context, FpmGrouping.Paper);
+        using var reference = new FpmModule(context, FpmGrouping.ReferenceCode);
+        using var paper = new FpmModule(context, FpmGrouping.Paper);
         paper.load_state_dict(reference.state_dict());
         using var scope = NewDisposeScope();
         var input = TaskFeatures.From(context.Tasks, _ => randn(2, 8, 4, 4));

@@ -34,7 +34,7 @@ public sealed class PyTorchReferenceTests
     public void FeaturePropagationModule_EqualsPyTorchReference()
     {
         var fixture = Load("fpm_reference.json");
-        using var module = new FeaturePropagationModule(new PropagationContext(fixture.Tasks, fixture.Channels, new FeatureLevel("layer2", fixture.Channels, 8)));
+        using var module = new FpmModule(new PropagationContext(fixture.Tasks, fixture.Channels, new FeatureLevel("layer2", fixture.Channels, 8)));
         AssertMatchesReference(module, fixture);
     }
 

@@ -17,7 +17,7 @@ public sealed class ResourceTableTests
     private static MultiTaskModel Build(IArchitecture architecture, bool normalsAndEdges = false)
     {
         var builder = MultiTaskNet.CreateBuilder()
-            .UseBackbone(Backbones.HRNet18())
+            .UseBackbone(Backbones.HRNetW18Small())
             .AddTask(DenseTasks.SemanticSegmentation(40))
             .AddTask(DenseTasks.Depth())
             .UseArchitecture(architecture);

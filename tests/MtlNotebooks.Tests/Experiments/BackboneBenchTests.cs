@@ -9,10 +9,10 @@ public sealed class BackboneBenchTests
     [Fact]
     public void OneModel_ReportsItsParametersTimeAndMemory()
     {
-        var (exit, output, error) = CliOutput.Run("bench-backbones", "--model", "hrnet18", "--image-size", "32", "--batch-size", "1", "--steps", "1",
+        var (exit, output, error) = CliOutput.Run("bench-backbones", "--model", "hrnet-w18-small", "--image-size", "32", "--batch-size", "1", "--steps", "1",
                                         "--warmup", "0", "--threads", $"{get_num_threads()}", "--python", "none");
         Assert.True(exit == 0, error);
-        Assert.Contains("hrnet18", output);
+        Assert.Contains("hrnet-w18-small", output);
         Assert.Contains("params   3,860,720", output);
         Assert.Matches(@"TorchSharp +\d+\.\d ms \(peak RSS \d+ MiB, \d+ before the model\)", output);
     }
@@ -23,6 +23,6 @@ public sealed class BackboneBenchTests
         var (exit, _, error) = CliOutput.Run("bench-backbones", "--model", "vgg16", "--python", "none", "--threads", $"{get_num_threads()}");
         Assert.Equal(2, exit);
         Assert.Contains("unknown model 'vgg16'", error);
-        Assert.Contains("resnet18-dilated, hrnet18, hrnet-w18", error);
+        Assert.Contains("resnet18-dilated, hrnet-w18-small, hrnet-w18", error);
     }
 }

@@ -72,7 +72,7 @@ public sealed class QuickRunTests
     {
         var data = new TheoryData<string, string>();
         foreach (var backbone in Backbones.All.Keys) data.Add(backbone, "conv");
-        foreach (var head in Heads.All.Keys.Where(h => h != "conv")) data.Add("hrnet18", head);
+        foreach (var head in Heads.All.Keys.Where(h => h != "conv")) data.Add("hrnet-w18-small", head);
         return data;
     }
 

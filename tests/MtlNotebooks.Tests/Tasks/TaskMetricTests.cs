@@ -195,7 +195,7 @@ public sealed class TaskMetricTests
     public void DataSetPresets_LossWeights_AreThePapersAndWorkWithFixed()
     {
         Assert.Equal([("semseg", 1.0), ("depth", 1.0), ("normals", 10.0), ("edge", 50.0)], DataSetPresets.Nyud.LossWeights);
-        var pascal = Balancers.Fixed(DataSetPresets.Pascal.LossWeights);
+        var pascal = Balancers.FixedWeights(DataSetPresets.Pascal.LossWeights);
         Assert.Equal(2.0, pascal.Weights["human_parts"]);
         Assert.Equal(5.0, pascal.Weights["sal"]);
         Assert.Equal(DataSetPresets.Pascal.TaskNames, DataSetPresets.SyntheticPascal.TaskNames);

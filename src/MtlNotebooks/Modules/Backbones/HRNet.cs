@@ -13,25 +13,25 @@ namespace MtlNotebooks.Modules.Backbones;
 /// <param name="Stage1Blocks">Bottlenecks in stage 1.</param>
 /// <param name="Modules">High-resolution modules of stages 2, 3 and 4.</param>
 /// <param name="BlocksPerBranch">Basic blocks per branch in every module of stages 2-4.</param>
-public sealed record HRNetConfig(int Width = 18, int StemChannels = 64, int Stage1Planes = 64, int Stage1Blocks = 2,
+public sealed record HRNetOptions(int Width = 18, int StemChannels = 64, int Stage1Planes = 64, int Stage1Blocks = 2,
     IReadOnlyList<int>? Modules = null, int BlocksPerBranch = 2)
 {
     /// <summary>Modules of stages 2, 3, 4 (HRNetV2-W18-Small-v2: 1, 3, 2).</summary>
     public IReadOnlyList<int> StageModules => Modules ?? [1, 3, 2];
 
     /// <summary>MTI-Net's and the survey's "HRNet-18": HRNetV2-W18-Small-v2 (3,860,720 parameters).</summary>
-    public static HRNetConfig W18SmallV2(double widthMultiplier = 1) => Scaled(18, 2, [1, 3, 2], 2, widthMultiplier);
+    public static HRNetOptions W18SmallV2(double widthMultiplier = 1) => Scaled(18, 2, [1, 3, 2], 2, widthMultiplier);
 
     /// <summary>Full HRNetV2-W18: four bottlenecks in stage 1, modules 1/4/3, four blocks per branch.</summary>
-    public static HRNetConfig W18(double widthMultiplier = 1) => Scaled(18, 4, [1, 4, 3], 4, widthMultiplier);
+    public static HRNetOptions W18(double widthMultiplier = 1) => Scaled(18, 4, [1, 4, 3], 4, widthMultiplier);
 
     /// <summary>HRNetV2-W48 (the HRNet paper's large segmentation backbone).</summary>
-    public static HRNetConfig W48(double widthMultiplier = 1) => Scaled(48, 4, [1, 4, 3], 4, widthMultiplier);
+    public static HRNetOptions W48(double widthMultiplier = 1) => Scaled(48, 4, [1, 4, 3], 4, widthMultiplier);
 
-    private static HRNetConfig Scaled(int width, int stage1Blocks, int[] modules, int blocks, double m)
+    private static HRNetOptions Scaled(int width, int stage1Blocks, int[] modules, int blocks, double m)
     {
         int Scale(int c) => Math.Max(1, (int)Math.Round(c * m, MidpointRounding.AwayFromZero));
-        return new HRNetConfig(Scale(width), Scale(64), Scale(64), stage1Blocks, modules, blocks);
+        return new HRNetOptions(Scale(width), Scale(64), Scale(64), stage1Blocks, modules, blocks);
     }
 
     public int BranchChannels(int branch) => Width << branch;
@@ -69,7 +69,7 @@ public sealed class HRNetModule : Backbone
     private readonly ModuleList<HighResolutionModule> stage4;
     private readonly FeatureInfo _features;
 
-    public HRNetModule(HRNetConfig config) : base("HRNet")
+    public HRNetModule(HRNetOptions config) : base("HRNet")
     {
         var problems = config.Validate("HRNet").ToArray();
         if (problems.Length > 0) throw new ArgumentException(string.Join(" ", problems), nameof(config));
@@ -91,10 +91,10 @@ public sealed class HRNetModule : Backbone
         (transition2, stage3, previous) = Stage(previous, 3, config);
         (transition3, stage4, _) = Stage(previous, 4, config);
         RegisterComponents();
-        TorchVisionResNetModule.InitializeAsTorchVision(this);
+        ResNetModule.InitializeAsTorchVision(this);
     }
 
-    private static (ModuleDict<Module<Tensor, Tensor>>, ModuleList<HighResolutionModule>, int[]) Stage(int[] previous, int branches, HRNetConfig config)
+    private static (ModuleDict<Module<Tensor, Tensor>>, ModuleList<HighResolutionModule>, int[]) Stage(int[] previous, int branches, HRNetOptions config)
     {
         var channels = Enumerable.Range(0, branches).Select(config.BranchChannels).ToArray();
         // Transition: existing branches get a 3x3 conv when their width changes; a new branch is made from the coarsest

@@ -11,7 +11,7 @@ namespace MtlNotebooks.Modules.Backbones;
 /// <param name="IncludeLastConv">Keep the final 1x1 conv to 1280 channels (features.18); ASTMT's MobileNet encoder drops it.</param>
 /// <param name="IncludeClassifier">Add torchvision's classifier (dropout + Linear), so that parameter counts and state dicts equal torchvision's.</param>
 /// <param name="Classes">Outputs of the classifier.</param>
-public sealed record MobileNetV2Config(double WidthMultiplier = 1.0, bool MultiScale = true, bool IncludeLastConv = true,
+public sealed record MobileNetV2Options(double WidthMultiplier = 1.0, bool MultiScale = true, bool IncludeLastConv = true,
     bool IncludeClassifier = false, int Classes = 1000)
 {
     /// <summary>Expansion t, channels c, repeats n, stride s of each bottleneck sequence (the paper's Table 2).</summary>
@@ -62,7 +62,7 @@ public sealed class MobileNetV2Module : Backbone
     private readonly FeatureInfo _features;
     private readonly bool _multiScale;
 
-    public MobileNetV2Module(MobileNetV2Config config) : base("MobileNetV2")
+    public MobileNetV2Module(MobileNetV2Options config) : base("MobileNetV2")
     {
         var problems = config.Validate("MobileNetV2").ToArray();
         if (problems.Length > 0) throw new ArgumentException(string.Join(" ", problems), nameof(config));
@@ -71,9 +71,9 @@ public sealed class MobileNetV2Module : Backbone
         features = new ModuleList<Module<Tensor, Tensor>>();
         int input = config.StemChannels;
         features.Add(ConvBnReLU6(3, input, 3, 2));
-        foreach (var (t, c, n, s) in MobileNetV2Config.Settings)
+        foreach (var (t, c, n, s) in MobileNetV2Options.Settings)
         {
-            int output = MobileNetV2Config.MakeDivisible(c * config.WidthMultiplier);
+            int output = MobileNetV2Options.MakeDivisible(c * config.WidthMultiplier);
             for (int i = 0; i < n; i++)
             {
                 features.Add(new InvertedResidual(input, output, i == 0 ? s : 1, t));
@@ -88,7 +88,7 @@ public sealed class MobileNetV2Module : Backbone
         Linear? linear = config.IncludeClassifier ? Linear(input, config.Classes) : null;
         if (linear is not null) classifier = Sequential(Dropout(0.2), linear);
         RegisterComponents();
-        TorchVisionResNetModule.InitializeAsTorchVision(this);
+        ResNetModule.InitializeAsTorchVision(this);
         if (linear is not null)
         {
             using var _ = no_grad();
@@ -106,7 +106,7 @@ public sealed class MobileNetV2Module : Backbone
         for (int i = 0; i < features.Count; i++)
         {
             x = features[i].call(x);
-            if (_multiScale && MobileNetV2Config.TapIndices.Contains(i)) maps.Add(x);
+            if (_multiScale && MobileNetV2Options.TapIndices.Contains(i)) maps.Add(x);
         }
         maps.Add(x);
         return new FeatureMaps(maps);
@@ -116,7 +116,7 @@ public sealed class MobileNetV2Module : Backbone
     public Tensor Logits(Tensor input)
     {
         if (classifier is null)
-            throw new InvalidOperationException("MobileNetV2 was built without its classifier: set MobileNetV2Config.IncludeClassifier.");
+            throw new InvalidOperationException("MobileNetV2 was built without its classifier: set MobileNetV2Options.IncludeClassifier.");
         return classifier.call(forward(input).Coarsest.mean([2, 3]));
     }
 

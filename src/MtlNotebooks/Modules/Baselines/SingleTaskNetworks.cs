@@ -8,12 +8,12 @@ namespace MtlNotebooks.Modules.Baselines;
 /// <summary>The single-task baselines that Δm is measured against (ASTMT eq. 4, survey eq. 10): one complete
 /// network (own backbone, own head) per task. Held in one module so they train on the same batches in one run;
 /// because no parameter is shared and the optimisers act per parameter, this equals training them separately.</summary>
-public sealed class SingleTaskNetworks : MultiTaskNet
+public sealed class SingleTaskModule : MultiTaskNet
 {
     private readonly ModuleDict<nn.Module<Tensor, Tensor>> networks;
 
-    public SingleTaskNetworks(IReadOnlyDictionary<string, (Backbone Backbone, nn.Module<FeatureMaps, Tensor> Head)> perTask)
-        : base(nameof(SingleTaskNetworks), perTask.Keys.ToArray())
+    public SingleTaskModule(IReadOnlyDictionary<string, (Backbone Backbone, nn.Module<FeatureMaps, Tensor> Head)> perTask)
+        : base(nameof(SingleTaskModule), perTask.Keys.ToArray())
     {
         networks = new ModuleDict<nn.Module<Tensor, Tensor>>();
         foreach (var task in Tasks) networks.Add(task, new SingleTaskNetwork(perTask[task].Backbone, perTask[task].Head));

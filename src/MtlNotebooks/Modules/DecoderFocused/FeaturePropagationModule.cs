@@ -19,7 +19,7 @@ public enum FpmGrouping
 /// <summary>MTI-Net's feature propagation module (§3.3): feature harmonisation — concatenate the N task features,
 /// a non-linear map to N·C task-attention logits, softmax over tasks, the attended features reduced N·C → C — then per
 /// task a squeeze-and-excitation refinement of that shared map added to the task's own features as a residual.</summary>
-public sealed class FeaturePropagationModule : Module<TaskFeatures, TaskFeatures>
+public sealed class FpmModule : Module<TaskFeatures, TaskFeatures>
 {
     private readonly Sequential harmonize;
     private readonly BasicBlock reduce;
@@ -28,7 +28,7 @@ public sealed class FeaturePropagationModule : Module<TaskFeatures, TaskFeatures
     private readonly int _channels;
     private readonly FpmGrouping _grouping;
 
-    public FeaturePropagationModule(PropagationContext context, FpmGrouping grouping = FpmGrouping.ReferenceCode, int seReduction = 16)
+    public FpmModule(PropagationContext context, FpmGrouping grouping = FpmGrouping.ReferenceCode, int seReduction = 16)
         : base("FeaturePropagation")
     {
         _tasks = context.Tasks;

@@ -16,7 +16,7 @@ public sealed record MtiNetOptions(
     IReadOnlyList<string> AuxiliaryTasks,
     int Scales,
     IDistillationUnit Distillation,
-    IFeaturePropagation? Propagation);
+    IFeaturePropagation Propagation);
 
 /// <summary>MTI-Net (Vandenhende et al., ECCV 2020): initial task predictions at every scale from the coarsest up
 /// (deep supervision, §3.1), multi-modal distillation per scale (§3.2, eq. 1), feature propagation between scales (FPM,
@@ -26,7 +26,7 @@ public sealed class MtiNetModule : MultiTaskNet
 {
     private readonly Backbone backbone;
     private readonly ModuleList<ScaleModule> scales;
-    private readonly ModuleDict<HRNetHead> heads;
+    private readonly ModuleDict<HRNetHeadModule> heads;
     private readonly IReadOnlyList<string> _allTasks;
     private readonly int _scaleCount;
 
@@ -40,13 +40,13 @@ public sealed class MtiNetModule : MultiTaskNet
         // Built from the coarsest used scale to the finest, the order of the forward pass.
         for (int s = levels.Length - 1; s >= 0; s--)
         {
-            int incoming = s == levels.Length - 1 || options.Propagation is null ? 0 : levels[s + 1].Channels;
-            scales.Add(new ScaleModule(levels[s], incoming, _allTasks, options, propagate: s > 0 && options.Propagation is not null));
+            int incoming = s == levels.Length - 1 || !options.Propagation.Propagates ? 0 : levels[s + 1].Channels;
+            scales.Add(new ScaleModule(levels[s], incoming, _allTasks, options, propagate: s > 0 && options.Propagation.Propagates));
         }
         // Feature aggregation (§3.4) is the HRNet head over the distilled maps of the used scales.
-        heads = new ModuleDict<HRNetHead>();
+        heads = new ModuleDict<HRNetHeadModule>();
         foreach (var task in options.Tasks)
-            heads.Add(task, new HRNetHead(new FeatureInfo(levels), options.OutputChannels[task]));
+            heads.Add(task, new HRNetHeadModule(new FeatureInfo(levels), options.OutputChannels[task]));
         RegisterComponents();
     }
 
@@ -97,7 +97,7 @@ public sealed class MtiNetModule : MultiTaskNet
                 predict.Add(task, Conv2d(c, options.OutputChannels[task], 1));
             }
             distill = options.Distillation.Create(new DistillationContext(tasks, options.Tasks, c, level));
-            if (propagate) this.propagate = options.Propagation!.Create(new PropagationContext(tasks, c, level));
+            if (propagate) this.propagate = options.Propagation.Create(new PropagationContext(tasks, c, level));
             RegisterComponents();
         }
 

@@ -7,13 +7,13 @@ namespace MtlNotebooks.Modules.EncoderFocused;
 
 /// <summary>Hard parameter sharing (survey §2.1, the "MTL baseline" of Table V): one shared encoder, one head per
 /// task. Every task's gradient flows into the shared encoder.</summary>
-public sealed class HardSharingNet : MultiTaskNet
+public sealed class HardSharingModule : MultiTaskNet
 {
     private readonly Backbone backbone;
     private readonly ModuleDict<nn.Module<FeatureMaps, Tensor>> heads;
 
-    public HardSharingNet(Backbone backbone, IReadOnlyDictionary<string, nn.Module<FeatureMaps, Tensor>> heads)
-        : base(nameof(HardSharingNet), heads.Keys.ToArray())
+    public HardSharingModule(Backbone backbone, IReadOnlyDictionary<string, nn.Module<FeatureMaps, Tensor>> heads)
+        : base(nameof(HardSharingModule), heads.Keys.ToArray())
     {
         this.backbone = backbone;
         this.heads = new ModuleDict<nn.Module<FeatureMaps, Tensor>>();

@@ -8,12 +8,12 @@ namespace MtlNotebooks.Modules.Heads;
 
 /// <summary>A plain convolutional head over all levels: every map resized to the finest level, concatenated
 /// (the HRNet head's aggregation, MTI-Net §3.3), a 3x3 conv-BN-ReLU, then a 1x1 classifier with bias.</summary>
-public sealed class ConvHead : Module<FeatureMaps, Tensor>
+public sealed class ConvHeadModule : Module<FeatureMaps, Tensor>
 {
     private readonly ConvBnAct conv;
     private readonly Conv2d classifier;
 
-    public ConvHead(FeatureInfo features, int hiddenChannels, int outputChannels) : base(nameof(ConvHead))
+    public ConvHeadModule(FeatureInfo features, int hiddenChannels, int outputChannels) : base(nameof(ConvHeadModule))
     {
         conv = new ConvBnAct(features.TotalChannels, hiddenChannels, 3);
         classifier = Conv2d(hiddenChannels, outputChannels, 1);

@@ -9,11 +9,11 @@ namespace MtlNotebooks.Modules.Heads;
 /// <summary>The HRNet head of the survey / MTI-Net code: every level resized to the finest (stride 4), concatenated
 /// (270 channels on HRNet-18), 1x1 conv (bias) + BN + ReLU at the same width, 1x1 conv (bias) to the task's outputs.
 /// Field <c>last_layer</c> (children 0, 1, 2, 3) as the reference, so its weights load by name.</summary>
-public sealed class HRNetHead : Module<FeatureMaps, Tensor>
+public sealed class HRNetHeadModule : Module<FeatureMaps, Tensor>
 {
     private readonly Sequential last_layer;
 
-    public HRNetHead(FeatureInfo features, int outputChannels) : base(nameof(HRNetHead))
+    public HRNetHeadModule(FeatureInfo features, int outputChannels) : base(nameof(HRNetHeadModule))
     {
         int channels = features.TotalChannels;
         last_layer = Sequential(Conv2d(channels, channels, 1), BatchNorm2d(channels), ReLU(), Conv2d(channels, outputChannels, 1));
@@ -26,13 +26,13 @@ public sealed class HRNetHead : Module<FeatureMaps, Tensor>
 /// <summary>DeepLab-v3's head (Chen et al. 2017) as the survey code's "deeplab" head, on the coarsest level: ASPP — 1x1,
 /// three 3x3 atrous convs (rates 12/24/36) and image pooling, each conv-BN-ReLU to 256 channels —, concatenation,
 /// 1x1 projection + BN + ReLU + dropout 0.5, 3x3 conv-BN-ReLU, 1x1 classifier. Children named 0-4 as torchvision's
-/// DeepLabHead (an nn.Sequential), so its state-dict keys equal it.</summary>
-public sealed class DeepLabHead : Module<FeatureMaps, Tensor>
+/// DeepLabHeadModule (an nn.Sequential), so its state-dict keys equal it.</summary>
+public sealed class DeepLabHeadModule : Module<FeatureMaps, Tensor>
 {
     // Held in an array, not in fields, so that no parent's RegisterComponents registers them a second time by field name.
     private readonly Module<Tensor, Tensor>[] _layers;
 
-    public DeepLabHead(FeatureInfo features, int outputChannels, int channels = 256, IReadOnlyList<int>? rates = null) : base(nameof(DeepLabHead))
+    public DeepLabHeadModule(FeatureInfo features, int outputChannels, int channels = 256, IReadOnlyList<int>? rates = null) : base(nameof(DeepLabHeadModule))
     {
         _layers =
         [
@@ -80,15 +80,15 @@ public sealed class Aspp : Module<Tensor, Tensor>
 /// stride 16), low-level features of the finest level reduced by a 1x1 conv-BN-ReLU, the ASPP output upsampled to the finest
 /// stride and concatenated with them, two 3x3 conv-BN-ReLU, a 1x1 classifier. ASTMT's decoder is this head with 64
 /// channels and 12 low-level channels (ASTMT §4.1).</summary>
-public sealed class DeepLabV3PlusHead : Module<FeatureMaps, Tensor>
+public sealed class DeepLabV3PlusHeadModule : Module<FeatureMaps, Tensor>
 {
     private readonly Aspp aspp;
     private readonly Sequential low_level;
     private readonly Sequential decoder;
     private readonly Conv2d classifier;
 
-    public DeepLabV3PlusHead(FeatureInfo features, int outputChannels, int channels, int lowLevelChannels, IReadOnlyList<int> rates)
-        : base(nameof(DeepLabV3PlusHead))
+    public DeepLabV3PlusHeadModule(FeatureInfo features, int outputChannels, int channels, int lowLevelChannels, IReadOnlyList<int> rates)
+        : base(nameof(DeepLabV3PlusHeadModule))
     {
         aspp = new Aspp(features.Coarsest.Channels, channels, rates);
         low_level = Sequential(Conv2d(features.Finest.Channels, lowLevelChannels, 1, bias: false), BatchNorm2d(lowLevelChannels), ReLU());
@@ -110,12 +110,12 @@ public sealed class DeepLabV3PlusHead : Module<FeatureMaps, Tensor>
 /// <summary>MTI-Net's prediction head (§3.1, as the released code builds its per-scale heads): two torchvision basic
 /// blocks — the first projecting to <c>channels</c> with a 1x1 conv-BN shortcut when the width changes — and a 1x1
 /// classifier, here over all levels concatenated at the finest stride.</summary>
-public sealed class ResidualBlocksHead : Module<FeatureMaps, Tensor>
+public sealed class ResidualBlocksHeadModule : Module<FeatureMaps, Tensor>
 {
     private readonly Sequential blocks;
     private readonly Conv2d classifier;
 
-    public ResidualBlocksHead(FeatureInfo features, int outputChannels, int channels) : base(nameof(ResidualBlocksHead))
+    public ResidualBlocksHeadModule(FeatureInfo features, int outputChannels, int channels) : base(nameof(ResidualBlocksHeadModule))
     {
         int input = features.TotalChannels;
         blocks = Sequential(("0", new ResNetBasicBlock(input, channels, project: input != channels)), ("1", new ResNetBasicBlock(channels, channels)));
@@ -128,11 +128,11 @@ public sealed class ResidualBlocksHead : Module<FeatureMaps, Tensor>
 
 /// <summary>UberNet's task heads (Kokkinos, CVPR 2017): a linear (1x1 conv) classifier on every level, the predictions
 /// upsampled to the finest stride and summed. The lightest head: all capacity stays in the shared backbone.</summary>
-public sealed class UberNetHead : Module<FeatureMaps, Tensor>
+public sealed class UberNetHeadModule : Module<FeatureMaps, Tensor>
 {
     private readonly ModuleList<Conv2d> classifiers;
 
-    public UberNetHead(FeatureInfo features, int outputChannels) : base(nameof(UberNetHead))
+    public UberNetHeadModule(FeatureInfo features, int outputChannels) : base(nameof(UberNetHeadModule))
     {
         classifiers = new ModuleList<Conv2d>();
         foreach (var level in features.Levels) classifiers.Add(Conv2d(level.Channels, outputChannels, 1));

@@ -6,17 +6,17 @@ using static TorchSharp.torch.nn;
 
 namespace MtlNotebooks.Modules.Backbones;
 
-/// <summary>Options of <see cref="TorchVisionResNetModule"/>: torchvision's ResNet (He et al. 2016, v1.5 — the stride of a
+/// <summary>Options of <see cref="ResNetModule"/>: torchvision's ResNet (He et al. 2016, v1.5 — the stride of a
 /// bottleneck sits on its 3x3 conv) with the knobs the papers use.</summary>
 /// <param name="Depth">18 or 34 (basic blocks); 26, 50, 101 or 152 (bottlenecks). ResNet-26 = bottlenecks [2, 2, 2, 2], ASTMT's small encoder.</param>
 /// <param name="WidthMultiplier">Scales every conv's channels (64 → round(64·m)) for CPU tutorials; 1 is the papers' network.</param>
 /// <param name="OutputStride">32 (plain), 16 (layer4 dilated by 2: ASTMT) or 8 (layer3/layer4 dilated by 2/4: DeepLab, the survey's dilated ResNet).</param>
 /// <param name="MultiScale">Emit layer1..layer4 (strides 4, 8, 16, 32 before dilation); false emits layer4 only.</param>
-/// <param name="IncludeClassifier">Add torchvision's ImageNet <c>fc</c> (used by <see cref="TorchVisionResNetModule.Logits"/> only), so that
+/// <param name="IncludeClassifier">Add torchvision's ImageNet <c>fc</c> (used by <see cref="ResNetModule.Logits"/> only), so that
 /// parameter counts and state dicts equal torchvision's.</param>
 /// <param name="SqueezeExcitation">SE-ResNet as ASTMT: an SE block (reduction 16) after the last BN of every block, before the residual add.</param>
 /// <param name="Classes">Outputs of the classifier.</param>
-public sealed record ResNetConfig(
+public sealed record ResNetOptions(
     int Depth = 18,
     double WidthMultiplier = 1.0,
     int OutputStride = 32,
@@ -79,7 +79,7 @@ public sealed record ResNetConfig(
 
 /// <summary>torchvision's ResNet, field for field (conv1, bn1, relu, maxpool, layer1..layer4, fc), so its state-dict keys
 /// equal torchvision's and PyTorch weights load by name. Emits the layer outputs as <see cref="FeatureMaps"/>.</summary>
-public sealed class TorchVisionResNetModule : Backbone
+public sealed class ResNetModule : Backbone
 {
     private readonly Conv2d conv1;
     private readonly BatchNorm2d bn1;
@@ -94,7 +94,7 @@ public sealed class TorchVisionResNetModule : Backbone
     private readonly FeatureInfo _features;
     private readonly bool _multiScale;
 
-    public TorchVisionResNetModule(ResNetConfig config) : base($"ResNet-{config.Depth}")
+    public ResNetModule(ResNetOptions config) : base($"ResNet-{config.Depth}")
     {
         var problems = config.Validate("ResNet").ToArray();
         if (problems.Length > 0) throw new ArgumentException(string.Join(" ", problems), nameof(config));
@@ -154,11 +154,11 @@ public sealed class TorchVisionResNetModule : Backbone
         return new FeatureMaps(_multiScale ? [c1, c2, c3, c4] : [c4]);
     }
 
-    /// <summary>ImageNet logits [B, classes]: global average pool of layer4, then <c>fc</c>. Needs <see cref="ResNetConfig.IncludeClassifier"/>.</summary>
+    /// <summary>ImageNet logits [B, classes]: global average pool of layer4, then <c>fc</c>. Needs <see cref="ResNetOptions.IncludeClassifier"/>.</summary>
     public Tensor Logits(Tensor input)
     {
         if (fc is null || avgpool is null)
-            throw new InvalidOperationException($"{GetName()} was built without its classifier: set ResNetConfig.IncludeClassifier.");
+            throw new InvalidOperationException($"{GetName()} was built without its classifier: set ResNetOptions.IncludeClassifier.");
         var coarsest = forward(input).Coarsest;
         return fc.call(avgpool.call(coarsest).flatten(1));
     }

@@ -9,7 +9,7 @@ namespace MtlNotebooks.Modules.Backbones;
 /// <summary>Options of the small ResNet-style backbone: a stem and one stage of basic residual blocks per level.</summary>
 /// <param name="Width">Channels of the first stage; every later stage doubles them (ResNet's rule).</param>
 /// <param name="Blocks">Basic blocks per stage; the number of stages is the number of feature levels.</param>
-public sealed record ResNetOptions(int Width = 16, IReadOnlyList<int>? Blocks = null)
+public sealed record SmallResNetOptions(int Width = 16, IReadOnlyList<int>? Blocks = null)
 {
     public IReadOnlyList<int> StageBlocks => Blocks ?? [1, 1, 1, 1];
 
@@ -19,13 +19,13 @@ public sealed record ResNetOptions(int Width = 16, IReadOnlyList<int>? Blocks = 
 
 /// <summary>A ResNet (He et al. 2016) with basic blocks and a multi-scale output, one map per stage
 /// (strides 4, 8, 16, 32), like the multi-scale backbones MTI-Net builds on. Narrow by default for CPU tutorials.</summary>
-public sealed class ResNet : Backbone
+public sealed class SmallResNetModule : Backbone
 {
     private readonly Sequential stem;
     private readonly ModuleList<Module<Tensor, Tensor>> layers;
     private readonly FeatureInfo _features;
 
-    public ResNet(ResNetOptions options) : base(nameof(ResNet))
+    public SmallResNetModule(SmallResNetOptions options) : base(nameof(SmallResNetModule))
     {
         _features = options.Features;
         int width = options.Width;
