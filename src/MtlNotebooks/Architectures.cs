@@ -1,3 +1,4 @@
+using MtlNotebooks.Modules.DecoderFocused;
 using MtlNotebooks.Modules.Baselines;
 using MtlNotebooks.Modules.EncoderFocused;
 using static TorchSharp.torch;
@@ -45,46 +46,4 @@ public static class Architectures
         ["mti-net"] = MtiNet(),
         ["mti-net-without-fpm"] = MtiNet(propagation: FeaturePropagations.None()),
     };
-}
-
-/// <summary>Spec of <see cref="HardSharingModule"/>.</summary>
-public sealed record HardSharing(IHead Head) : IArchitecture
-{
-    public string Name => "HardSharing";
-
-    public IEnumerable<string> Validate(ArchitectureContext context) =>
-        context.AllTasks.SelectMany(t => Head.Validate(new HeadContext(t.Name, t.OutputChannels, context.Backbone.Features)));
-
-    public MultiTaskNet Create(ArchitectureContext context)
-    {
-        var backbone = context.Backbone.Create();
-        var heads = context.AllTasks.ToDictionary(
-            t => t.Name,
-            t => Head.Create(new HeadContext(t.Name, t.OutputChannels, backbone.Features)));
-        return new HardSharingModule(backbone, heads);
-    }
-}
-
-/// <summary>Spec of <see cref="SingleTaskModule"/>.</summary>
-public sealed record SingleTask(IHead Head) : IArchitecture
-{
-    public string Name => "SingleTask";
-
-    public IEnumerable<string> Validate(ArchitectureContext context)
-    {
-        if (context.AuxiliaryTasks.Count > 0)
-            yield return $"UseArchitecture(SingleTask): single-task baselines have no auxiliary tasks, got " +
-                         $"{string.Join(", ", context.AuxiliaryTasks.Select(t => $"'{t.Name}'"))}. Remove AddAuxiliaryTask or use a multi-task architecture.";
-        foreach (var problem in context.Tasks.SelectMany(t => Head.Validate(new HeadContext(t.Name, t.OutputChannels, context.Backbone.Features))))
-            yield return problem;
-    }
-
-    public MultiTaskNet Create(ArchitectureContext context) =>
-        new SingleTaskModule(context.Tasks.ToDictionary(
-            t => t.Name,
-            t =>
-            {
-                var backbone = context.Backbone.Create();
-                return (backbone, Head.Create(new HeadContext(t.Name, t.OutputChannels, backbone.Features)));
-            }));
 }

@@ -2,13 +2,6 @@ using static TorchSharp.torch;
 
 namespace MtlNotebooks;
 
-/// <summary>Whether a larger or a smaller value of a metric is better: the (−1)^l_i of Δm (ASTMT eq. 4, survey eq. 10).</summary>
-public enum MetricDirection
-{
-    HigherIsBetter,
-    LowerIsBetter,
-}
-
 /// <summary>A dense prediction task: its name (the key of its outputs, labels and losses), how many channels the
 /// network predicts for it, its loss and its metrics. The first metric is the task's primary metric: the one Δm uses.</summary>
 public interface IDenseTask
@@ -27,30 +20,4 @@ public interface IDenseTask
     /// <summary>Turns raw network outputs [B, C, H, W] into the task's prediction for display:
     /// class indices, depth, or unit normals.</summary>
     Tensor Activate(Tensor output);
-}
-
-/// <summary>A task's training loss: prediction [B, C, H, W] (raw outputs) and label → scalar.</summary>
-public interface ITaskLoss
-{
-    string Name { get; }
-    Tensor Compute(Tensor output, Tensor label);
-}
-
-/// <summary>A task metric; evaluation accumulates it over a whole split (as the references do, e.g. one confusion
-/// matrix for mIoU over all images) and computes it once.</summary>
-public interface ITaskMetric
-{
-    string Name { get; }
-    MetricDirection Direction { get; }
-    IMetricAccumulator CreateAccumulator();
-}
-
-/// <summary>Running state of a metric over a split.</summary>
-public interface IMetricAccumulator
-{
-    /// <summary>Adds a batch: raw outputs [B, C, H, W] and labels in the task's label format.</summary>
-    void Update(Tensor output, Tensor label);
-
-    /// <summary>The metric over everything added so far.</summary>
-    double Compute();
 }

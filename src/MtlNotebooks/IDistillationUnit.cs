@@ -2,17 +2,6 @@ using static TorchSharp.torch;
 
 namespace MtlNotebooks;
 
-/// <summary>Per-task feature maps at one scale, keyed by task name, in builder order (main tasks, then auxiliary).</summary>
-public sealed class TaskFeatures : TaskTensors
-{
-    public TaskFeatures(IEnumerable<KeyValuePair<string, Tensor>> values) : base(values) { }
-
-    public static TaskFeatures From(IEnumerable<string> tasks, Func<string, Tensor> select) =>
-        new(tasks.Select(t => new KeyValuePair<string, Tensor>(t, select(t))));
-
-    protected override string Kind => "features";
-}
-
 /// <summary>What a distillation unit may rely on when it is created.</summary>
 /// <param name="Sources">Tasks whose features may be read: main and auxiliary (PAD-Net, MTI-Net §3.2).</param>
 /// <param name="Targets">Tasks that receive distilled features: the main tasks, in builder order.</param>
@@ -28,20 +17,4 @@ public interface IDistillationUnit
     string Name { get; }
     IEnumerable<string> Validate(DistillationContext context) => [];
     nn.Module<TaskFeatures, TaskFeatures> Create(DistillationContext context);
-}
-
-/// <summary>What a feature propagation module may rely on: the tasks it propagates and their channels at its scale.</summary>
-public sealed record PropagationContext(IReadOnlyList<string> Tasks, int Channels, FeatureLevel Level);
-
-/// <summary>Propagates task features from one scale to the next (MTI-Net's FPM, §3.3): its module maps per-task
-/// features to per-task features of the same shape, which the architecture hands to the next finer scale.</summary>
-public interface IFeaturePropagation
-{
-    string Name { get; }
-
-    /// <summary>False only for <see cref="FeaturePropagations.None"/>: then no module is created and nothing crosses scales.</summary>
-    bool Propagates => true;
-
-    IEnumerable<string> Validate(PropagationContext context) => [];
-    nn.Module<TaskFeatures, TaskFeatures> Create(PropagationContext context);
 }

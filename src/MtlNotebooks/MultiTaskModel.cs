@@ -40,7 +40,7 @@ public sealed class MultiTaskModel : IDisposable
             if (outputs.ContainsKey(name)) terms.Add(TaskLoss(task, outputs[name], label, "output"));
             foreach (var intermediate in outputs.Intermediate.Where(p => p.Task == name))
             {
-                var resized = Modules.Heads.Resize.To(intermediate.Output, label.shape[^2], label.shape[^1]);
+                var resized = Modules.Layers.Resize.To(intermediate.Output, label.shape[^2], label.shape[^1]);
                 terms.Add(TaskLoss(task, resized, label, intermediate.Name));
             }
             if (terms.Count == 0)

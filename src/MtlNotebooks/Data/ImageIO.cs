@@ -4,9 +4,6 @@ using SkiaSharp;
 
 namespace MtlNotebooks.Data;
 
-/// <summary>An image as H × W × 3 interleaved RGB bytes.</summary>
-public sealed record RgbImage(byte[] Pixels, int Height, int Width);
-
 /// <summary>The raw samples of a PNG (palette indices, not colours; 16-bit values kept), H × W × Channels, channels last.</summary>
 public sealed record PngSamples(int[] Values, int Height, int Width, int Channels);
 

@@ -185,20 +185,13 @@ internal readonly record struct Geometry(double Top, double Left, double WindowH
     public static Geometry Draw(LoaderOptions options, int height, int width, int sample, int draw)
     {
         if (!options.Augment) return new Geometry(0, 0, height, width, false, height, width);
-        ulong state = Mix(Mix(Mix((ulong)(uint)options.Seed) ^ (ulong)(uint)sample) ^ (ulong)(uint)draw);
-        double Next() => ((state = Mix(state + 0x9E3779B97F4A7C15UL)) >> 11) * (1.0 / (1UL << 53));
+        var rng = new SplitMix64(SplitMix64.Mix(SplitMix64.Mix(SplitMix64.Mix((ulong)(uint)options.Seed) ^ (ulong)(uint)sample) ^ (ulong)(uint)draw));
+        double Next() => rng.NextDouble();
         double scale = options.Scales[Math.Min((int)(Next() * options.Scales.Count), options.Scales.Count - 1)];
         double wh = height / scale, ww = width / scale;
         double top = Next() * (height - wh), left = Next() * (width - ww);
         bool flip = Next() < 0.5;
         return new Geometry(top, left, wh, ww, flip, height, width);
-    }
-
-    private static ulong Mix(ulong z)
-    {
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-        return z ^ (z >> 31);
     }
 
     private double SourceY(int y, int outH) => Math.Clamp(Top + (y + 0.5) * WindowHeight / outH - 0.5, 0, SourceHeight - 1);

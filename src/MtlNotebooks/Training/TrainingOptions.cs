@@ -36,9 +36,3 @@ public sealed record TrainingOptions
         foreach (var problem in Optimizer.Validate()) yield return "TrainingOptions.Optimizer: " + problem;
     }
 }
-
-/// <summary>A progress report: where training is, the latest loss and the estimated time left.</summary>
-public sealed record TrainingProgress(string RunName, int Epoch, int Epochs, long Step, long TotalSteps, double Loss, TimeSpan Elapsed, TimeSpan Remaining);
-
-/// <summary>Training stopped because a loss became NaN or infinite.</summary>
-public sealed class TrainingDivergedException(string message) : Exception(message);

@@ -1,3 +1,4 @@
+using MtlNotebooks.Data;
 using MtlNotebooks.Analysis;
 using MtlNotebooks.Modules.Backbones;
 using static TorchSharp.torch;

@@ -1,3 +1,5 @@
+using MtlNotebooks.Modules.Baselines;
+using MtlNotebooks.Modules.EncoderFocused;
 using MtlNotebooks.Analysis;
 
 namespace MtlNotebooks.Tests.DecoderFocused;

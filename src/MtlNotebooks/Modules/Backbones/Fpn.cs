@@ -1,78 +1,44 @@
-using TorchSharp;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
+using MtlNotebooks.Data;
+using MtlNotebooks.Modules.Backbones;
 
 namespace MtlNotebooks.Modules.Backbones;
 
-/// <summary>The feature pyramid network of Lin et al. (CVPR 2017), as torchvision's <c>FeaturePyramidNetwork</c> without
-/// extra levels: per level a 1x1 lateral conv (<c>inner_blocks.i.0</c>), a top-down pathway that adds the nearest-neighbour
-/// upsampled coarser map, and a 3x3 output conv (<c>layer_blocks.i.0</c>); every level leaves with the same width.
-/// Field names equal torchvision's state-dict keys.</summary>
-public sealed class FeaturePyramidNetwork : Module<FeatureMaps, FeatureMaps>
+/// <summary>Spec of <see cref="FpnModule"/>: a feature pyramid over <paramref name="BottomUp"/>; <paramref name="Weights"/>
+/// (body and FPN) is loaded on creation, after the bottom-up backbone's own weights.</summary>
+public sealed record Fpn(IBackbone BottomUp, int Channels = 256, string? Weights = null) : IBackbone
 {
-    private readonly ModuleList<Sequential> inner_blocks;
-    private readonly ModuleList<Sequential> layer_blocks;
+    public string Name => $"{BottomUp.Name} + FPN ({Channels} ch{(Weights is null ? "" : $", weights {Path.GetFileName(Weights)}")})";
 
-    public FeaturePyramidNetwork(IReadOnlyList<int> inChannels, int outChannels) : base(nameof(FeaturePyramidNetwork))
+    public FeatureInfo Features => FpnModule.FpnFeatures(BottomUp.Features, Channels);
+
+    public IEnumerable<string> Validate()
     {
-        inner_blocks = new ModuleList<Sequential>();
-        layer_blocks = new ModuleList<Sequential>();
-        foreach (int channels in inChannels)
-        {
-            inner_blocks.Add(Sequential(Conv2d(channels, outChannels, 1)));
-            layer_blocks.Add(Sequential(Conv2d(outChannels, outChannels, 3, padding: 1)));
-        }
-        RegisterComponents();
-        // torchvision's initialisation: Kaiming-uniform with a = 1, zero bias.
-        using var _ = no_grad();
-        foreach (var conv in modules().OfType<Conv2d>())
-        {
-            init.kaiming_uniform_(conv.weight, a: 1);
-            init.zeros_(conv.bias);
-        }
+        const string caller = "UseBackbone(Fpn)";
+        var problems = BottomUp.Validate().ToArray();
+        foreach (var problem in problems) yield return problem;
+        if (problems.Length > 0) yield break;
+        if (Channels < 1) yield return $"{caller}: channels must be >= 1, got {Channels}.";
+        var levels = BottomUp.Features.Levels;
+        if (levels.Count < 2)
+            yield return $"{caller}: a pyramid needs a multi-scale bottom-up backbone; '{BottomUp.Name}' emits one level ({BottomUp.Features}). " +
+                         "Build it with multiScale: true.";
+        else if (levels.Zip(levels.Skip(1)).Any(p => p.Second.Stride <= p.First.Stride))
+            yield return $"{caller}: the bottom-up levels must get coarser one after another, but '{BottomUp.Name}' has strides " +
+                         $"{string.Join(", ", levels.Select(l => l.Stride))}. Use an undilated backbone (outputStride: 32).";
+        foreach (var problem in PretrainedWeights.Validate(Weights, caller)) yield return problem;
     }
 
-    /// <summary>Maps finest first, as the backbone emits them; the output has one map per input level, finest first.</summary>
-    public override FeatureMaps forward(FeatureMaps maps)
+    public Backbone Create()
     {
-        if (maps.Count != inner_blocks.Count)
-            throw new ArgumentException($"{nameof(FeaturePyramidNetwork)} was built for {inner_blocks.Count} levels but received {maps.Count}.", nameof(maps));
-        var results = new Tensor[maps.Count];
-        var topDown = inner_blocks[^1].call(maps[^1]);
-        results[^1] = layer_blocks[^1].call(topDown);
-        for (int i = maps.Count - 2; i >= 0; i--)
+        var body = BottomUp.Create();
+        try
         {
-            var lateral = inner_blocks[i].call(maps[i]);
-            topDown = lateral + functional.interpolate(topDown, [lateral.shape[2], lateral.shape[3]], mode: InterpolationMode.Nearest);
-            results[i] = layer_blocks[i].call(topDown);
+            return PretrainedWeights.LoadInto(new FpnModule(body, Channels), Weights, Name);
         }
-        return new FeatureMaps(results);
+        catch
+        {
+            body.Dispose();
+            throw;
+        }
     }
-}
-
-/// <summary>A bottom-up backbone (<c>body</c>) followed by a <see cref="FeaturePyramidNetwork"/> (<c>fpn</c>): the layout and
-/// state-dict prefixes of torchvision's <c>BackboneWithFPN</c>. MTI-Net's R18-FPN and R50-FPN backbones.</summary>
-public sealed class FpnModule : Backbone
-{
-    private readonly Backbone body;
-    private readonly FeaturePyramidNetwork fpn;
-    private readonly FeatureInfo _features;
-
-    public FpnModule(Backbone body, int channels) : base($"{body.GetName()}-FPN")
-    {
-        this.body = body;
-        fpn = new FeaturePyramidNetwork(body.Features.Levels.Select(l => l.Channels).ToArray(), channels);
-        _features = FpnFeatures(body.Features, channels);
-        RegisterComponents();
-    }
-
-    public override FeatureInfo Features => _features;
-
-    public override FeatureMaps forward(Tensor input) => fpn.call(body.call(input));
-
-    /// <summary>The pyramid's levels: the bottom-up strides, <paramref name="channels"/> each, named P2… after the FPN paper
-    /// (P<i>k</i> has stride 2^<i>k</i>).</summary>
-    public static FeatureInfo FpnFeatures(FeatureInfo bottomUp, int channels) =>
-        new(bottomUp.Levels.Select(l => new FeatureLevel($"P{Math.Round(Math.Log2(l.Stride))}", channels, l.Stride)));
 }

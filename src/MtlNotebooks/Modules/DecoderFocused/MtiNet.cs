@@ -1,118 +1,49 @@
-using MtlNotebooks.Modules.Backbones;
-using MtlNotebooks.Modules.Heads;
-using MtlNotebooks.Modules.Layers;
-using TorchSharp;
-using TorchSharp.Modules;
-using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
+using MtlNotebooks.Modules.DecoderFocused;
 
 namespace MtlNotebooks.Modules.DecoderFocused;
 
-/// <summary>Everything MTI-Net needs to be built: the backbone, the tasks, how many of the backbone's levels to use
-/// (coarsest first when counting down; MTI-Net Table 3), the distillation unit and the optional FPM (Table 2: w/o FPM).</summary>
-public sealed record MtiNetOptions(
-    IReadOnlyList<string> Tasks,
-    IReadOnlyDictionary<string, int> OutputChannels,
-    IReadOnlyList<string> AuxiliaryTasks,
-    int Scales,
-    IDistillationUnit Distillation,
-    IFeaturePropagation Propagation);
-
-/// <summary>MTI-Net (Vandenhende et al., ECCV 2020): initial task predictions at every scale from the coarsest up
-/// (deep supervision, §3.1), multi-modal distillation per scale (§3.2, eq. 1), feature propagation between scales (FPM,
-/// §3.3) and feature aggregation of the distilled maps at 1/4 into each main task's head (§3.4). Auxiliary tasks only get
-/// initial predictions: they shape the features the main tasks distil from.</summary>
-public sealed class MtiNetModule : MultiTaskNet
+/// <summary>Spec of <see cref="MtiNetModule"/> (MTI-Net, ECCV 2020). <see cref="FeaturePropagations.None"/> as
+/// <see cref="Propagation"/> is the "w/o FPM" ablation of Table 2; <see cref="Scales"/> (null = every backbone level) the
+/// ablation of Table 3; auxiliary tasks (Table 2's "(N)", "(N+E)") come from <c>AddAuxiliaryTask</c>.</summary>
+public sealed record MtiNet(IDistillationUnit Distillation, IFeaturePropagation Propagation, int? Scales = null) : IArchitecture
 {
-    private readonly Backbone backbone;
-    private readonly ModuleList<ScaleModule> scales;
-    private readonly ModuleDict<HRNetHeadModule> heads;
-    private readonly IReadOnlyList<string> _allTasks;
-    private readonly int _scaleCount;
+    /// <summary>The method this configuration is known as (JTRL is built on the MTI-Net skeleton).</summary>
+    public string Family { get; init; } = "MtiNet";
 
-    public MtiNetModule(Backbone backbone, MtiNetOptions options) : base(nameof(MtiNetModule), options.Tasks)
+    public string Name => Family == "MtiNet"
+        ? $"MtiNet({Distillation.Name}, {Propagation.Name}{(Scales is int s ? $", {s} scales" : "")})"
+        : $"{Family}({Distillation.Name}{(Scales is int n ? $", {n} scales" : "")})";
+
+    public IEnumerable<string> Validate(ArchitectureContext context)
     {
-        this.backbone = backbone;
-        _allTasks = [.. options.Tasks, .. options.AuxiliaryTasks];
-        _scaleCount = options.Scales;
-        var levels = backbone.Features.Levels.Take(options.Scales).ToArray();
-        scales = new ModuleList<ScaleModule>();
-        // Built from the coarsest used scale to the finest, the order of the forward pass.
-        for (int s = levels.Length - 1; s >= 0; s--)
+        var features = context.Backbone.Features;
+        int scales = Scales ?? features.Count;
+        if (Scales is null && features.Count < 2)
+            yield return $"UseArchitecture(MtiNet): needs a backbone with >= 2 feature levels; '{context.Backbone.Name}' exposes {features.Count} ({features}). " +
+                         "Use a multi-scale backbone such as Backbones.SmallResNet(), or set scales: 1 for the single-scale ablation.";
+        if (scales < 1 || scales > features.Count)
+            yield return $"UseArchitecture(MtiNet): scales must be between 1 and the backbone's {features.Count} levels, got {scales}.";
+        var all = context.AllTasks.Select(t => t.Name).ToArray();
+        var main = context.Tasks.Select(t => t.Name).ToArray();
+        foreach (var level in features.Levels.Take(Math.Clamp(scales, 1, features.Count)))
         {
-            int incoming = s == levels.Length - 1 || !options.Propagation.Propagates ? 0 : levels[s + 1].Channels;
-            scales.Add(new ScaleModule(levels[s], incoming, _allTasks, options, propagate: s > 0 && options.Propagation.Propagates));
+            foreach (var problem in Distillation.Validate(new DistillationContext(all, main, level.Channels, level)))
+                yield return $"UseArchitecture(MtiNet) at {level.Name} (stride {level.Stride}): {problem}";
+            if (Propagation.Propagates && level != features[0])
+                foreach (var problem in Propagation.Validate(new PropagationContext(all, level.Channels, level)))
+                    yield return $"UseArchitecture(MtiNet) at {level.Name} (stride {level.Stride}): {problem}";
         }
-        // Feature aggregation (§3.4) is the HRNet head over the distilled maps of the used scales.
-        heads = new ModuleDict<HRNetHeadModule>();
-        foreach (var task in options.Tasks)
-            heads.Add(task, new HRNetHeadModule(new FeatureInfo(levels), options.OutputChannels[task]));
-        RegisterComponents();
     }
 
-    public override TaskOutputs forward(Tensor image)
+    public MultiTaskNet Create(ArchitectureContext context)
     {
-        var maps = backbone.call(image);
-        var intermediate = new List<IntermediatePrediction>();
-        var distilled = new List<TaskFeatures>();
-        TaskFeatures? propagated = null;
-        for (int i = 0; i < scales.Count; i++)
-        {
-            int s = _scaleCount - 1 - i;
-            var step = scales[i].Run(maps[s], propagated);
-            intermediate.AddRange(step.Predictions);
-            distilled.Add(step.Distilled);
-            propagated = step.Propagated;
-        }
-        // distilled runs coarsest → finest; the head takes the maps finest first.
-        return TaskOutputs.From(Tasks, task =>
-            Resize.To(heads[task].call(new FeatureMaps(distilled.Select(d => d[task]).Reverse())), image.shape[2], image.shape[3]), intermediate);
-    }
-
-    public override IReadOnlyList<Parameter> SharedParameters() => backbone.parameters().ToArray();
-
-    /// <summary>One scale of MTI-Net: per-task features and initial predictions, distillation, and the FPM toward the
-    /// next finer scale.</summary>
-    private sealed class ScaleModule : Module<Tensor, Tensor>
-    {
-        private readonly ModuleDict<Module<Tensor, Tensor>> features;
-        private readonly ModuleDict<Module<Tensor, Tensor>> predict;
-        private readonly Module<TaskFeatures, TaskFeatures> distill;
-        private readonly Module<TaskFeatures, TaskFeatures>? propagate;
-        private readonly IReadOnlyList<string> _tasks;
-        private readonly string _name;
-
-        public ScaleModule(FeatureLevel level, int incomingChannels, IReadOnlyList<string> tasks, MtiNetOptions options, bool propagate)
-            : base($"Scale{level.Stride}")
-        {
-            _tasks = tasks;
-            _name = $"initial@stride{level.Stride}";
-            int c = level.Channels;
-            features = new ModuleDict<Module<Tensor, Tensor>>();
-            predict = new ModuleDict<Module<Tensor, Tensor>>();
-            foreach (var task in tasks)
-            {
-                // Two basic blocks; at finer scales the first also projects [backbone ‖ propagated] back to C_s.
-                features.Add(task, Sequential(("block1", new BasicBlock(c + incomingChannels, c)), ("block2", new BasicBlock(c, c))));
-                predict.Add(task, Conv2d(c, options.OutputChannels[task], 1));
-            }
-            distill = options.Distillation.Create(new DistillationContext(tasks, options.Tasks, c, level));
-            if (propagate) this.propagate = options.Propagation.Create(new PropagationContext(tasks, c, level));
-            RegisterComponents();
-        }
-
-        public (TaskFeatures Distilled, TaskFeatures? Propagated, IEnumerable<IntermediatePrediction> Predictions) Run(Tensor map, TaskFeatures? incoming)
-        {
-            var perTask = TaskFeatures.From(_tasks, task =>
-            {
-                var input = incoming is null ? map : cat([map, Resize.To(incoming[task], map.shape[2], map.shape[3])], 1);
-                return features[task].call(input);
-            });
-            var predictions = _tasks.Select(t => new IntermediatePrediction(t, _name, predict[t].call(perTask[t]))).ToArray();
-            return (distill.call(perTask), propagate?.call(perTask), predictions);
-        }
-
-        public override Tensor forward(Tensor input) =>
-            throw new NotSupportedException("A scale of MTI-Net is run through Run(map, incoming), not forward().");
+        var backbone = context.Backbone.Create();
+        return new MtiNetModule(backbone, new MtiNetOptions(
+            context.Tasks.Select(t => t.Name).ToArray(),
+            context.AllTasks.ToDictionary(t => t.Name, t => t.OutputChannels),
+            context.AuxiliaryTasks.Select(t => t.Name).ToArray(),
+            Scales ?? backbone.Features.Count,
+            Distillation,
+            Propagation));
     }
 }

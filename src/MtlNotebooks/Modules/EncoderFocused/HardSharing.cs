@@ -1,31 +1,23 @@
-using MtlNotebooks.Modules.Heads;
-using TorchSharp;
-using TorchSharp.Modules;
+using MtlNotebooks.Modules.Baselines;
+using MtlNotebooks.Modules.EncoderFocused;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks.Modules.EncoderFocused;
 
-/// <summary>Hard parameter sharing (survey §2.1, the "MTL baseline" of Table V): one shared encoder, one head per
-/// task. Every task's gradient flows into the shared encoder.</summary>
-public sealed class HardSharingModule : MultiTaskNet
+/// <summary>Spec of <see cref="HardSharingModule"/>.</summary>
+public sealed record HardSharing(IHead Head) : IArchitecture
 {
-    private readonly Backbone backbone;
-    private readonly ModuleDict<nn.Module<FeatureMaps, Tensor>> heads;
+    public string Name => "HardSharing";
 
-    public HardSharingModule(Backbone backbone, IReadOnlyDictionary<string, nn.Module<FeatureMaps, Tensor>> heads)
-        : base(nameof(HardSharingModule), heads.Keys.ToArray())
+    public IEnumerable<string> Validate(ArchitectureContext context) =>
+        context.AllTasks.SelectMany(t => Head.Validate(new HeadContext(t.Name, t.OutputChannels, context.Backbone.Features)));
+
+    public MultiTaskNet Create(ArchitectureContext context)
     {
-        this.backbone = backbone;
-        this.heads = new ModuleDict<nn.Module<FeatureMaps, Tensor>>();
-        foreach (var task in Tasks) this.heads.Add(task, heads[task]);
-        RegisterComponents();
+        var backbone = context.Backbone.Create();
+        var heads = context.AllTasks.ToDictionary(
+            t => t.Name,
+            t => Head.Create(new HeadContext(t.Name, t.OutputChannels, backbone.Features)));
+        return new HardSharingModule(backbone, heads);
     }
-
-    public override TaskOutputs forward(Tensor image)
-    {
-        var features = backbone.call(image);
-        return TaskOutputs.From(Tasks, task => Resize.To(heads[task].call(features), image.shape[2], image.shape[3]));
-    }
-
-    public override IReadOnlyList<Parameter> SharedParameters() => backbone.parameters().ToArray();
 }

@@ -1,43 +1,18 @@
-using MtlNotebooks.Modules.Layers;
-using TorchSharp;
-using TorchSharp.Modules;
+using MtlNotebooks.Modules.Heads;
 using static TorchSharp.torch;
-using static TorchSharp.torch.nn;
 
 namespace MtlNotebooks.Modules.Heads;
 
-/// <summary>A plain convolutional head over all levels: every map resized to the finest level, concatenated
-/// (the HRNet head's aggregation, MTI-Net §3.3), a 3x3 conv-BN-ReLU, then a 1x1 classifier with bias.</summary>
-public sealed class ConvHeadModule : Module<FeatureMaps, Tensor>
+/// <summary>Spec of <see cref="ConvHeadModule"/>.</summary>
+public sealed record ConvHead(int HiddenChannels) : IHead
 {
-    private readonly ConvBnAct conv;
-    private readonly Conv2d classifier;
+    public string Name => $"Conv({HiddenChannels})";
 
-    public ConvHeadModule(FeatureInfo features, int hiddenChannels, int outputChannels) : base(nameof(ConvHeadModule))
+    public IEnumerable<string> Validate(HeadContext context)
     {
-        conv = new ConvBnAct(features.TotalChannels, hiddenChannels, 3);
-        classifier = Conv2d(hiddenChannels, outputChannels, 1);
-        RegisterComponents();
+        if (HiddenChannels < 1) yield return $"Heads.Conv for task '{context.Task}': hiddenChannels must be >= 1, got {HiddenChannels}.";
     }
 
-    public override Tensor forward(FeatureMaps features) =>
-        classifier.call(conv.call(Resize.ConcatAtFinest(features)));
-}
-
-/// <summary>Resizing helpers shared by heads and architectures.</summary>
-public static class Resize
-{
-    /// <summary>Bilinear resize (align_corners false, as the reference code) of <paramref name="x"/> to (height, width).</summary>
-    public static Tensor To(Tensor x, long height, long width) =>
-        x.shape[2] == height && x.shape[3] == width
-            ? x
-            : functional.interpolate(x, [height, width], mode: InterpolationMode.Bilinear, align_corners: false);
-
-    /// <summary>All maps resized to the finest map's size and concatenated along channels.</summary>
-    public static Tensor ConcatAtFinest(FeatureMaps features)
-    {
-        var finest = features.Finest;
-        if (features.Count == 1) return finest;
-        return cat(features.Select(f => To(f, finest.shape[2], finest.shape[3])).ToArray(), 1);
-    }
+    public nn.Module<FeatureMaps, Tensor> Create(HeadContext context) =>
+        new ConvHeadModule(context.Features, HiddenChannels, context.OutputChannels);
 }

@@ -1,3 +1,4 @@
+using MtlNotebooks.Modules.Layers;
 using MtlNotebooks.Modules.Heads;
 using TorchSharp;
 using TorchSharp.Modules;

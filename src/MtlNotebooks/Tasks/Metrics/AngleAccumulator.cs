@@ -1,26 +1,7 @@
-using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
+using static TorchSharp.torch;
 
 namespace MtlNotebooks.Tasks.Metrics;
-
-/// <summary>Median angle in degrees between predicted (normalised) and label normals over the valid pixels of a split,
-/// as the references' eval_normals. The median comes from a histogram of 0.001° bins, so it is exact to 0.001°
-/// without keeping every pixel's angle (NYUD's test split has 2·10⁸ pixels).</summary>
-public sealed record MedianAngularError : ITaskMetric
-{
-    public string Name => "median angle (deg)";
-    public MetricDirection Direction => MetricDirection.LowerIsBetter;
-    public IMetricAccumulator CreateAccumulator() => new AngleAccumulator(null);
-}
-
-/// <summary>Percentage of valid pixels whose angular error is below <paramref name="Degrees"/> (11.25°, 22.5°, 30° in the
-/// references and the papers' tables).</summary>
-public sealed record AngleWithin(double Degrees) : ITaskMetric
-{
-    public string Name => $"< {Degrees:0.##}°";
-    public MetricDirection Direction => MetricDirection.HigherIsBetter;
-    public IMetricAccumulator CreateAccumulator() => new AngleAccumulator(Degrees);
-}
 
 /// <summary>Angles of a split as a histogram; <c>within</c> null → median, else % below <c>within</c>.</summary>
 internal sealed class AngleAccumulator(double? within) : IMetricAccumulator

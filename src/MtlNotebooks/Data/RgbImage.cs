@@ -1,0 +1,8 @@
+using System.Buffers.Binary;
+using System.IO.Compression;
+using SkiaSharp;
+
+namespace MtlNotebooks.Data;
+
+/// <summary>An image as H × W × 3 interleaved RGB bytes.</summary>
+public sealed record RgbImage(byte[] Pixels, int Height, int Width);

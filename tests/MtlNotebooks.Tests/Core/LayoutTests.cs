@@ -1,0 +1,68 @@
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using MtlNotebooks.Tests.Experiments;
+
+namespace MtlNotebooks.Tests.Core;
+
+/// <summary>The layout rules of docs/architecture.md, checked on the sources so they cannot drift: namespaces follow
+/// folders, a file holds the type it is named after, files stay short, and no namespace directly under the root shadows a factory.</summary>
+public sealed class LayoutTests
+{
+    private const int MaxLines = 350;
+
+    public static TheoryData<string> SourceFiles()
+    {
+        var src = Path.Combine(ReadmeTests.RepositoryRoot(), "src");
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(src, "*.cs", SearchOption.AllDirectories)
+                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") &&
+                                 !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
+                     .Order(StringComparer.Ordinal))
+            data.Add(Path.GetRelativePath(src, file).Replace('\\', '/'));
+        return data;
+    }
+
+    private static CompilationUnitSyntax Parse(string relative) =>
+        CSharpSyntaxTree.ParseText(File.ReadAllText(Path.Combine(ReadmeTests.RepositoryRoot(), "src", relative))).GetCompilationUnitRoot();
+
+    [Theory]
+    [MemberData(nameof(SourceFiles))]
+    public void SourceFile_Namespace_MatchesItsFolder(string relative)
+    {
+        var root = Parse(relative);
+        var parts = relative.Split('/');
+        var expected = string.Join('.', parts[..^1]);
+        var declared = root.Members.OfType<BaseNamespaceDeclarationSyntax>().Select(n => n.Name.ToString()).ToArray();
+        if (declared.Length == 0 && root.Members.OfType<GlobalStatementSyntax>().Any()) return;   // a Program.cs of top-level statements
+        Assert.True(declared.SequenceEqual([expected]), $"{relative} declares namespace {string.Join(", ", declared)}; its folder says {expected}.");
+    }
+
+    [Theory]
+    [MemberData(nameof(SourceFiles))]
+    public void SourceFile_HoldsTheTypeItIsNamedAfter(string relative)
+    {
+        var root = Parse(relative);
+        if (root.Members.OfType<GlobalStatementSyntax>().Any()) return;
+        var name = Path.GetFileNameWithoutExtension(relative);
+        var types = root.DescendantNodes().OfType<BaseTypeDeclarationSyntax>().Where(t => t.Parent is BaseNamespaceDeclarationSyntax)
+            .Select(t => t.Identifier.Text).Concat(root.DescendantNodes().OfType<DelegateDeclarationSyntax>().Select(d => d.Identifier.Text)).ToArray();
+        Assert.True(types.Contains(name), $"{relative} should hold a type named {name}; it holds {string.Join(", ", types)}.");
+    }
+
+    [Theory]
+    [MemberData(nameof(SourceFiles))]
+    public void SourceFile_IsShortEnoughToReadInOneSitting(string relative)
+    {
+        int lines = File.ReadAllLines(Path.Combine(ReadmeTests.RepositoryRoot(), "src", relative)).Length;
+        Assert.True(lines <= MaxLines, $"{relative} has {lines} lines (at most {MaxLines}): split it by what each part does.");
+    }
+
+    [Fact]
+    public void RootFactories_AreNotShadowedByNamespaces()
+    {
+        var library = typeof(MultiTaskNet).Assembly;
+        var namespaces = library.GetTypes().Select(t => t.Namespace ?? "").ToHashSet();
+        var factories = library.GetExportedTypes().Where(t => t.Namespace == "MtlNotebooks" && t.IsAbstract && t.IsSealed).Select(t => t.Name);
+        Assert.Empty(factories.Where(f => namespaces.Contains($"MtlNotebooks.{f}")));   // MtlNotebooks.Backbones would hide Backbones
+    }
+}
