@@ -57,6 +57,7 @@ public sealed class ReportTests : IDisposable
             CultureInfo.CurrentCulture = culture;
         }
 
+        Assert.Equal((byte)'m', File.ReadAllBytes(path)[0]); // no byte order mark
         var lines = File.ReadAllText(path).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("model,architecture,balancer,task,metric,direction,primary,value", lines[0]);
         Assert.Equal(1 + 3 * 2, lines.Length);
