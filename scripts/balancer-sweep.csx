@@ -4,9 +4,10 @@
 //
 //   dotnet run --project src/MtlNotebooks.Cli -- script scripts/balancer-sweep.csx -- --balancers uniform,gradnorm,pcgrad --epochs 4
 //
-// Arguments (later ones win): --smoke (a seconds-long run with the same code paths), --balancers a,b,… (names of
-// Balancers.All; default all), --epochs N, --image-size N, --train-samples N, --validation-samples N, --width N,
-// --seed N, --output FILE (default runs/balancer-sweep/delta_m.csv).
+// Arguments: --smoke (a seconds-long run with the same code paths; the options below still apply over it),
+// --balancers a,b,… (names of Balancers.All; default all), --epochs N, --image-size N, --train-samples N,
+// --validation-samples N, --width N, --seed N, --output FILE (default runs/balancer-sweep/delta_m.csv).
+// A repeated option takes its last value.
 #i "nuget: ../artifacts/packages"
 #r "nuget: MtlNotebooks, 0.1.0"
 
@@ -14,32 +15,21 @@ using System.Globalization;
 using MtlNotebooks;
 using MtlNotebooks.Analysis;
 using MtlNotebooks.Data.Synthetic;
+using MtlNotebooks.Experiments;
 using MtlNotebooks.Training;
 
-var names = Balancers.All.Keys.ToList();
-int epochs = 6, imageSize = 48, trainCount = 192, validationCount = 64, width = 8, seed = 0;
-var output = Path.Combine("runs", "balancer-sweep", "delta_m.csv");
-for (var i = 0; i < Args.Count; i++)
-{
-    var name = Args[i];
-    string Value() => i + 1 < Args.Count ? Args[++i] : throw new ArgumentException($"{name} needs a value.");
-    int Number() => int.TryParse(Value(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0
-        ? n
-        : throw new ArgumentException($"{name} needs a whole number, e.g. {name} 2.");
-    switch (name)
-    {
-        case "--smoke": (epochs, imageSize, trainCount, validationCount, width) = (2, 32, 16, 16, 4); break;
-        case "--balancers": names = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList(); break;
-        case "--epochs": epochs = Number(); break;
-        case "--image-size": imageSize = Number(); break;
-        case "--train-samples": trainCount = Number(); break;
-        case "--validation-samples": validationCount = Number(); break;
-        case "--width": width = Number(); break;
-        case "--seed": seed = Number(); break;
-        case "--output": output = Value(); break;
-        default: throw new ArgumentException($"Unknown argument '{name}'. Known: --smoke, --balancers, --epochs, --image-size, --train-samples, --validation-samples, --width, --seed, --output.");
-    }
-}
+var arguments = new ScriptArguments(Args);
+var smoke = arguments.Flag("--smoke");
+var names = arguments.String("--balancers", string.Join(",", Balancers.All.Keys))
+    .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+int epochs = arguments.Int("--epochs", smoke ? 2 : 6, min: 0),
+    imageSize = arguments.Int("--image-size", smoke ? 32 : 48, min: 0),
+    trainCount = arguments.Int("--train-samples", smoke ? 16 : 192, min: 0),
+    validationCount = arguments.Int("--validation-samples", smoke ? 16 : 64, min: 0),
+    width = arguments.Int("--width", smoke ? 4 : 8, min: 0),
+    seed = arguments.Int("--seed", 0, min: 0);
+var output = arguments.String("--output", Path.Combine("runs", "balancer-sweep", "delta_m.csv"));
+arguments.RejectUnknown();
 var specs = names.Select(Balancers.FromName).ToList();   // fails on a typo before anything trains
 
 var (train, validation) = SyntheticDataset.CreateSplits(trainCount, validationCount, imageSize, imageSize, seed);

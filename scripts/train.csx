@@ -4,36 +4,29 @@
 //
 //   dotnet run --project src/MtlNotebooks.Cli -- script scripts/train.csx -- --epochs 2 --image-size 32
 //
-// Arguments (later ones win): --smoke (a seconds-long run with the same code paths), --epochs N, --image-size N,
-// --train-samples N, --validation-samples N, --batch-size N, --width N, --seed N, --output DIR (default runs/quick).
+// Arguments: --smoke (a seconds-long run with the same code paths; the options below still apply over it), --epochs N,
+// --image-size N, --train-samples N, --validation-samples N, --batch-size N, --width N, --seed N, --output DIR
+// (default runs/quick). A repeated option takes its last value.
 #i "nuget: ../artifacts/packages"
 #r "nuget: MtlNotebooks, 0.1.0"
 
-using System.Globalization;
 using MtlNotebooks.Analysis;
 using MtlNotebooks.Experiments;
 
-var options = new QuickExperimentOptions();
-for (var i = 0; i < Args.Count; i++)
+var arguments = new ScriptArguments(Args);
+var defaults = arguments.Flag("--smoke") ? QuickExperimentOptions.Tiny : new QuickExperimentOptions();
+var options = defaults with
 {
-    var name = Args[i];
-    int Number() => i + 1 < Args.Count && int.TryParse(Args[++i], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
-        ? n
-        : throw new ArgumentException($"{name} needs a positive whole number, e.g. {name} 2.");
-    options = name switch
-    {
-        "--smoke" => QuickExperimentOptions.Tiny with { OutputDirectory = options.OutputDirectory },
-        "--epochs" => options with { Epochs = Number() },
-        "--image-size" => options with { ImageSize = Number() },
-        "--train-samples" => options with { TrainSamples = Number() },
-        "--validation-samples" => options with { ValidationSamples = Number() },
-        "--batch-size" => options with { BatchSize = Number() },
-        "--width" => options with { Width = Number() },
-        "--seed" => options with { Seed = i + 1 < Args.Count ? int.Parse(Args[++i], CultureInfo.InvariantCulture) : 0 },
-        "--output" => options with { OutputDirectory = i + 1 < Args.Count ? Args[++i] : throw new ArgumentException("--output needs a folder.") },
-        _ => throw new ArgumentException($"Unknown argument '{name}'. Known: --smoke, --epochs, --image-size, --train-samples, --validation-samples, --batch-size, --width, --seed, --output."),
-    };
-}
+    Epochs = arguments.Int("--epochs", defaults.Epochs, min: 1),
+    ImageSize = arguments.Int("--image-size", defaults.ImageSize, min: 1),
+    TrainSamples = arguments.Int("--train-samples", defaults.TrainSamples, min: 1),
+    ValidationSamples = arguments.Int("--validation-samples", defaults.ValidationSamples, min: 1),
+    BatchSize = arguments.Int("--batch-size", defaults.BatchSize, min: 1),
+    Width = arguments.Int("--width", defaults.Width, min: 1),
+    Seed = arguments.Int("--seed", defaults.Seed),
+    OutputDirectory = arguments.String("--output", defaults.OutputDirectory),
+};
+arguments.RejectUnknown();
 
 var result = QuickExperiment.Run(options, Console.Out);
 Console.WriteLine();

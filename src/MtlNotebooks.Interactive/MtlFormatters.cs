@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.Data.Analysis;
 using Microsoft.DotNet.Interactive.Formatting;
 using MtlNotebooks.Analysis;
@@ -34,7 +33,7 @@ public static class MtlFormatters
         Formatter.Register<GenericChart>(ChartPlainText, PlainTextFormatter.MimeType);
         Formatter.SetPreferredMimeTypesFor(typeof(GenericChart), HtmlFormatter.MimeType);
 
-        Formatter.Register<DataFrame>(DataFrameHtml, HtmlFormatter.MimeType);
+        Formatter.Register<DataFrame>(t => DataFrameHtml.Table(t, MaxRows), HtmlFormatter.MimeType);
         Formatter.Register<DataFrame>(DeltaM.ToText, PlainTextFormatter.MimeType);
         Formatter.SetPreferredMimeTypesFor(typeof(DataFrame), HtmlFormatter.MimeType);
 
@@ -69,31 +68,6 @@ public static class MtlFormatters
         return image.Caption is null ? img : $"<figure>{img}<figcaption>{alt}</figcaption></figure>";
     }
 
-    /// <summary>A DataFrame as an HTML table, numbers right-aligned with the report's formatting (four significant
-    /// digits, Δm with its sign); long frames show their first <see cref="MaxRows"/> rows.</summary>
+    /// <summary>Long DataFrames show their first <see cref="MaxRows"/> rows.</summary>
     public const int MaxRows = 50;
-
-    private static string DataFrameHtml(DataFrame table)
-    {
-        var columns = table.Columns.ToList();
-        var sb = new StringBuilder("<table class=\"mtl-table\">\n<thead><tr>");
-        foreach (var c in columns)
-            sb.Append("<th").Append(Align(c)).Append('>').Append(HtmlText.Encode(c.Name)).Append("</th>");
-        sb.Append("</tr></thead>\n<tbody>\n");
-        var rows = Math.Min(table.Rows.Count, MaxRows);
-        for (long r = 0; r < rows; r++)
-        {
-            sb.Append("<tr>");
-            foreach (var c in columns)
-                sb.Append("<td").Append(Align(c)).Append('>').Append(HtmlText.Encode(DeltaM.FormatCell(c, r))).Append("</td>");
-            sb.Append("</tr>\n");
-        }
-
-        sb.Append("</tbody>\n</table>");
-        if (table.Rows.Count > rows)
-            sb.Append($"\n<p>({rows} of {table.Rows.Count} rows shown)</p>");
-        return sb.ToString();
-    }
-
-    private static string Align(DataFrameColumn column) => column.DataType == typeof(string) ? "" : " style=\"text-align: right\"";
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.DotNet.Interactive.Formatting;
-using MtlNotebooks.Interactive;
+using MtlNotebooks.Analysis;
 
 namespace MtlNotebooks.Scripting;
 
@@ -41,5 +41,5 @@ public static class MimeBundle
         _ => null,
     };
 
-    internal static bool NeedsPlotlyJs(JsonObject data) => Text(data, HtmlMimeType) is { } html && ChartHtml.NeedsPlotlyJs(html);
+    internal static bool NeedsPlotlyJs(JsonObject data) => Text(data, HtmlMimeType) is { } html && PlotlyHtml.NeedsPlotlyJs(html);
 }

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Markdig;
 using MtlNotebooks.Analysis;
-using MtlNotebooks.Interactive;
 
 namespace MtlNotebooks.Scripting;
 
@@ -32,25 +31,18 @@ public static class NotebookHtmlExporter
                     var count = cell.Json["execution_count"]?.GetValue<int>();
                     body.Append("<section class=\"code\">\n<div class=\"prompt\">")
                         .Append(count is null ? "[ ]" : $"[{count}]")
-                        .Append("</div>\n<pre class=\"source\"><code>").Append(Encode(cell.Source)).Append("</code></pre>\n");
+                        .Append("</div>\n<pre class=\"source\"><code>").Append(HtmlText.Encode(cell.Source)).Append("</code></pre>\n");
                     foreach (var output in cell.Outputs.OfType<JsonObject>())
                         needsPlotly |= AppendOutput(body, output);
                     body.Append("</section>\n");
                     break;
                 default:
-                    body.Append("<pre>").Append(Encode(cell.Source)).Append("</pre>\n");
+                    body.Append("<pre>").Append(HtmlText.Encode(cell.Source)).Append("</pre>\n");
                     break;
             }
         }
 
-        var page = new StringBuilder();
-        page.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
-            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-            .Append("<title>").Append(Encode(title)).Append("</title>\n<style>\n").Append(Css).Append("</style>\n");
-        if (needsPlotly)
-            page.Append("<script type=\"text/javascript\">\n").Append(HtmlReport.PlotlyJs).Append("\n</script>\n");
-        page.Append("</head>\n<body>\n").Append(body).Append("</body>\n</html>\n");
-        return page.ToString();
+        return HtmlPage.Render(title, Css, body.ToString(), withPlotlyJs: needsPlotly);
     }
 
     public static void Save(NotebookDocument notebook, string path) => AtomicFile.WriteAllText(path, Export(notebook));
@@ -63,12 +55,12 @@ public static class NotebookHtmlExporter
             case "stream":
                 var text = string.Concat((output["text"] as JsonArray ?? []).Select(l => (string?)l));
                 body.Append("<pre class=\"stream ").Append((string?)output["name"] == "stderr" ? "stderr" : "stdout").Append("\">")
-                    .Append(Encode(text)).Append("</pre>\n");
+                    .Append(HtmlText.Encode(text)).Append("</pre>\n");
                 return false;
             case "error":
                 var traceback = string.Join("\n", (output["traceback"] as JsonArray ?? []).Select(l => (string?)l));
-                body.Append("<pre class=\"error\">").Append(Encode($"{output["ename"]}: {output["evalue"]}"))
-                    .Append(traceback.Length > 0 ? "\n\n" + Encode(traceback) : "").Append("</pre>\n");
+                body.Append("<pre class=\"error\">").Append(HtmlText.Encode($"{output["ename"]}: {output["evalue"]}"))
+                    .Append(traceback.Length > 0 ? "\n\n" + HtmlText.Encode(traceback) : "").Append("</pre>\n");
                 return false;
             case "display_data" or "execute_result":
                 if (output["metadata"]?["mtlnotebooks"]?["plotlyjs"] is not null)
@@ -79,7 +71,7 @@ public static class NotebookHtmlExporter
                 if (MimeBundle.Text(data, MimeBundle.HtmlMimeType) is { } html)
                 {
                     body.Append(html);
-                    chart = ChartHtml.NeedsPlotlyJs(html);
+                    chart = PlotlyHtml.NeedsPlotlyJs(html);
                 }
                 else if (MimeBundle.Text(data, MimeBundle.PngMimeType) is { } png)
                 {
@@ -87,7 +79,7 @@ public static class NotebookHtmlExporter
                 }
                 else if (MimeBundle.Text(data, MimeBundle.PlainTextMimeType) is { } plain)
                 {
-                    body.Append("<pre>").Append(Encode(plain)).Append("</pre>");
+                    body.Append("<pre>").Append(HtmlText.Encode(plain)).Append("</pre>");
                 }
 
                 body.Append("</div>\n");
@@ -96,8 +88,6 @@ public static class NotebookHtmlExporter
                 return false;
         }
     }
-
-    private static string Encode(string text) => HtmlText.Encode(text);
 
     private const string Css = """
         body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2em auto; max-width: 1200px; padding: 0 1em; color: #222; line-height: 1.5; }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using MtlNotebooks.Analysis;
 using MtlNotebooks.Interactive;
 
 namespace MtlNotebooks.Scripting;
@@ -91,7 +92,7 @@ internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state)
         Outputs.Add(new JsonObject
         {
             ["data"] = new JsonObject { [MimeBundle.HtmlMimeType] = NotebookCell.Lines(ChartHtml.PlotlyJsBundleHtml()) },
-            ["metadata"] = new JsonObject { ["mtlnotebooks"] = new JsonObject { ["plotlyjs"] = ChartHtml.PlotlyJsVersion } },
+            ["metadata"] = new JsonObject { ["mtlnotebooks"] = new JsonObject { ["plotlyjs"] = PlotlyHtml.PlotlyJsVersion } },
             ["output_type"] = "display_data",
         });
     }

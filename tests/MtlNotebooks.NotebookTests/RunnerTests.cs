@@ -212,10 +212,10 @@ public sealed class RunnerTests : IDisposable
         Assert.True(result.Succeeded, result.Error);
         var outputs = result.Executed.Cells[2].Outputs.Cast<JsonObject>().ToList();
         Assert.Equal(5, outputs.Count);
-        Assert.Equal(ChartHtml.PlotlyJsVersion, (string?)outputs[0]["metadata"]!["mtlnotebooks"]!["plotlyjs"]);
-        Assert.Contains(HtmlReport.PlotlyJs[..200], Text(outputs[0], "text/html"));
+        Assert.Equal(PlotlyHtml.PlotlyJsVersion, (string?)outputs[0]["metadata"]!["mtlnotebooks"]!["plotlyjs"]);
+        Assert.Contains(PlotlyHtml.PlotlyJs[..200], Text(outputs[0], "text/html"));
         Assert.Contains("Plotly.newPlot", Text(outputs[1], "text/html"));
-        Assert.Contains(ChartHtml.ChartClass, Text(outputs[1], "text/html"));
+        Assert.Contains(PlotlyHtml.ChartClass, Text(outputs[1], "text/html"));
         Assert.Contains("<table", Text(outputs[2], "text/html"));
         Assert.Contains("<td style=\"text-align: right\">1.500</td>", Text(outputs[2], "text/html"));
         Assert.Equal("tensor [2, 3] int64 on cpu\n[[0, 1, 2],\n [3, 4, 5]]", Text(outputs[3], "text/plain"));
@@ -294,7 +294,7 @@ public sealed class RunnerTests : IDisposable
         var html = NotebookHtmlExporter.Export(result.Executed);
 
         Assert.True(result.Succeeded, result.Error);
-        var marker = HtmlReport.PlotlyJs[..200];
+        var marker = PlotlyHtml.PlotlyJs[..200];
         Assert.Equal(1, Occurrences(html, marker));
         Assert.Equal(2, Occurrences(html, "Plotly.newPlot(\"mtl-chart-"));
         Assert.Matches("<h1[^>]*>99 · Test</h1>", html);

@@ -4,63 +4,50 @@ using Microsoft.Data.Analysis;
 
 namespace MtlNotebooks.Analysis;
 
-/// <summary>Results as CSV (RFC 4180 quoting, invariant culture, "\n" line ends, UTF-8), written atomically so an
-/// interrupted run never leaves a truncated file.</summary>
+/// <summary>Results as CSV, written by Microsoft.Data.Analysis's <see cref="DataFrame.SaveCsv(DataFrame, Stream, char, bool, Encoding, CultureInfo)"/>
+/// (a field holding a comma, a quote or a line break is quoted; the platform's line ends), with invariant-culture
+/// numbers in UTF-8, atomically so an interrupted run never leaves a truncated file.</summary>
 public static class ResultsCsv
 {
     /// <summary>The header of <see cref="WriteMetrics"/>.</summary>
     public const string MetricsHeader = "model,architecture,balancer,task,metric,direction,primary,value";
 
-    /// <summary>Long format: one line per (run, task, metric) of each run's final evaluation.</summary>
-    public static void WriteMetrics(string path, IEnumerable<RunResult> runs) => AtomicFile.WriteAllText(path, MetricsText(runs));
+    private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
-    /// <summary>The text <see cref="WriteMetrics"/> writes.</summary>
-    public static string MetricsText(IEnumerable<RunResult> runs)
+    /// <summary>Long format: one line per (run, task, metric) of each run's final evaluation (<see cref="Metrics"/>).</summary>
+    public static void WriteMetrics(string path, IEnumerable<RunResult> runs) => Save(path, Metrics(runs));
+
+    /// <summary>The table <see cref="WriteMetrics"/> writes, with the columns of <see cref="MetricsHeader"/>.</summary>
+    public static DataFrame Metrics(IEnumerable<RunResult> runs)
     {
         ArgumentNullException.ThrowIfNull(runs);
-        var sb = new StringBuilder().Append(MetricsHeader).Append('\n');
-        foreach (var run in runs)
-        {
-            foreach (var m in run.Final.Metrics)
-            {
-                AppendRow(sb,
-                [
-                    run.Name, run.Architecture, run.Balancer, m.Task, m.Metric,
-                    m.Direction == MetricDirection.LowerIsBetter ? "lower" : "higher",
-                    m.IsPrimary ? "true" : "false",
-                    FormatValue(m.Value),
-                ]);
-            }
-        }
-
-        return sb.ToString();
+        var rows = runs.SelectMany(run => run.Final.Metrics.Select(m => (Run: run, Metric: m))).ToList();
+        return new DataFrame(
+            new StringDataFrameColumn("model", rows.Select(r => r.Run.Name)),
+            new StringDataFrameColumn("architecture", rows.Select(r => r.Run.Architecture)),
+            new StringDataFrameColumn("balancer", rows.Select(r => r.Run.Balancer)),
+            new StringDataFrameColumn("task", rows.Select(r => r.Metric.Task)),
+            new StringDataFrameColumn("metric", rows.Select(r => r.Metric.Metric)),
+            new StringDataFrameColumn("direction", rows.Select(r => r.Metric.Direction == MetricDirection.LowerIsBetter ? "lower" : "higher")),
+            new BooleanDataFrameColumn("primary", rows.Select(r => r.Metric.IsPrimary)),
+            new DoubleDataFrameColumn("value", rows.Select(r => r.Metric.Value)));
     }
 
     /// <summary>A table (e.g. <see cref="DeltaM.Table"/>) with its column names as header and full-precision values.</summary>
-    public static void WriteDeltaM(string path, DataFrame table) => AtomicFile.WriteAllText(path, DataFrameText(table));
+    public static void WriteDeltaM(string path, DataFrame table) => Save(path, table);
 
-    /// <summary>The text <see cref="WriteDeltaM"/> writes.</summary>
-    public static string DataFrameText(DataFrame table)
+    private static void Save(string path, DataFrame table)
     {
         ArgumentNullException.ThrowIfNull(table);
-        var sb = new StringBuilder();
-        AppendRow(sb, table.Columns.Select(c => c.Name));
-        for (long r = 0; r < table.Rows.Count; r++)
-            AppendRow(sb, table.Columns.Select(c => FormatValue(c[r])));
-        return sb.ToString();
+        var text = AsText(table);
+        AtomicFile.Write(path, stream =>
+            DataFrame.SaveCsv(text, stream, separator: ',', header: true, encoding: Utf8NoBom, cultureInfo: CultureInfo.InvariantCulture));
     }
 
-    /// <summary>A field quoted when it holds a comma, a quote, a line break or edge spaces (RFC 4180).</summary>
-    public static string Escape(string field)
-    {
-        ArgumentNullException.ThrowIfNull(field);
-        var needsQuotes = field.IndexOfAny([',', '"', '\n', '\r']) >= 0
-                          || (field.Length > 0 && (char.IsWhiteSpace(field[0]) || char.IsWhiteSpace(field[^1])));
-        return needsQuotes ? "\"" + field.Replace("\"", "\"\"") + "\"" : field;
-    }
-
-    private static void AppendRow(StringBuilder sb, IEnumerable<string> fields) =>
-        sb.AppendJoin(',', fields.Select(Escape)).Append('\n');
+    // SaveCsv writes doubles as "G17" (0.585 becomes 0.58499999999999996) and booleans as True/False, so every cell is
+    // formatted here and SaveCsv writes and quotes the strings.
+    private static DataFrame AsText(DataFrame table) =>
+        new(table.Columns.Select(c => new StringDataFrameColumn(c.Name, Enumerable.Range(0, checked((int)c.Length)).Select(r => FormatValue(c[r])))));
 
     // "R" round-trips doubles exactly; NaN/Infinity stay readable by pandas and Microsoft.Data.Analysis.
     private static string FormatValue(object? value) => value switch

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.IO.Hashing;
 using SkiaSharp;
 
 namespace MtlNotebooks.Data;
@@ -224,23 +225,12 @@ public static class ImageIO
         var typeBytes = System.Text.Encoding.ASCII.GetBytes(type);
         stream.Write(typeBytes);
         stream.Write(data);
-        uint crc = Crc32(typeBytes, 0xFFFFFFFFu);
-        crc = Crc32(data, crc) ^ 0xFFFFFFFFu;
-        BinaryPrimitives.WriteUInt32BigEndian(word, crc);
+        // PNG's chunk CRC is the standard CRC-32 (ISO 3309) over the type and the data.
+        var crc = new Crc32();
+        crc.Append(typeBytes);
+        crc.Append(data);
+        BinaryPrimitives.WriteUInt32BigEndian(word, crc.GetCurrentHashAsUInt32());
         stream.Write(word);
-    }
-
-    private static readonly uint[] CrcTable = Enumerable.Range(0, 256).Select(n =>
-    {
-        uint c = (uint)n;
-        for (int k = 0; k < 8; k++) c = (c & 1) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        return c;
-    }).ToArray();
-
-    private static uint Crc32(byte[] data, uint crc)
-    {
-        foreach (var b in data) crc = CrcTable[(crc ^ b) & 0xFF] ^ (crc >> 8);
-        return crc;
     }
 
     /// <summary>The bytes of a data file; a missing or unreadable file is a <see cref="DataSetException"/> naming it.</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Data.Analysis;
 using MtlNotebooks.Analysis;
 using Plotly.NET;
 
@@ -56,6 +57,7 @@ public sealed class ReportTests : IDisposable
             CultureInfo.CurrentCulture = culture;
         }
 
+        Assert.Equal((byte)'m', File.ReadAllBytes(path)[0]); // no byte order mark
         var lines = File.ReadAllText(path).Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal("model,architecture,balancer,task,metric,direction,primary,value", lines[0]);
         Assert.Equal(1 + 3 * 2, lines.Length);
@@ -173,7 +175,7 @@ public sealed class ReportTests : IDisposable
         Assert.Equal(["bar"], Traces(json).Select(t => t.Type));
         Assert.Contains("\"+1.62\"", json); // cross-stitch: (44.2/43.9 − 1 + 1 − 0.570/0.585) / 2 = +1.624 %
         Assert.Contains("\"+0.00\"", json);
-        Assert.Throws<ArgumentException>(() => Charts.DeltaMBars(new Microsoft.Data.Analysis.DataFrame()));
+        Assert.Throws<ArgumentException>(() => Charts.DeltaMBars(new DataFrame()));
     }
 
     // ---- HTML report ----
@@ -191,7 +193,7 @@ public sealed class ReportTests : IDisposable
             .AddChart(Charts.MetricComparison(runs));
 
         var html = report.ToHtml();
-        var plotlyJs = HtmlReport.PlotlyJs;
+        var plotlyJs = PlotlyHtml.PlotlyJs;
         var withoutBundle = html.Replace(plotlyJs, "");
 
         Assert.True(plotlyJs.Length > 1_000_000, "the real plotly.min.js bundled in Plotly.NET");
@@ -226,7 +228,7 @@ public sealed class ReportTests : IDisposable
             .AddChart(Charts.DeltaMBars(table))
             .AddImage("prediction <semseg>", png)
             .ToHtml()
-            .Replace(HtmlReport.PlotlyJs, "");
+            .Replace(PlotlyHtml.PlotlyJs, "");
 
         Assert.Contains("<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; more</p>", html);
         Assert.Contains("<pre>a &lt; b</pre>", html);
@@ -239,6 +241,21 @@ public sealed class ReportTests : IDisposable
     }
 
     [Fact]
+    public void HtmlTable_RightAlignsNumbersAndShowsTheFirstRowsOfLongFrames()
+    {
+        var table = new DataFrame(
+            new StringDataFrameColumn("model", ["a<b", "c", "d"]),
+            new DoubleDataFrameColumn(DeltaM.DeltaMColumn, [0.0, 1.5, -2.25]));
+
+        var html = DataFrameHtml.Table(table, maxRows: 2);
+
+        Assert.Contains("<th>model</th><th style=\"text-align: right\">Δm (%)</th>", html);
+        Assert.Contains("<tr><td>a&lt;b</td><td style=\"text-align: right\">&#x2B;0.00</td></tr>", html);
+        Assert.DoesNotContain("<td>d</td>", html);
+        Assert.EndsWith("<p>(2 of 3 rows shown)</p>", html);
+    }
+
+    [Fact]
     public void Report_WithoutCharts_DoesNotCarryPlotlyJs_AndSaveWritesTheHtml()
     {
         var report = new HtmlReport("text only").AddParagraph("no charts here");
@@ -247,7 +264,7 @@ public sealed class ReportTests : IDisposable
         report.Save(path);
 
         Assert.Equal(report.ToHtml(), File.ReadAllText(path));
-        Assert.DoesNotContain(HtmlReport.PlotlyJs[..200], File.ReadAllText(path));
+        Assert.DoesNotContain(PlotlyHtml.PlotlyJs[..200], File.ReadAllText(path));
         Assert.Equal([path], Directory.GetFiles(Path.GetDirectoryName(path)!));
     }
 }

@@ -1,0 +1,42 @@
+using System.Globalization;
+using System.Text;
+using Microsoft.Data.Analysis;
+
+namespace MtlNotebooks.Analysis;
+
+/// <summary>A DataFrame as an HTML table, for the report and the notebook formatters alike: the column names as header,
+/// numbers right-aligned and formatted as in <see cref="DeltaM.ToText"/> (four significant digits, Δm with its sign),
+/// all text HTML-encoded.</summary>
+public static class DataFrameHtml
+{
+    /// <summary>The class of the &lt;table&gt;, for pages that style it.</summary>
+    public const string TableClass = "mtl-table";
+
+    /// <summary>The table; a frame longer than <paramref name="maxRows"/> shows its first rows and says how many.</summary>
+    public static string Table(DataFrame table, long maxRows = long.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxRows);
+        var columns = table.Columns.ToList();
+        var sb = new StringBuilder($"<table class=\"{TableClass}\">\n<thead><tr>");
+        foreach (var c in columns)
+            sb.Append("<th").Append(Align(c)).Append('>').Append(HtmlText.Encode(c.Name)).Append("</th>");
+        sb.Append("</tr></thead>\n<tbody>\n");
+        var rows = Math.Min(table.Rows.Count, maxRows);
+        for (long r = 0; r < rows; r++)
+        {
+            sb.Append("<tr>");
+            foreach (var c in columns)
+                sb.Append("<td").Append(Align(c)).Append('>').Append(HtmlText.Encode(DeltaM.FormatCell(c, r))).Append("</td>");
+            sb.Append("</tr>\n");
+        }
+
+        sb.Append("</tbody>\n</table>");
+        if (table.Rows.Count > rows)
+            sb.Append(CultureInfo.InvariantCulture, $"\n<p>({rows} of {table.Rows.Count} rows shown)</p>");
+        return sb.ToString();
+    }
+
+    // Inline, not a class: notebook front ends show the fragment without the report's stylesheet.
+    private static string Align(DataFrameColumn column) => column.DataType == typeof(string) ? "" : " style=\"text-align: right\"";
+}
