@@ -22,7 +22,8 @@ public sealed record DistillationContext(IReadOnlyList<string> Sources, IReadOnl
 
 /// <summary>Multi-modal distillation: exchanges information between task features (survey §2.3; PAD-Net; MTI-Net §3.2,
 /// eq. 1: "any type of feature distillation … can be plugged in"). Its module maps the features of every source task to
-/// distilled features of every target task, at unchanged shape.</summary>
+/// distilled features of every target task, at unchanged shape. <see cref="Contracts.Check(IDistillationUnit, DistillationContext?, int)"/>
+/// checks a unit of your own against this.</summary>
 public interface IDistillationUnit
 {
     string Name { get; }
@@ -34,7 +35,8 @@ public interface IDistillationUnit
 public sealed record PropagationContext(IReadOnlyList<string> Tasks, int Channels, FeatureLevel Level);
 
 /// <summary>Propagates task features from one scale to the next (MTI-Net's FPM, §3.3): its module maps per-task
-/// features to per-task features of the same shape, which the architecture hands to the next finer scale.</summary>
+/// features to per-task features of the same shape, which the architecture hands to the next finer scale.
+/// <see cref="Contracts.Check(IFeaturePropagation, PropagationContext?, int)"/> checks one of your own against this.</summary>
 public interface IFeaturePropagation
 {
     string Name { get; }
