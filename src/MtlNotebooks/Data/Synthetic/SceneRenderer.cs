@@ -76,9 +76,9 @@ internal sealed class SceneRenderer
             shadowed[p] = V3.Dot(hit.Normal, _lightWorld) > 0 && InShadow(point + hit.Normal * 1e-4);
         }
 
-        NormalsFromDepth(scene, analytic);
-        DeriveMasks(scene);
-        Shade(scene, albedo, shadowed);
+        SceneLabels.NormalsFromDepth(scene, _h, _w, _focal, _cx, _cy, analytic, ToCamera);
+        SceneLabels.DeriveMasks(scene, _h, _w);
+        SceneShading.Shade(scene, albedo, shadowed, ToCamera(_lightWorld), _ambient, ref _rng);
 
         scene.Focal = (float)_focal;
         scene.FloorNormal = ToVector3(ToCamera(new V3(0, 1, 0)));
@@ -370,95 +370,6 @@ internal sealed class SceneRenderer
     private V3 ToCamera(V3 world) => new(V3.Dot(world, _right), V3.Dot(world, _down), V3.Dot(world, _forward));
 
     private static Vector3 ToVector3(V3 v) => new((float)v.X, (float)v.Y, (float)v.Z);
-
-    private void NormalsFromDepth(SyntheticScene scene, V3[] analytic)
-    {
-        var ids = scene.SurfaceIds;
-        var depth = scene.Depth;
-        int n = _h * _w;
-        double invF = 1 / _focal;
-
-        for (int v = 0; v < _h; v++)
-        for (int u = 0; u < _w; u++)
-        {
-            int p = v * _w + u, id = ids[p];
-            if (id == SyntheticScenes.NoSurface) continue;
-            bool left = u > 0 && ids[p - 1] == id, right = u < _w - 1 && ids[p + 1] == id;
-            bool up = v > 0 && ids[p - _w] == id, down = v < _h - 1 && ids[p + _w] == id;
-            // Back-projected point of this pixel; differences to same-surface neighbours span the tangent plane.
-            double z = depth[p], px = (u - _cx) * z * invF, py = (v - _cy) * z * invF;
-            double nx, ny, nz;
-            if ((left || right) && (up || down))
-            {
-                int pr = right ? p + 1 : p, pl = left ? p - 1 : p, pd = down ? p + _w : p, pu = up ? p - _w : p;
-                double zr = depth[pr], zl = depth[pl], zd = depth[pd], zu = depth[pu];
-                double ur = right ? u + 1 : u, ul = left ? u - 1 : u, vd = down ? v + 1 : v, vu = up ? v - 1 : v;
-                double ax = ((ur - _cx) * zr - (ul - _cx) * zl) * invF, ay = (v - _cy) * (zr - zl) * invF, az = zr - zl;
-                double bx = (u - _cx) * (zd - zu) * invF, by = ((vd - _cy) * zd - (vu - _cy) * zu) * invF, bz = zd - zu;
-                (nx, ny, nz) = (ay * bz - az * by, az * bx - ax * bz, ax * by - ay * bx);
-            }
-            else (nx, ny, nz) = (0, 0, 0);
-            double length = Math.Sqrt(nx * nx + ny * ny + nz * nz);
-            if (length < 1e-12)
-            {
-                var c = ToCamera(analytic[p]);
-                (nx, ny, nz, length) = (c.X, c.Y, c.Z, c.Length);
-            }
-            double sign = nx * px + ny * py + nz * z > 0 ? -1 / length : 1 / length;   // face the camera
-            scene.Normals[p] = (float)(nx * sign);
-            scene.Normals[n + p] = (float)(ny * sign);
-            scene.Normals[2 * n + p] = (float)(nz * sign);
-        }
-    }
-
-    private void DeriveMasks(SyntheticScene scene)
-    {
-        var sem = scene.Semseg;
-        for (int v = 0; v < _h; v++)
-        for (int u = 0; u < _w; u++)
-        {
-            int p = v * _w + u;
-            byte c = sem[p];
-            bool edge = (u > 0 && sem[p - 1] != c) || (u < _w - 1 && sem[p + 1] != c)
-                        || (v > 0 && sem[p - _w] != c) || (v < _h - 1 && sem[p + _w] != c);
-            scene.Edges[p] = edge ? (byte)1 : (byte)0;
-            scene.Saliency[p] = c != SyntheticScenes.BackgroundClass ? (byte)1 : (byte)0;
-        }
-    }
-
-    private void Shade(SyntheticScene scene, V3[] albedo, bool[] shadowed)
-    {
-        int n = _h * _w;
-        var light = ToCamera(_lightWorld);
-        var fog = new V3(0.8, 0.8, 0.85);
-        double exposure = _rng.Uniform(0.85, 1.15);
-        for (int p = 0; p < n; p++)
-        {
-            var a = albedo[p];
-            double r = a.X, g = a.Y, b = a.Z;
-            if (scene.SurfaceIds[p] != SyntheticScenes.NoSurface)
-            {
-                double cos = scene.Normals[p] * light.X + scene.Normals[n + p] * light.Y + scene.Normals[2 * n + p] * light.Z;
-                double diffuse = Math.Max(0, cos) * (shadowed[p] ? 0.2 : 1);
-                double gain = (_ambient + (1 - _ambient) * diffuse) * exposure;
-                double haze = 1 - Math.Exp(-scene.Depth[p] / 40);
-                r = r * gain * (1 - haze) + fog.X * haze;
-                g = g * gain * (1 - haze) + fog.Y * haze;
-                b = b * gain * (1 - haze) + fog.Z * haze;
-            }
-            // Triangular noise per channel from one 64-bit draw: two 10-bit uniforms per channel.
-            ulong bits = _rng.Next();
-            scene.Image[p] = Noisy(r, bits);
-            scene.Image[n + p] = Noisy(g, bits >> 20);
-            scene.Image[2 * n + p] = Noisy(b, bits >> 40);
-        }
-    }
-
-    private static float Noisy(double value, ulong bits)
-    {
-        double noise = ((double)(bits & 1023) + (bits >> 10 & 1023) - 1023) * (0.04 / 1023);
-        return (float)Math.Clamp(value + noise, 0, 1);
-    }
 
     private static V3 Hsv(double hue, double sat, double val)
     {
