@@ -157,7 +157,7 @@ public static class QuickExperiment
             ? head
             : throw new ArgumentException($"Unknown head '{name}'; choose from {string.Join(", ", Heads.All.Keys)}.");
 
-    private static string FormatMetrics(Training.EvaluationRecord evaluation) =>
+    private static string FormatMetrics(EvaluationRecord evaluation) =>
         string.Join(", ", evaluation.Metrics.Where(m => m.IsPrimary).Select(m => $"{m.Task} {m.Metric} {m.Value:0.###}"));
 }
 
