@@ -55,9 +55,11 @@ public static class Architectures
 }
 
 /// <summary>Spec of <see cref="HardSharingNet"/>.</summary>
-public sealed record HardSharing(IHead Head) : IArchitecture
+public sealed record HardSharing(IHead Head) : IHeadedArchitecture
 {
     public string Name => "HardSharing";
+
+    public IArchitecture WithHead(IHead head) => this with { Head = head };
 
     public IEnumerable<string> Validate(ArchitectureContext context) =>
         context.AllTasks.SelectMany(t => Head.Validate(new HeadContext(t.Name, t.OutputChannels, context.Backbone.Features)));
@@ -73,9 +75,11 @@ public sealed record HardSharing(IHead Head) : IArchitecture
 }
 
 /// <summary>Spec of <see cref="SingleTaskNetworks"/>.</summary>
-public sealed record SingleTask(IHead Head) : IArchitecture
+public sealed record SingleTask(IHead Head) : IHeadedArchitecture
 {
     public string Name => "SingleTask";
+
+    public IArchitecture WithHead(IHead head) => this with { Head = head };
 
     public IEnumerable<string> Validate(ArchitectureContext context)
     {
