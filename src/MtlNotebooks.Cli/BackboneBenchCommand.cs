@@ -32,56 +32,71 @@ internal static class BackboneBenchCommand
         {
             steps, warmup, imageSize, batchSize, threads, python, model,
         };
-        command.SetAction(parse =>
-        {
-            int n = parse.GetValue(steps), w = parse.GetValue(warmup), size = parse.GetValue(imageSize), batch = parse.GetValue(batchSize), t = parse.GetValue(threads);
-            set_num_threads(t);
-            string? py = parse.GetValue(python);
-            string? script = py is null or "none" ? null : FindScript();
-            string? only = parse.GetValue(model);
-            if (only is null)
-            {
-                Console.WriteLine($"bench-backbones: batch {batch}, {size}x{size}, {t} threads, {n} timed steps after {w} untimed (forward + backward of the sum of squared feature means)");
-                int failures = 0;
-                foreach (var (name, _) in Models)
-                    failures += RunSelf(["bench-backbones", "--model", name, "--steps", $"{n}", "--warmup", $"{w}", "--image-size", $"{size}",
-                                         "--batch-size", $"{batch}", "--threads", $"{t}", "--python", py ?? "none"]) == 0 ? 0 : 1;
-                return failures == 0 ? 0 : 1;
-            }
-            var (_, spec) = Models.FirstOrDefault(m => m.Name == only);
-            if (spec is null)
-            {
-                Console.Error.WriteLine($"bench-backbones: unknown model '{only}'; choose one of {string.Join(", ", Models.Select(m => m.Name))}.");
-                return 2;
-            }
-            string trace = Path.Combine(Path.GetTempPath(), $"mtl-bench-{Environment.ProcessId}-{only}.pt");
-            try
-            {
-                var reference = script is null ? null : RunPyTorch(py!, script, only, size, batch, t, n, w, trace);
-                var (parameters, median, peak, start) = TimeTorchSharp(spec(), size, batch, n, w);
-                Console.Write($"{only,-17} params {parameters,11:N0}  TorchSharp {median,7:0.0} ms (peak RSS {peak:0} MiB, {start:0} before the model)");
-                if (reference is { } r)
-                {
-                    double torchMs = r.GetProperty("median_ms").GetDouble();
-                    Console.Write($"  PyTorch {r.GetProperty("torch").GetString()} {torchMs,7:0.0} ms (peak RSS {r.GetProperty("peak_rss_mib").GetDouble():0} MiB, {r.GetProperty("start_rss_mib").GetDouble():0} before the model, " +
-                                  $"params {r.GetProperty("parameters").GetInt64():N0})  ratio {median / torchMs:0.00}");
-                    if (File.Exists(trace))
-                    {
-                        // The same TorchScript graph in both libtorch builds: its ratio is the libraries', the rest is the binding's.
-                        double tracedHere = TimeTorchScript(trace, size, batch, n, w), tracedThere = r.GetProperty("traced_median_ms").GetDouble();
-                        Console.Write($"  | TorchScript graph: libtorch 2.10 {tracedHere:0.0} ms vs PyTorch {tracedThere:0.0} ms, ratio {tracedHere / tracedThere:0.00}; " +
-                                      $"eager TorchSharp / TorchScript {median / tracedHere:0.00}");
-                    }
-                }
-                Console.WriteLine();
-            }
-            finally
-            {
-                File.Delete(trace);   // a failed step must not leave the traced model in the temp folder
-            }
-            return 0;
-        });
+        command.SetAction(parse => Execute(
+            new Settings(parse.GetValue(steps), parse.GetValue(warmup), parse.GetValue(imageSize), parse.GetValue(batchSize), parse.GetValue(threads)),
+            parse.GetValue(python), parse.GetValue(model)));
         return command;
+    }
+
+    /// <summary>What every measured step shares, in both frameworks.</summary>
+    private sealed record Settings(int Steps, int Warmup, int ImageSize, int BatchSize, int Threads);
+
+    private static int Execute(Settings settings, string? python, string? only)
+    {
+        set_num_threads(settings.Threads);
+        string? script = python is null or "none" ? null : FindScript();
+        if (only is null)
+            return RunEachInOwnProcess(settings, python);
+        var (_, spec) = Models.FirstOrDefault(m => m.Name == only);
+        if (spec is null)
+        {
+            Console.Error.WriteLine($"bench-backbones: unknown model '{only}'; choose one of {string.Join(", ", Models.Select(m => m.Name))}.");
+            return 2;
+        }
+        Bench(only, spec(), settings, python, script);
+        return 0;
+    }
+
+    /// <summary>Runs this program once per model (<c>--model</c>), so each model's peak memory is its own; the number of failures decides the exit code.</summary>
+    private static int RunEachInOwnProcess(Settings s, string? python)
+    {
+        Console.WriteLine($"bench-backbones: batch {s.BatchSize}, {s.ImageSize}x{s.ImageSize}, {s.Threads} threads, {s.Steps} timed steps after {s.Warmup} untimed (forward + backward of the sum of squared feature means)");
+        int failures = 0;
+        foreach (var (name, _) in Models)
+            failures += RunSelf(["bench-backbones", "--model", name, "--steps", $"{s.Steps}", "--warmup", $"{s.Warmup}", "--image-size", $"{s.ImageSize}",
+                                 "--batch-size", $"{s.BatchSize}", "--threads", $"{s.Threads}", "--python", python ?? "none"]) == 0 ? 0 : 1;
+        return failures == 0 ? 0 : 1;
+    }
+
+    /// <summary>Times one model in TorchSharp and, with a script, in PyTorch; prints one line.</summary>
+    private static void Bench(string name, IBackbone spec, Settings s, string? python, string? script)
+    {
+        string trace = Path.Combine(Path.GetTempPath(), $"mtl-bench-{Environment.ProcessId}-{name}.pt");
+        try
+        {
+            var reference = script is null ? null : RunPyTorch(python!, script, name, s.ImageSize, s.BatchSize, s.Threads, s.Steps, s.Warmup, trace);
+            var (parameters, median, peak, start) = TimeTorchSharp(spec, s.ImageSize, s.BatchSize, s.Steps, s.Warmup);
+            Console.Write($"{name,-17} params {parameters,11:N0}  TorchSharp {median,7:0.0} ms (peak RSS {peak:0} MiB, {start:0} before the model)");
+            if (reference is { } r) PrintPyTorch(r, median, trace, s);
+            Console.WriteLine();
+        }
+        finally
+        {
+            File.Delete(trace);   // a failed step must not leave the traced model in the temp folder
+        }
+    }
+
+    /// <summary>PyTorch's time and memory beside TorchSharp's; with the traced graph, the libraries' ratio apart from the binding's.</summary>
+    private static void PrintPyTorch(JsonElement reference, double median, string trace, Settings s)
+    {
+        double torchMs = reference.GetProperty("median_ms").GetDouble();
+        Console.Write($"  PyTorch {reference.GetProperty("torch").GetString()} {torchMs,7:0.0} ms (peak RSS {reference.GetProperty("peak_rss_mib").GetDouble():0} MiB, {reference.GetProperty("start_rss_mib").GetDouble():0} before the model, " +
+                      $"params {reference.GetProperty("parameters").GetInt64():N0})  ratio {median / torchMs:0.00}");
+        if (!File.Exists(trace)) return;
+        // The same TorchScript graph in both libtorch builds: its ratio is the libraries', the rest is the binding's.
+        double tracedHere = TimeTorchScript(trace, s.ImageSize, s.BatchSize, s.Steps, s.Warmup), tracedThere = reference.GetProperty("traced_median_ms").GetDouble();
+        Console.Write($"  | TorchScript graph: libtorch 2.10 {tracedHere:0.0} ms vs PyTorch {tracedThere:0.0} ms, ratio {tracedHere / tracedThere:0.00}; " +
+                      $"eager TorchSharp / TorchScript {median / tracedHere:0.00}");
     }
 
     private static (long Parameters, double MedianMs, double PeakMiB, double StartMiB) TimeTorchSharp(IBackbone spec, int size, int batch, int steps, int warmup)

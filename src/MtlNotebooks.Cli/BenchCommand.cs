@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using MtlNotebooks.Data;
 using MtlNotebooks.Data.Synthetic;
 using MtlNotebooks.Experiments;
 using MtlNotebooks.Training;
@@ -9,6 +10,9 @@ namespace MtlNotebooks.Cli;
 /// <summary>Train-step time and memory of the quick run's models: speed targets live here, not in unit tests.</summary>
 internal static class BenchCommand
 {
+    /// <summary>Steps before the timed ones, whose times and memory are left out (libtorch and the JIT warm up).</summary>
+    private const int WarmupSteps = 3;
+
     public static Command Create()
     {
         var defaults = new QuickExperimentOptions();
@@ -21,45 +25,46 @@ internal static class BenchCommand
         bench.SetAction(parse =>
         {
             if (parse.GetValue(threads) is int n) TorchSharp.torch.set_num_threads(n);
-            int timed = parse.GetValue(steps), size = parse.GetValue(imageSize), batch = parse.GetValue(batchSize);
-            Console.WriteLine($"bench: {timed} steps, batch {batch}, {size}x{size}, width {parse.GetValue(width)}, {TorchSharp.torch.get_num_threads()} threads");
-            var (train, validation) = SyntheticDataset.CreateSplits((timed + 3) * batch, batch, size, size, seed: 0);
-            using (train)
-            using (validation)
-            {
-                foreach (var architecture in new IArchitecture[] { Architectures.HardSharing(), Architectures.SingleTask() })
-                {
-                    using var model = MultiTaskNet.CreateBuilder()
-                        .UseBackbone(Backbones.SmallResNet(parse.GetValue(width)))
-                        .AddTask(DenseTasks.SemanticSegmentation(SyntheticScenes.SemanticClassCount))
-                        .AddTask(DenseTasks.Depth())
-                        .AddTask(DenseTasks.SurfaceNormals())
-                        .UseArchitecture(architecture)
-                        .Build();
-                    var stamps = new List<TimeSpan>();
-                    var rss = new List<long>();
-                    var live = new List<long>();
-                    Trainer.Fit(model, train, validation, new TrainingOptions
-                    {
-                        Epochs = 1,
-                        BatchSize = batch,
-                        Progress = new SyncProgress(p => { stamps.Add(p.Elapsed); rss.Add(Process.GetCurrentProcess().WorkingSet64); live.Add(TorchSharp.torch.Tensor.TotalCount); }),
-                    });
-                    var stepMs = stamps.Zip(stamps.Skip(1), (a, b) => (b - a).TotalMilliseconds).Skip(2).Order().ToArray();
-                    Console.WriteLine($"{architecture.Name,-12} params {model.Network.ParameterCount(),10:N0}  step median {stepMs[stepMs.Length / 2],7:0.0} ms  " +
-                                      $"mean {stepMs.Average(),7:0.0} ms  p90 {stepMs[(int)(stepMs.Length * 0.9)],7:0.0} ms  " +
-                                      $"{batch * 1000.0 / stepMs.Average(),6:0} img/s  RSS {rss[^1] / 1048576.0:0} MiB " +
-                                      $"(growth over timed steps {(rss[^1] - rss[3]) / 1048576.0:+0.0;-0.0} MiB)  peak {ProcessMemory.PeakResidentMiB():0} MiB  " +
-                                      $"live tensors {live[3]:N0} → {live[^1]:N0}");
-                }
-            }
-            return 0;
+            return Run(parse.GetValue(steps), parse.GetValue(imageSize), parse.GetValue(batchSize), parse.GetValue(width));
         });
         return bench;
     }
 
-    private sealed class SyncProgress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    private static int Run(int timed, int size, int batch, int width)
     {
-        public void Report(TrainingProgress value) => report(value);
+        Console.WriteLine($"bench: {timed} steps, batch {batch}, {size}x{size}, width {width}, {TorchSharp.torch.get_num_threads()} threads");
+        var (train, validation) = SyntheticDataset.CreateSplits((timed + WarmupSteps) * batch, batch, size, size, seed: 0);
+        using (train)
+        using (validation)
+        {
+            foreach (var architecture in new IArchitecture[] { Architectures.HardSharing(), Architectures.SingleTask() })
+                Console.WriteLine(Measure(architecture, width, batch, train, validation));
+        }
+        return 0;
+    }
+
+    /// <summary>Trains one epoch, sampling elapsed time, resident memory and live tensors after every step.</summary>
+    private static string Measure(IArchitecture architecture, int width, int batch, IMultiTaskDataset train, IMultiTaskDataset validation)
+    {
+        using var model = BenchModels.QuickRun(width).UseArchitecture(architecture).Build();
+        var samples = new List<(TimeSpan Elapsed, long Rss, long Live)>();
+        Trainer.Fit(model, train, validation, new TrainingOptions
+        {
+            Epochs = 1,
+            BatchSize = batch,
+            Progress = new SyncProgress(p => samples.Add((p.Elapsed, Process.GetCurrentProcess().WorkingSet64, TorchSharp.torch.Tensor.TotalCount))),
+        });
+        return Format(architecture, model.Network.ParameterCount(), batch, samples);
+    }
+
+    private static string Format(IArchitecture architecture, long parameters, int batch, IReadOnlyList<(TimeSpan Elapsed, long Rss, long Live)> samples)
+    {
+        var stepMs = samples.Zip(samples.Skip(1), (a, b) => (b.Elapsed - a.Elapsed).TotalMilliseconds).Skip(2).Order().ToArray();
+        var (first, last) = (samples[WarmupSteps], samples[^1]);
+        return $"{architecture.Name,-12} params {parameters,10:N0}  step median {stepMs[stepMs.Length / 2],7:0.0} ms  " +
+               $"mean {stepMs.Average(),7:0.0} ms  p90 {stepMs[(int)(stepMs.Length * 0.9)],7:0.0} ms  " +
+               $"{batch * 1000.0 / stepMs.Average(),6:0} img/s  RSS {last.Rss / 1048576.0:0} MiB " +
+               $"(growth over timed steps {(last.Rss - first.Rss) / 1048576.0:+0.0;-0.0} MiB)  peak {ProcessMemory.PeakResidentMiB():0} MiB  " +
+               $"live tensors {first.Live:N0} → {last.Live:N0}";
     }
 }

@@ -4,42 +4,39 @@ using MtlNotebooks.Data.Synthetic;
 
 namespace MtlNotebooks.Cli;
 
+/// <summary><c>data preview</c>, <c>data verify</c> and <c>data describe</c>: look at data sets before training on them.</summary>
 internal static class DataCommands
 {
     public static Command Create()
     {
         var data = new Command("data", "Inspect data sets.");
-        var output = new Option<string>("--output") { Description = "PNG file to write.", DefaultValueFactory = _ => "synthetic-samples.png" };
-        var samples = new Option<int>("--samples") { Description = "Number of scenes (rows).", DefaultValueFactory = _ => 4 };
-        var size = new Option<int>("--image-size") { Description = "Image side.", DefaultValueFactory = _ => 64 };
-        var seed = new Option<int>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 0 };
-        var preview = new Command("preview", "Save a grid of synthetic scenes with the labels of all six tasks as a PNG.") { output, samples, size, seed };
-        preview.SetAction(parse =>
-        {
-            try
-            {
-                using var dataset = SyntheticDataset.Create(SyntheticSplit.Train, parse.GetValue(samples), parse.GetValue(size), parse.GetValue(size), parse.GetValue(seed));
-                SyntheticPreview.SavePng(parse.GetValue(output)!, dataset, parse.GetValue(samples));
-                Console.WriteLine($"Wrote {parse.GetValue(output)} (columns: image, {string.Join(", ", dataset.Tasks)}).");
-                return 0;
-            }
-            catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"error: {ex.Message}");
-                return 1;
-            }
-        });
-        data.Add(preview);
+        data.Add(Preview());
         data.Add(Verify());
         data.Add(Describe());
         return data;
     }
 
-    private static Option<string> DataSetOption(IEnumerable<string> choices, string description)
+    private static Option<string> DataSetOption(IEnumerable<string> choices, string description) =>
+        new Option<string>("--dataset") { Description = description, Required = true }.AcceptOnlyKeys(choices);
+
+    private static Command Preview()
     {
-        var option = new Option<string>("--dataset") { Description = description, Required = true };
-        option.AcceptOnlyFromAmong(choices.ToArray());
-        return option;
+        var output = new Option<string>("--output") { Description = "PNG file to write.", DefaultValueFactory = _ => "synthetic-samples.png" };
+        var samples = new Option<int>("--samples") { Description = "Number of scenes (rows).", DefaultValueFactory = _ => 4 };
+        var size = new Option<int>("--image-size") { Description = "Image side.", DefaultValueFactory = _ => 64 };
+        var seed = new Option<int>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 0 };
+        var preview = new Command("preview", "Save a grid of synthetic scenes with the labels of all six tasks as a PNG.") { output, samples, size, seed };
+        preview.SetAction(parse => CliError.ReportingFileErrors(() =>
+            SavePreview(parse.GetValue(output)!, parse.GetValue(samples), parse.GetValue(size), parse.GetValue(seed))));
+        return preview;
+    }
+
+    private static int SavePreview(string path, int samples, int size, int seed)
+    {
+        using var dataset = SyntheticDataset.Create(SyntheticSplit.Train, samples, size, size, seed);
+        SyntheticPreview.SavePng(path, dataset, samples);
+        Console.WriteLine($"Wrote {path} (columns: image, {string.Join(", ", dataset.Tasks)}).");
+        return 0;
     }
 
     private static Command Verify()
@@ -52,51 +49,51 @@ internal static class DataCommands
         {
             root, dataset, manifestPath, full,
         };
-        verify.SetAction(parse =>
+        verify.SetAction(parse => CliError.ReportingFileErrors(() =>
         {
-            try
-            {
-                var manifest = parse.GetValue(manifestPath) is { } path ? DataManifest.Load(path) : DataManifest.ForDataSet(parse.GetValue(dataset)!);
-                var report = DataVerifier.Verify(manifest, parse.GetValue(root)!, parse.GetValue(full));
-                Console.WriteLine(report.ToText());
-                return report.IsValid ? 0 : 1;
-            }
-            catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"error: {ex.Message}");
-                return 1;
-            }
-        });
+            var manifest = parse.GetValue(manifestPath) is { } path ? DataManifest.Load(path) : DataManifest.ForDataSet(parse.GetValue(dataset)!);
+            return VerifyFolder(manifest, parse.GetValue(root)!, parse.GetValue(full));
+        }));
         return verify;
+    }
+
+    private static int VerifyFolder(DataManifest manifest, string root, bool full)
+    {
+        var report = DataVerifier.Verify(manifest, root, full);
+        Console.WriteLine(report.ToText());
+        return report.IsValid ? 0 : 1;
     }
 
     private static Command Describe()
     {
         var dataset = DataSetOption(DataSetPresets.All.Select(p => p.Name), "nyud, pascal, or a synthetic preset (synthetic, synthetic-nyud, synthetic-pascal).");
         var describe = new Command("describe", "Print what a data set provides: tasks with losses and metrics, classes, splits, sizes, loss weights, source.") { dataset };
-        describe.SetAction(parse =>
+        describe.SetAction(parse => CliError.ReportingFileErrors(() =>
         {
-            try
-            {
-                var preset = DataSetPresets.Get(parse.GetValue(dataset)!);
-                if (!preset.IsSynthetic) Console.WriteLine(DataManifest.ForDataSet(preset.Name).Describe());
-                else Console.WriteLine($"{preset.Description} ({preset.Name}): generated in memory, any size (default {preset.Height}x{preset.Width}, {preset.TrainCount} train / {preset.ValidationCount} validation).");
-                Console.WriteLine();
-                Console.WriteLine("Tasks as trained (loss; metrics, primary first):");
-                foreach (var task in preset.Tasks)
-                {
-                    var weight = preset.Weights.FirstOrDefault(w => w.Task == task.Name);
-                    Console.WriteLine($"  {task.Name,-12} {task.OutputChannels,3} output channel(s); loss {task.Loss.Name}" +
-                                      $"{(weight.Task is null ? "" : $" x {weight.Weight:0.##}")}; metrics {string.Join(", ", task.Metrics.Select(m => m.Name))}");
-                }
-                return 0;
-            }
-            catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
-            {
-                Console.Error.WriteLine($"error: {ex.Message}");
-                return 1;
-            }
-        });
+            var preset = DataSetPresets.Get(parse.GetValue(dataset)!);
+            PrintSource(preset);
+            Console.WriteLine();
+            PrintTasks(preset);
+            return 0;
+        }));
         return describe;
+    }
+
+    /// <summary>A real set's manifest description, or how a synthetic preset is generated.</summary>
+    private static void PrintSource(DataSetPreset preset)
+    {
+        if (!preset.IsSynthetic) Console.WriteLine(DataManifest.ForDataSet(preset.Name).Describe());
+        else Console.WriteLine($"{preset.Description} ({preset.Name}): generated in memory, any size (default {preset.Height}x{preset.Width}, {preset.TrainCount} train / {preset.ValidationCount} validation).");
+    }
+
+    private static void PrintTasks(DataSetPreset preset)
+    {
+        Console.WriteLine("Tasks as trained (loss; metrics, primary first):");
+        foreach (var task in preset.Tasks)
+        {
+            var weight = preset.Weights.FirstOrDefault(w => w.Task == task.Name);
+            Console.WriteLine($"  {task.Name,-12} {task.OutputChannels,3} output channel(s); loss {task.Loss.Name}" +
+                              $"{(weight.Task is null ? "" : $" x {weight.Weight:0.##}")}; metrics {string.Join(", ", task.Metrics.Select(m => m.Name))}");
+        }
     }
 }

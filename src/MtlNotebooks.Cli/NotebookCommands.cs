@@ -48,32 +48,42 @@ internal static class NotebookCommands
 
     private static async Task<int> RunNotebookAsync(string path, string[] pairs, string? output, string? html, CancellationToken cancellationToken)
     {
-        NotebookRunResult result;
-        try
-        {
-            var parameters = NotebookParameters.ParsePairs(pairs);
-            result = await NotebookRunner.RunAsync(path, new NotebookRunOptions { Parameters = parameters, Log = Console.Error }, cancellationToken);
-        }
-        catch (Exception ex) when (ex is NotebookFormatException or NotebookParameterException or IOException or UnauthorizedAccessException)
-        {
-            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+        var result = await TryRunAsync(path, pairs, cancellationToken);
+        if (result is null)
             return 2;
-        }
-
-        output ??= Path.Combine("runs", "notebooks", Path.GetFileName(path));
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-        result.Executed.Save(output);
-        Console.WriteLine($"Wrote {output} ({result.Elapsed.TotalSeconds:0.0} s).");
-        if (html is not null)
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(html))!);
-            NotebookHtmlExporter.Save(result.Executed, html);
-            Console.WriteLine($"Wrote {html}.");
-        }
-
+        Save(result, output ?? Path.Combine("runs", "notebooks", Path.GetFileName(path)), html);
         if (result.Succeeded)
             return 0;
         await Console.Error.WriteLineAsync($"error: {path}: {result.Error}");
         return 1;
+    }
+
+    /// <summary>Runs the notebook; null (after saying why) when it cannot start: bad file, bad parameters, unreadable path.
+    /// A cell that fails does not make it null: the executed copy shows where it stopped.</summary>
+    private static async Task<NotebookRunResult?> TryRunAsync(string path, string[] pairs, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var parameters = NotebookParameters.ParsePairs(pairs);
+            return await NotebookRunner.RunAsync(path, new NotebookRunOptions { Parameters = parameters, Log = Console.Error }, cancellationToken);
+        }
+        catch (Exception ex) when (ex is NotebookFormatException or NotebookParameterException or IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"error: {ex.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>Writes the executed notebook and, when asked, its HTML export.</summary>
+    private static void Save(NotebookRunResult result, string output, string? html)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
+        result.Executed.Save(output);
+        Console.WriteLine($"Wrote {output} ({result.Elapsed.TotalSeconds:0.0} s).");
+        if (html is null)
+            return;
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(html))!);
+        NotebookHtmlExporter.Save(result.Executed, html);
+        Console.WriteLine($"Wrote {html}.");
     }
 }

@@ -6,9 +6,13 @@ namespace MtlNotebooks;
 /// keys of outputs, labels and losses, and match the label names of the data sets ("semseg", "depth", "normals").</summary>
 public static class DenseTasks
 {
-    /// <summary>Semantic segmentation with <paramref name="classes"/> classes (NYUD-v2: 40, PASCAL-Context: 21,
-    /// synthetic: <see cref="Data.Synthetic.SyntheticScenes.SemanticClasses"/>).</summary>
-    public static SemanticSegmentation SemanticSegmentation(int classes = Data.Synthetic.SyntheticScenes.SemanticClassCount, int ignoreIndex = 255) =>
+    /// <summary>The class count of <see cref="SemanticSegmentation"/> when none is given: a small label set, the size of
+    /// the tutorials' synthetic scenes (a test keeps the two equal). Data sets pass their own count (NYUD-v2: 40,
+    /// PASCAL-Context: 21; the presets in <see cref="DataSetPresets"/>), so the task factory knows no data set.</summary>
+    public const int DefaultSemanticClasses = 5;
+
+    /// <summary>Semantic segmentation with <paramref name="classes"/> classes (NYUD-v2: 40, PASCAL-Context: 21).</summary>
+    public static SemanticSegmentation SemanticSegmentation(int classes = DefaultSemanticClasses, int ignoreIndex = 255) =>
         new(classes, ignoreIndex);
 
     public static Depth Depth() => new();
@@ -16,7 +20,7 @@ public static class DenseTasks
     public static SurfaceNormals SurfaceNormals() => new();
 
     /// <summary>Human part segmentation with <paramref name="parts"/> classes including background (PASCAL-Context: 7;
-    /// synthetic: <see cref="Data.Synthetic.SyntheticScenes.HumanPartCount"/>).</summary>
+    /// the synthetic presets pass their scenes' count).</summary>
     public static HumanParts HumanParts(int parts = 7, int ignoreIndex = 255) => new(parts, ignoreIndex);
 
     /// <summary>Saliency; <paramref name="balanced"/> weighs the BCE by the label's positive fraction (the references).</summary>

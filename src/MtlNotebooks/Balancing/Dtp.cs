@@ -1,4 +1,3 @@
-using MtlNotebooks.Training;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks.Balancing;

@@ -18,7 +18,7 @@ public abstract class LossBalancer : nn.Module
 
     /// <summary>Called after every validation pass with its metrics, before <see cref="OnEpochEnd"/> (DTP derives its key
     /// performance indicators from them); no case in the trainer.</summary>
-    public virtual void OnEvaluation(Training.EvaluationRecord evaluation) { }
+    public virtual void OnEvaluation(EvaluationRecord evaluation) { }
 
     /// <summary>Per-task values of a [T] tensor (or array) as a dictionary keyed by task, for <see cref="BalancerStep"/>.</summary>
     protected static IReadOnlyDictionary<string, double> PerTask(IReadOnlyList<string> tasks, Tensor values) =>

@@ -193,6 +193,15 @@ public sealed class SyntheticDataSceneTests
     }
 
     [Fact]
+    public void DefaultSemanticSegmentation_HasTheSyntheticScenesClassCount()
+    {
+        // Notebooks, scripts and the README train DenseTasks.SemanticSegmentation() on synthetic scenes: the task's
+        // default must cover the scenes' classes, although the task factory does not read them.
+        Assert.Equal(SyntheticScenes.SemanticClassCount, DenseTasks.SemanticSegmentation().Classes);
+        Assert.Equal(SyntheticScenes.SemanticClassCount, DenseTasks.DefaultSemanticClasses);
+    }
+
+    [Fact]
     public void Image_IsSmoothWithinASurface_WithSomeNoise()
     {
         double sum = 0;

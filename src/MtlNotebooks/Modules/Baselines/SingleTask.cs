@@ -5,9 +5,11 @@ using static TorchSharp.torch;
 namespace MtlNotebooks.Modules.Baselines;
 
 /// <summary>Spec of <see cref="SingleTaskModule"/>.</summary>
-public sealed record SingleTask(IHead Head) : IArchitecture
+public sealed record SingleTask(IHead Head) : IHeadedArchitecture
 {
     public string Name => "SingleTask";
+
+    public IArchitecture WithHead(IHead head) => this with { Head = head };
 
     public IEnumerable<string> Validate(ArchitectureContext context)
     {

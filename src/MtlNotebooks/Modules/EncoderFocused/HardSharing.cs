@@ -5,9 +5,11 @@ using static TorchSharp.torch;
 namespace MtlNotebooks.Modules.EncoderFocused;
 
 /// <summary>Spec of <see cref="HardSharingModule"/>.</summary>
-public sealed record HardSharing(IHead Head) : IArchitecture
+public sealed record HardSharing(IHead Head) : IHeadedArchitecture
 {
     public string Name => "HardSharing";
+
+    public IArchitecture WithHead(IHead head) => this with { Head = head };
 
     public IEnumerable<string> Validate(ArchitectureContext context) =>
         context.AllTasks.SelectMany(t => Head.Validate(new HeadContext(t.Name, t.OutputChannels, context.Backbone.Features)));

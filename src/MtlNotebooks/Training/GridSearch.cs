@@ -1,13 +1,14 @@
-using MtlNotebooks.Training;
+using MtlNotebooks.Balancing;
 
-namespace MtlNotebooks.Balancing;
+namespace MtlNotebooks.Training;
 
 /// <summary>One configuration of a grid search: a loss balancer with an optimiser and a batch size, named for tables.</summary>
 public sealed record GridConfiguration(string Name, ILossBalancer Balancer, IOptimizerSpec Optimizer, int BatchSize);
 
 /// <summary>Grid searches over fixed loss weights and training hyper-parameters, as the survey tunes its "Fixed (Grid S.)"
 /// rows and every model (§4.1.4, Table IV). The methods only enumerate configurations; training them is the caller's
-/// (a notebook's or a script's) job.</summary>
+/// (a notebook's or a script's) job. It pairs balancers with optimisers, so it sits with training, which may depend on
+/// balancing, and not the other way round.</summary>
 public static class GridSearch
 {
     /// <summary>Survey Table IV: SGD (momentum 0.9) with lr ∈ {1e-3, 5e-3, 1e-2, 5e-2} and Adam with lr ∈ {1e-4, 5e-4},

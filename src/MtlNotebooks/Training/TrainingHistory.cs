@@ -14,18 +14,6 @@ public sealed record StepRecord(
     public IReadOnlyDictionary<string, double>? GradientNorms { get; init; }
 }
 
-/// <summary>One metric of one task after an evaluation.</summary>
-public sealed record MetricValue(string Task, string Metric, MetricDirection Direction, bool IsPrimary, double Value);
-
-/// <summary>All metrics of all tasks on a split after epoch <see cref="Epoch"/>.</summary>
-public sealed record EvaluationRecord(int Epoch, long Step, IReadOnlyList<MetricValue> Metrics)
-{
-    /// <summary>The value of <paramref name="metric"/> of <paramref name="task"/> (the primary metric when null).</summary>
-    public double Get(string task, string? metric = null) =>
-        Metrics.FirstOrDefault(m => m.Task == task && (metric is null ? m.IsPrimary : m.Metric == metric))?.Value
-        ?? throw new KeyNotFoundException($"No metric '{metric ?? "(primary)"}' for task '{task}'; known: {string.Join(", ", Metrics.Select(m => $"{m.Task}/{m.Metric}"))}.");
-}
-
 /// <summary>What a training run produced: every step and every evaluation, in order.</summary>
 public sealed class TrainingHistory
 {

@@ -1,0 +1,56 @@
+using MtlNotebooks.Training;
+
+namespace MtlNotebooks.Experiments;
+
+/// <summary>Settings of the quick experiment. The defaults finish in about three minutes on a 2-core CPU; raise
+/// image size, samples, epochs and width to scale up.</summary>
+public sealed record QuickExperimentOptions
+{
+    public int ImageSize { get; init; } = 64;
+    public int TrainSamples { get; init; } = 512;
+    public int ValidationSamples { get; init; } = 128;
+    public int Epochs { get; init; } = 15;
+    public int BatchSize { get; init; } = 16;
+    public int Width { get; init; } = 16;
+    public int Seed { get; init; }
+    public string Device { get; init; } = "cpu";
+    public IOptimizerSpec Optimizer { get; init; } = Optimizers.Adam(learningRate: 2e-3);
+    public string OutputDirectory { get; init; } = Path.Combine("runs", "quick");
+
+    /// <summary>Multi-task networks compared with the single-task baselines, each with its name
+    /// (<see cref="ExperimentArm.Registered"/> names an entry of <see cref="MtlNotebooks.Architectures.All"/> by its key).
+    /// The baselines are always run first, named <see cref="QuickExperiment.BaselineName"/>.</summary>
+    public IReadOnlyList<ExperimentArm> Architectures { get; init; } = [ExperimentArm.Registered("hard-sharing")];
+
+    /// <summary>The data set and task set (<see cref="DataSetPresets"/>): <see cref="DataSetPresets.Synthetic"/> (semseg,
+    /// depth, normals; the default), the synthetic stand-ins of NYUD-v2 and PASCAL-Context, or the real sets read from
+    /// <see cref="DataRoot"/>. A preset with loss weights trains with them (<see cref="DataSetPreset.Balancer"/>).</summary>
+    public DataSetPreset Dataset { get; init; } = DataSetPresets.Synthetic;
+
+    /// <summary>Root folder of a real data set in its reference layout (data-manifests/*.json); real sets are loaded at
+    /// <see cref="ImageSize"/> rows (columns by the data set's aspect), the first <see cref="TrainSamples"/> /
+    /// <see cref="ValidationSamples"/> ids of train / val. Must be null for a synthetic preset.</summary>
+    public string? DataRoot { get; init; }
+
+    /// <summary>The backbone of every network (narrow variants of <see cref="Backbones.All"/> train on a CPU); null uses
+    /// <see cref="Backbones.SmallResNet"/> of <see cref="Width"/>.</summary>
+    public IBackbone? Backbone { get; init; }
+
+    /// <summary>The head of the single-task baselines and of every <see cref="IHeadedArchitecture"/> in
+    /// <see cref="Architectures"/> (the decoder-focused architectures bring their own); null gives the baselines
+    /// <see cref="Heads.Conv"/> and leaves each architecture its own head.</summary>
+    public IHead? Head { get; init; }
+
+    /// <summary>Validation scenes shown in the report's prediction grid.</summary>
+    public int PreviewSamples { get; init; } = 4;
+
+    /// <summary>The loss balancer of the multi-task networks (<see cref="Balancers.All"/>); null keeps the preset's weights
+    /// (uniform by default). The single-task baselines keep the preset's weights: nothing is shared there to balance.</summary>
+    public ILossBalancer? Balancer { get; init; }
+
+    /// <summary>A seconds-long smoke configuration with the same code paths.</summary>
+    public static QuickExperimentOptions Tiny => new()
+    {
+        ImageSize = 32, TrainSamples = 32, ValidationSamples = 16, Epochs = 1, BatchSize = 8, Width = 8, PreviewSamples = 2,
+    };
+}
