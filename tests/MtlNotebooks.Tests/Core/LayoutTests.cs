@@ -63,6 +63,6 @@ public sealed class LayoutTests
         var library = typeof(MultiTaskNet).Assembly;
         var namespaces = library.GetTypes().Select(t => t.Namespace ?? "").ToHashSet();
         var factories = library.GetExportedTypes().Where(t => t.Namespace == "MtlNotebooks" && t.IsAbstract && t.IsSealed).Select(t => t.Name);
-        Assert.Empty(factories.Where(f => namespaces.Contains($"MtlNotebooks.{f}")));   // MtlNotebooks.Backbones would hide Backbones
+        Assert.DoesNotContain(factories, f => namespaces.Contains($"MtlNotebooks.{f}"));   // MtlNotebooks.Backbones would hide Backbones
     }
 }
