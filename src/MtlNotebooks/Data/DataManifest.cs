@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace MtlNotebooks.Data;
 
@@ -31,6 +32,7 @@ public sealed record ManifestTask(
     IReadOnlyList<int>? MaskValidClasses = null)
 {
     /// <summary>Whether the loader can decode this format.</summary>
+    [JsonIgnore]
     public bool IsSupported => DataManifest.SupportedFormats.Contains(Format);
 }
 
@@ -66,21 +68,28 @@ public sealed record DataManifest(
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { ReadCommentHandling = JsonCommentHandling.Skip };
 
-    /// <summary>Reads a manifest file; errors name the file.</summary>
+    /// <summary>Reads a manifest file, checked against the manifest schema first: an unknown field, a missing one or a
+    /// misspelt format is an error naming the file and the field's path, one line per problem.</summary>
     public static DataManifest Load(string path)
     {
         ImageIO.RequireFile(path);
         try
         {
-            var manifest = JsonSerializer.Deserialize<DataManifest>(File.ReadAllText(path), Json)
-                           ?? throw new DataSetException(path, "is empty.");
-            var problems = manifest.Validate().ToList();
-            if (problems.Count > 0) throw new DataSetException(path, "is not a valid manifest: " + string.Join("; ", problems));
-            return manifest;
+            var text = File.ReadAllText(path);
+            using (var document = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip }))
+            {
+                var problems = ManifestSchema.Check(document.RootElement);
+                if (problems.Count > 0) throw new DataSetException(path, string.Join($"\n{path}: ", problems));
+            }
+            return JsonSerializer.Deserialize<DataManifest>(text, Json) ?? throw new DataSetException(path, "is empty.");
         }
         catch (JsonException ex)
         {
             throw new DataSetException(path, $"is not valid manifest JSON ({ex.Message}).", ex);
+        }
+        catch (Exception ex) when (ex is IOException and not DataSetException or UnauthorizedAccessException)
+        {
+            throw new DataSetException(path, $"cannot be read ({ex.Message}).", ex);
         }
     }
 
@@ -112,19 +121,9 @@ public sealed record DataManifest(
         Tasks.FirstOrDefault(t => t.Name == name)
         ?? throw new ArgumentException($"{Name} has no labels for task '{name}'; tasks: {string.Join(", ", Tasks.Select(t => t.Name))}.", nameof(name));
 
-    /// <summary>Problems with the manifest itself (empty when valid).</summary>
-    public IEnumerable<string> Validate()
-    {
-        if (string.IsNullOrWhiteSpace(Id)) yield return "id is missing";
-        if (Image is null || string.IsNullOrWhiteSpace(Image.Folder) || Image?.Pattern?.Contains("{id}") != true) yield return "image needs a folder and a pattern with {id}";
-        if (Splits is null || Splits.Count == 0) yield return "no splits";
-        if (Tasks is null || Tasks.Count == 0) yield return "no tasks";
-        foreach (var t in Tasks ?? [])
-        {
-            if (t.Folders is null || t.Folders.Count == 0 || t.Pattern?.Contains("{id}") != true) yield return $"task '{t.Name}' needs folders and a pattern with {{id}}";
-            if (t.Format == "png-classes" && t.Classes is null) yield return $"task '{t.Name}' (png-classes) needs 'classes'";
-        }
-    }
+    /// <summary>Problems with the manifest itself (empty when valid): the checks <see cref="Load"/> makes, applied to a
+    /// manifest built or changed in code, each as "field.path: what is wrong".</summary>
+    public IEnumerable<string> Validate() => ManifestSchema.Check(JsonSerializer.SerializeToElement(this, Json));
 
     /// <summary>A readable summary: tasks, classes, splits, sizes, source.</summary>
     public string Describe()

@@ -9,28 +9,34 @@ namespace MtlNotebooks.Data;
 public sealed record PngSamples(int[] Values, int Height, int Width, int Channels);
 
 /// <summary>
-/// The one image-IO seam of the library. Photographs (JPEG, PNG) decode through SkiaSharp. Label PNGs decode through a
-/// small built-in reader that returns the stored sample values, because the references read class maps with PIL, which
-/// yields palette <em>indices</em> for palette PNGs, whereas SkiaSharp resolves palettes to colours. Every failure
-/// is a <see cref="DataSetException"/> naming the file.
+/// The one image-IO seam of the library. Photographs (JPEG, PNG) decode through SkiaSharp's codec, which must report
+/// a complete decode. Label PNGs decode through <see cref="PngReader"/>, which returns the stored sample values, because
+/// the references read class maps with PIL, which yields palette <em>indices</em> for palette PNGs, whereas SkiaSharp
+/// resolves palettes to colours. Every failure is a <see cref="DataSetException"/> naming the file.
 /// </summary>
 public static class ImageIO
 {
     private static readonly byte[] Signature = [137, 80, 78, 71, 13, 10, 26, 10];
 
-    /// <summary>Decodes a JPEG or PNG photograph to RGB.</summary>
+    // Entropy-coded JPEG data never holds FF D9 (an FF there is followed by 00 or a restart marker), so a file with no
+    // end-of-image marker in its last kilobyte was cut short; the window leaves room for padding after the marker.
+    private const int JpegTail = 1024;
+
+    /// <summary>Decodes a JPEG or PNG photograph to RGB. The image must decode completely: a cut file is an error,
+    /// not a picture with a grey or black bottom.</summary>
     public static RgbImage ReadRgb(string path)
     {
         RequireFile(path);
-        using var bitmap = SKBitmap.Decode(path)
-                           ?? throw new DataSetException(path, "is not a readable image (SkiaSharp could not decode it as JPEG or PNG).");
-        using var rgba = bitmap.ColorType == SKColorType.Rgba8888 ? null : bitmap.Copy(SKColorType.Rgba8888);
-        var source = rgba ?? bitmap;
-        if (source is null) throw new DataSetException(path, "could not be converted to RGB.");
-        int h = source.Height, w = source.Width;
-        var bytes = source.GetPixelSpan();
+        using var codec = OpenCodec(path);
+        var (h, w) = Size(path, codec);
+        // Unpremultiplied, as PIL's convert('RGB') drops alpha without multiplying it in.
+        var info = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul);
+        using var bitmap = new SKBitmap(info);
+        var result = codec.GetPixels(info, bitmap.GetPixels());
+        if (result != SKCodecResult.Success) throw Failed(path, codec.EncodedFormat, result);
+        var bytes = bitmap.GetPixelSpan();
         var rgb = new byte[h * w * 3];
-        int stride = source.RowBytes;
+        int stride = bitmap.RowBytes;
         for (int y = 0; y < h; y++)
         for (int x = 0; x < w; x++)
         {
@@ -42,13 +48,30 @@ public static class ImageIO
         return new RgbImage(rgb, h, w);
     }
 
-    /// <summary>The size of an image from its header (JPEG or PNG), without decoding the pixels.</summary>
+    /// <summary>The size of an image from its header (JPEG or PNG), without decoding the pixels; also checks that the
+    /// file is complete (a PNG reaches its IEND chunk, a JPEG ends with its end-of-image marker).</summary>
     public static (int Height, int Width) ReadSize(string path)
     {
         RequireFile(path);
-        using var codec = SKCodec.Create(path)
-                          ?? throw new DataSetException(path, "is not a readable image (no JPEG or PNG header).");
-        return (codec.Info.Height, codec.Info.Width);
+        SKEncodedImageFormat format;
+        int h, w;
+        using (var codec = OpenCodec(path))
+        {
+            (h, w) = Size(path, codec);
+            format = codec.EncodedFormat;
+        }
+        Open(path, stream =>
+        {
+            if (format == SKEncodedImageFormat.Png) PngReader.Check(path, stream);
+            if (format != SKEncodedImageFormat.Jpeg) return 0;
+            var tail = new byte[Math.Min(JpegTail, stream.Length)];
+            stream.Seek(-tail.Length, SeekOrigin.End);
+            stream.ReadExactly(tail);
+            if (tail.AsSpan().IndexOf([(byte)0xFF, (byte)0xD9]) < 0)
+                throw new DataSetException(path, "is truncated: the JPEG data ends before the image is complete (no end-of-image marker).");
+            return 0;
+        });
+        return (h, w);
     }
 
     /// <summary>Decodes a PNG's stored samples: grey (1-16 bit), RGB, grey+alpha, RGBA (8/16 bit) or palette (indices).
@@ -58,115 +81,66 @@ public static class ImageIO
         var file = ReadFile(path);
         try
         {
-            return DecodePng(file);
+            return PngReader.Decode(path, file);
         }
-        catch (Exception ex) when (ex is InvalidDataException or ArgumentException or IndexOutOfRangeException or EndOfStreamException)
+        catch (Exception ex) when (ex is InvalidDataException or ArgumentException or IndexOutOfRangeException or OverflowException)
         {
+            // PngReader checks every length it uses; this only keeps a missed case naming the file.
             throw new DataSetException(path, $"is not a readable PNG label map ({ex.Message}).", ex);
         }
     }
 
-    /// <summary>Width and height from a PNG's IHDR chunk.</summary>
+    /// <summary>Width and height from a PNG's IHDR chunk (checked, with the chunk structure up to IEND).</summary>
     public static (int Height, int Width) ReadPngSize(string path)
     {
-        RequireFile(path);
-        var head = new byte[24];
-        using (var stream = File.OpenRead(path))
-        {
-            if (stream.Read(head, 0, head.Length) != head.Length || !head.AsSpan(0, 8).SequenceEqual(Signature))
-                throw new DataSetException(path, "is not a PNG file (bad signature).");
-        }
-        return ((int)BinaryPrimitives.ReadUInt32BigEndian(head.AsSpan(20)), (int)BinaryPrimitives.ReadUInt32BigEndian(head.AsSpan(16)));
+        var header = ReadPngHeader(path);
+        return (header.Height, header.Width);
     }
 
-    private static PngSamples DecodePng(byte[] file)
+    /// <summary>A PNG's IHDR, after checking the chunk structure (every chunk fits, the file reaches IEND) without
+    /// inflating the pixels.</summary>
+    public static PngHeader ReadPngHeader(string path) => Open(path, stream => PngReader.Check(path, stream));
+
+    private static SKCodec OpenCodec(string path)
     {
-        if (file.Length < 8 || !file.AsSpan(0, 8).SequenceEqual(Signature)) throw new InvalidDataException("bad PNG signature");
-        int pos = 8, width = 0, height = 0, bitDepth = 0, colorType = -1;
-        var idat = new MemoryStream();
-        while (pos + 8 <= file.Length)
+        var codec = SKCodec.Create(path, out var result);
+        if (codec is not null) return codec;
+        throw result == SKCodecResult.IncompleteInput
+            ? new DataSetException(path, "is truncated: the file ends inside its image header.")
+            : new DataSetException(path, $"is not a readable image (SkiaSharp could not decode it as JPEG or PNG: {result}).");
+    }
+
+    private static (int Height, int Width) Size(string path, SKCodec codec)
+    {
+        int h = codec.Info.Height, w = codec.Info.Width;
+        if (h < 1 || w < 1 || (long)h * w * 4 > Array.MaxLength)
+            throw new DataSetException(path, $"is corrupt: its header says {h}x{w} pixels.");
+        return (h, w);
+    }
+
+    private static DataSetException Failed(string path, SKEncodedImageFormat format, SKCodecResult result)
+    {
+        var name = format switch { SKEncodedImageFormat.Jpeg => "JPEG", SKEncodedImageFormat.Png => "PNG", _ => format.ToString().ToUpperInvariant() };
+        return result switch
         {
-            int length = (int)BinaryPrimitives.ReadUInt32BigEndian(file.AsSpan(pos));
-            var type = System.Text.Encoding.ASCII.GetString(file, pos + 4, 4);
-            if (length < 0 || pos + 12 + length > file.Length) throw new InvalidDataException($"chunk {type} is truncated");
-            var data = file.AsSpan(pos + 8, length);
-            switch (type)
-            {
-                case "IHDR":
-                    width = (int)BinaryPrimitives.ReadUInt32BigEndian(data);
-                    height = (int)BinaryPrimitives.ReadUInt32BigEndian(data[4..]);
-                    bitDepth = data[8];
-                    colorType = data[9];
-                    if (data[12] != 0) throw new InvalidDataException("interlaced (Adam7) PNGs are not supported; re-save it without interlacing");
-                    break;
-                case "IDAT":
-                    idat.Write(data);
-                    break;
-            }
-            pos += 12 + length;
-            if (type == "IEND") break;
-        }
-        if (width <= 0 || height <= 0) throw new InvalidDataException("no IHDR chunk");
-        int channels = colorType switch
-        {
-            0 or 3 => 1,
-            2 => 3,
-            4 => 2,
-            6 => 4,
-            _ => throw new InvalidDataException($"unknown colour type {colorType}"),
+            SKCodecResult.IncompleteInput => new DataSetException(path, $"is truncated: the {name} data ends before the image is complete."),
+            SKCodecResult.ErrorInInput => new DataSetException(path, $"is corrupt: its {name} data has an error the decoder cannot read past."),
+            _ => new DataSetException(path, $"could not be decoded as {name} ({result})."),
         };
-        int bitsPerPixel = channels * bitDepth;
-        int rowBytes = (width * bitsPerPixel + 7) / 8, pixelBytes = Math.Max(1, bitsPerPixel / 8);
-        var raw = new byte[height * (rowBytes + 1)];
-        idat.Position = 0;
-        using (var inflater = new ZLibStream(idat, CompressionMode.Decompress))
-            inflater.ReadExactly(raw);
-
-        var rows = new byte[height * rowBytes];
-        var previous = new byte[rowBytes];
-        for (int y = 0; y < height; y++)
-        {
-            int filter = raw[y * (rowBytes + 1)];
-            var line = rows.AsSpan(y * rowBytes, rowBytes);
-            raw.AsSpan(y * (rowBytes + 1) + 1, rowBytes).CopyTo(line);
-            for (int i = 0; i < rowBytes; i++)
-            {
-                int a = i >= pixelBytes ? line[i - pixelBytes] : 0, b = previous[i], c = i >= pixelBytes ? previous[i - pixelBytes] : 0;
-                line[i] = filter switch
-                {
-                    0 => line[i],
-                    1 => (byte)(line[i] + a),
-                    2 => (byte)(line[i] + b),
-                    3 => (byte)(line[i] + (a + b) / 2),
-                    4 => (byte)(line[i] + Paeth(a, b, c)),
-                    _ => throw new InvalidDataException($"unknown filter {filter} in row {y}"),
-                };
-            }
-            line.CopyTo(previous);
-        }
-
-        var values = new int[height * width * channels];
-        for (int y = 0; y < height; y++)
-        {
-            var line = rows.AsSpan(y * rowBytes, rowBytes);
-            for (int s = 0; s < width * channels; s++)
-            {
-                values[y * width * channels + s] = bitDepth switch
-                {
-                    8 => line[s],
-                    16 => (line[2 * s] << 8) | line[2 * s + 1],
-                    1 or 2 or 4 => (line[s * bitDepth / 8] >> (8 - bitDepth - (s * bitDepth % 8))) & ((1 << bitDepth) - 1),
-                    _ => throw new InvalidDataException($"unsupported bit depth {bitDepth}"),
-                };
-            }
-        }
-        return new PngSamples(values, height, width, channels);
     }
 
-    private static int Paeth(int a, int b, int c)
+    private static T Open<T>(string path, Func<FileStream, T> read)
     {
-        int p = a + b - c, pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
-        return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+        RequireFile(path);
+        try
+        {
+            using var stream = File.OpenRead(path);
+            return read(stream);
+        }
+        catch (Exception ex) when (ex is IOException and not DataSetException or UnauthorizedAccessException)
+        {
+            throw new DataSetException(path, $"cannot be read ({ex.Message}).", ex);
+        }
     }
 
     /// <summary>Writes 8-bit samples (H × W × channels, channels 1 = grey or 3 = RGB) as a PNG, atomically; with

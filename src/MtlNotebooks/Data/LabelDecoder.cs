@@ -35,7 +35,7 @@ internal static class LabelDecoder
         {
             "png-classes" => Classes(task, path, height, width, imagePath),
             "png-binary" => Binary(path, height, width, imagePath),
-            "png-normals" => PngNormals(path, height, width, imagePath),
+            "png-normals" => PngNormals(task, path, height, width, imagePath),
             "npy-depth" => Depth(path, height, width, imagePath),
             "npy-normals" => NpyNormals(path, height, width, imagePath),
             "npy-edge" => Edge(path, height, width, imagePath),
@@ -59,10 +59,19 @@ internal static class LabelDecoder
         return PascalLabels.Edges(labelMap, h, w);
     }
 
-    private static void CheckSize(string path, int h, int w, int height, int width, string imagePath)
+    internal static void CheckSize(string path, int h, int w, int height, int width, string imagePath)
     {
         if (h != height || w != width)
             throw new DataSetException(path, $"is {h}x{w} but its image {imagePath} is {height}x{width}; labels must have the image's size.");
+    }
+
+    /// <summary>A PNG label's channels (from its IHDR or its samples) against what the format stores.</summary>
+    internal static void CheckChannels(ManifestTask task, string path, int channels)
+    {
+        if (task.Format == "png-classes" && channels != 1)
+            throw new DataSetException(path, $"has {channels} channels; a class map has one (grey or palette indices).");
+        if (task.Format == "png-normals" && channels < 3)
+            throw new DataSetException(path, $"has {channels} channel(s); normals are stored as RGB.");
     }
 
     private static string At(int i, int width) => $"row {i / width}, column {i % width}";
@@ -71,8 +80,7 @@ internal static class LabelDecoder
     {
         var png = ImageIO.ReadPngSamples(path);
         CheckSize(path, png.Height, png.Width, height, width, imagePath);
-        if (png.Channels != 1)
-            throw new DataSetException(path, $"has {png.Channels} channels; a class map has one (grey or palette indices).");
+        CheckChannels(task, path, png.Channels);
         int classes = task.Classes ?? 256;
         var result = new float[png.Values.Length];
         for (int i = 0; i < result.Length; i++)
@@ -97,11 +105,11 @@ internal static class LabelDecoder
         return result;
     }
 
-    private static float[] PngNormals(string path, int height, int width, string imagePath)
+    private static float[] PngNormals(ManifestTask task, string path, int height, int width, string imagePath)
     {
         var png = ImageIO.ReadPngSamples(path);
         CheckSize(path, png.Height, png.Width, height, width, imagePath);
-        if (png.Channels < 3) throw new DataSetException(path, $"has {png.Channels} channel(s); normals are stored as RGB.");
+        CheckChannels(task, path, png.Channels);
         var result = new float[height * width * 3];
         for (int i = 0; i < height * width; i++)
             for (int c = 0; c < 3; c++)
@@ -113,7 +121,7 @@ internal static class LabelDecoder
     private static float[] Depth(string path, int height, int width, string imagePath)
     {
         var array = NpyFile.Read(path);
-        var (h, w) = Plane(path, array, 1);
+        var (h, w) = Plane(path, array.Shape, 1);
         CheckSize(path, h, w, height, width, imagePath);
         for (int i = 0; i < array.Values.Length; i++)
         {
@@ -127,7 +135,7 @@ internal static class LabelDecoder
     private static float[] NpyNormals(string path, int height, int width, string imagePath)
     {
         var array = NpyFile.Read(path);
-        var (h, w) = Plane(path, array, 3);
+        var (h, w) = Plane(path, array.Shape, 3);
         CheckSize(path, h, w, height, width, imagePath);
         var values = (float[])array.Values.Clone();
         Normalise(path, values, width, allowZero: true);
@@ -137,7 +145,7 @@ internal static class LabelDecoder
     private static float[] Edge(string path, int height, int width, string imagePath)
     {
         var array = NpyFile.Read(path);
-        var (h, w) = Plane(path, array, 1);
+        var (h, w) = Plane(path, array.Shape, 1);
         CheckSize(path, h, w, height, width, imagePath);
         for (int i = 0; i < array.Values.Length; i++)
         {
@@ -149,9 +157,8 @@ internal static class LabelDecoder
     }
 
     /// <summary>H and W of an H×W (channels 1), H×W×1 or H×W×C array; anything else is an error naming the shape.</summary>
-    private static (int H, int W) Plane(string path, NpyArray array, int channels)
+    internal static (int H, int W) Plane(string path, IReadOnlyList<int> s, int channels)
     {
-        var s = array.Shape;
         if (channels == 1 && s.Count == 2) return (s[0], s[1]);
         if (s.Count == 3 && s[2] == channels) return (s[0], s[1]);
         throw new DataSetException(path, $"has shape ({string.Join(", ", s)}); expected ({(channels == 1 ? "H, W" : $"H, W, {channels}")}).");

@@ -1,7 +1,5 @@
 using System.Buffers.Binary;
-using System.Globalization;
 using System.Text;
-using System.Text.RegularExpressions;
 
 namespace MtlNotebooks.Data;
 
@@ -12,27 +10,25 @@ public sealed record NpyArray(float[] Values, IReadOnlyList<int> Shape);
 /// NumPy's .npy format (versions 1-3): the references store NYUD depth (H×W, metres), normals (H×W×3) and edges (H×W)
 /// this way. Reads little- and big-endian float16/32/64, (u)int8/16/32/64 and bool, C or Fortran order, into float32.
 /// </summary>
-public static partial class NpyFile
+public static class NpyFile
 {
     private static readonly byte[] Magic = [0x93, (byte)'N', (byte)'U', (byte)'M', (byte)'P', (byte)'Y'];
 
-    /// <summary>Reads the whole array. Errors name the file and what is wrong.</summary>
+    /// <summary>Reads the whole array. Errors name the file and what is wrong: a garbled header, a negative or
+    /// impossible shape, data cut short or longer than the shape, a dtype that is not a plain number.</summary>
     public static NpyArray Read(string path)
     {
         var bytes = ImageIO.ReadFile(path);
-        var (descr, fortran, shape, offset) = ParseHeader(path, bytes);
-        long count = shape.Aggregate(1L, (a, b) => a * b);
-        bool little = descr[0] != '>';
-        char kind = descr[1];
-        int size = int.Parse(descr.AsSpan(2), CultureInfo.InvariantCulture);
-        if (offset + count * size > bytes.Length)
-            throw new DataSetException(path, $"is truncated: shape ({string.Join(", ", shape)}) of {descr} needs {count * size} bytes of data, the file has {bytes.Length - offset}.");
-        var values = new float[count];
-        var data = bytes.AsSpan(offset);
-        for (long i = 0; i < count; i++)
+        var header = NpyHeader.Parse(path, bytes, bytes.Length);
+        var shape = header.Shape.ToArray();
+        int size = header.ItemSize;
+        bool little = header.LittleEndian;
+        var values = new float[header.Count];
+        var data = bytes.AsSpan(header.DataOffset);
+        for (int i = 0; i < values.Length; i++)
         {
-            var item = data.Slice((int)(i * size), size);
-            values[i] = (kind, size) switch
+            var item = data.Slice(i * size, size);
+            values[i] = (header.Kind, size) switch
             {
                 ('f', 4) => little ? BinaryPrimitives.ReadSingleLittleEndian(item) : BinaryPrimitives.ReadSingleBigEndian(item),
                 ('f', 8) => (float)(little ? BinaryPrimitives.ReadDoubleLittleEndian(item) : BinaryPrimitives.ReadDoubleBigEndian(item)),
@@ -44,23 +40,36 @@ public static partial class NpyFile
                 ('u', 4) => little ? BinaryPrimitives.ReadUInt32LittleEndian(item) : BinaryPrimitives.ReadUInt32BigEndian(item),
                 ('i', 4) => little ? BinaryPrimitives.ReadInt32LittleEndian(item) : BinaryPrimitives.ReadInt32BigEndian(item),
                 ('u', 8) => little ? BinaryPrimitives.ReadUInt64LittleEndian(item) : BinaryPrimitives.ReadUInt64BigEndian(item),
-                ('i', 8) => little ? BinaryPrimitives.ReadInt64LittleEndian(item) : BinaryPrimitives.ReadInt64BigEndian(item),
-                _ => throw new DataSetException(path, $"has dtype '{descr}', which is not a number type this reader supports."),
+                _ => little ? BinaryPrimitives.ReadInt64LittleEndian(item) : BinaryPrimitives.ReadInt64BigEndian(item),
             };
         }
-        if (fortran && shape.Length > 1) values = ToCOrder(values, shape);
+        if (header.FortranOrder && shape.Length > 1) values = ToCOrder(values, shape);
         return new NpyArray(values, shape);
     }
 
-    /// <summary>The shape from the header alone.</summary>
-    public static IReadOnlyList<int> ReadShape(string path)
+    /// <summary>The header alone (dtype, order, shape), checked against the file's length: reads only the header bytes.</summary>
+    public static NpyHeader ReadHeader(string path)
     {
         ImageIO.RequireFile(path);
-        var head = new byte[4096];
-        int read;
-        using (var stream = File.OpenRead(path)) read = stream.Read(head, 0, head.Length);
-        return ParseHeader(path, head.AsSpan(0, read).ToArray()).Shape;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var preamble = new byte[NpyHeader.PreambleLength];
+            int read = stream.ReadAtLeast(preamble, preamble.Length, throwOnEndOfStream: false);
+            var (start, length) = NpyHeader.Preamble(path, preamble.AsSpan(0, read), stream.Length);
+            var head = new byte[start + length];
+            stream.Position = 0;
+            stream.ReadExactly(head);
+            return NpyHeader.Parse(path, head, stream.Length);
+        }
+        catch (Exception ex) when (ex is IOException and not DataSetException or UnauthorizedAccessException)
+        {
+            throw new DataSetException(path, $"cannot be read ({ex.Message}).", ex);
+        }
     }
+
+    /// <summary>The shape from the header alone.</summary>
+    public static IReadOnlyList<int> ReadShape(string path) => ReadHeader(path).Shape;
 
     /// <summary>Writes float32 values (C order) as a version-1 .npy file, atomically.</summary>
     public static void Write(string path, float[] values, params int[] shape)
@@ -88,32 +97,6 @@ public static partial class NpyFile
         AtomicFile.WriteAllBytes(path, stream.ToArray());
     }
 
-    private static (string Descr, bool Fortran, int[] Shape, int Offset) ParseHeader(string path, byte[] bytes)
-    {
-        if (bytes.Length < 10 || !bytes.AsSpan(0, 6).SequenceEqual(Magic))
-            throw new DataSetException(path, "is not a .npy file (no \\x93NUMPY magic).");
-        int major = bytes[6];
-        int headerLength, start;
-        if (major == 1) (headerLength, start) = (BinaryPrimitives.ReadUInt16LittleEndian(bytes.AsSpan(8)), 10);
-        else if (major is 2 or 3 && bytes.Length >= 12) (headerLength, start) = ((int)BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8)), 12);
-        else throw new DataSetException(path, $"has .npy format version {major}, which this reader does not know (1-3).");
-        if (start + headerLength > bytes.Length) throw new DataSetException(path, "has a truncated .npy header.");
-        var header = Encoding.UTF8.GetString(bytes, start, headerLength);
-        var descr = DescrPattern().Match(header);
-        var fortran = FortranPattern().Match(header);
-        var shape = ShapePattern().Match(header);
-        if (!descr.Success || !fortran.Success || !shape.Success)
-            throw new DataSetException(path, $"has a .npy header that cannot be parsed: {header.Trim()}");
-        var dims = shape.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(d => int.Parse(d, CultureInfo.InvariantCulture)).ToArray();
-        var d0 = descr.Groups[1].Value;
-        if (d0.Length < 3 || "<>|=".IndexOf(d0[0]) < 0)
-            throw new DataSetException(path, $"has dtype '{d0}', which is not a plain number type.");
-        if (d0[0] == '=') d0 = (BitConverter.IsLittleEndian ? "<" : ">") + d0[1..];
-        if (d0[0] == '|') d0 = "<" + d0[1..];
-        return (d0, fortran.Groups[1].Value == "True", dims, start + headerLength);
-    }
-
     private static float[] ToCOrder(float[] values, int[] shape)
     {
         // Fortran order: the first index varies fastest.
@@ -128,13 +111,4 @@ public static partial class NpyFile
         }
         return result;
     }
-
-    [GeneratedRegex(@"'descr'\s*:\s*'([^']+)'")]
-    private static partial Regex DescrPattern();
-
-    [GeneratedRegex(@"'fortran_order'\s*:\s*(True|False)")]
-    private static partial Regex FortranPattern();
-
-    [GeneratedRegex(@"'shape'\s*:\s*\(([^)]*)\)")]
-    private static partial Regex ShapePattern();
 }
