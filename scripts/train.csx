@@ -6,7 +6,8 @@
 //
 // Arguments: --smoke (a seconds-long run with the same code paths; the options below still apply over it), --epochs N,
 // --image-size N, --train-samples N, --validation-samples N, --batch-size N, --width N, --seed N, --output DIR
-// (default runs/quick). A repeated option takes its last value.
+// (default: the next free runs/quick/version_N), --resume (continue the run in --output after an interruption) or
+// --overwrite (replace it). A repeated option takes its last value.
 #i "nuget: ../artifacts/packages"
 #r "nuget: MtlNotebooks, 0.1.0"
 
@@ -24,7 +25,8 @@ var options = defaults with
     BatchSize = arguments.Int("--batch-size", defaults.BatchSize, min: 1),
     Width = arguments.Int("--width", defaults.Width, min: 1),
     Seed = arguments.Int("--seed", defaults.Seed),
-    OutputDirectory = arguments.String("--output", defaults.OutputDirectory),
+    OutputDirectory = arguments.OptionalString("--output"),   // none: the next free runs/quick/version_N
+    ExistingRun = arguments.Flag("--resume") ? ExistingRun.Resume : arguments.Flag("--overwrite") ? ExistingRun.Overwrite : ExistingRun.Refuse,
 };
 arguments.RejectUnknown();
 

@@ -18,17 +18,19 @@ internal sealed class QuickCommand
         Architectures.All.Keys.Where(k => k != QuickExperiment.BaselineName).ToArray();
 
     private readonly Option<bool> _tiny = new("--tiny") { Description = "A seconds-long smoke run (32x32 images, a few batches, narrow network)." };
-    private readonly Option<int?> _epochs = new("--epochs") { Description = $"Training epochs per network (default {Defaults.Epochs})." };
-    private readonly Option<int?> _imageSize = new("--image-size") { Description = $"Side of the square synthetic images (default {Defaults.ImageSize})." };
-    private readonly Option<int?> _trainSamples = new("--train-samples") { Description = $"Synthetic training scenes (default {Defaults.TrainSamples})." };
-    private readonly Option<int?> _valSamples = new("--val-samples") { Description = $"Synthetic validation scenes (default {Defaults.ValidationSamples})." };
-    private readonly Option<int?> _batchSize = new("--batch-size") { Description = $"Batch size (default {Defaults.BatchSize})." };
-    private readonly Option<int?> _width = new("--width") { Description = $"Backbone width: channels of the first stage (default {Defaults.Width})." };
-    private readonly Option<double?> _lr = new("--lr") { Description = $"Learning rate (default {Defaults.Optimizer.LearningRate})." };
+    private readonly Option<int?> _epochs = new Option<int?>("--epochs") { Description = $"Training epochs per network (default {Defaults.Epochs})." }.AtLeast(1);
+    private readonly Option<int?> _imageSize = new Option<int?>("--image-size") { Description = $"Side of the square synthetic images (default {Defaults.ImageSize})." }.AtLeast(32);
+    private readonly Option<int?> _trainSamples = new Option<int?>("--train-samples") { Description = $"Synthetic training scenes (default {Defaults.TrainSamples})." }.AtLeast(1);
+    private readonly Option<int?> _valSamples = new Option<int?>("--val-samples") { Description = $"Synthetic validation scenes (default {Defaults.ValidationSamples})." }.AtLeast(1);
+    private readonly Option<int?> _batchSize = new Option<int?>("--batch-size") { Description = $"Batch size (default {Defaults.BatchSize})." }.AtLeast(1);
+    private readonly Option<int?> _width = new Option<int?>("--width") { Description = $"Backbone width: channels of the first stage (default {Defaults.Width})." }.AtLeast(1);
+    private readonly Option<double?> _lr = new Option<double?>("--lr") { Description = $"Learning rate (default {Defaults.Optimizer.LearningRate})." }.Positive();
     private readonly Option<string> _optimizer = new Option<string>("--optimizer") { Description = "adam or sgd.", DefaultValueFactory = _ => "adam" }.AcceptOnlyFromAmong("adam", "sgd");
     private readonly Option<int> _seed = new("--seed") { Description = "Seed of data, initialisation and data order.", DefaultValueFactory = _ => 0 };
     private readonly Option<string> _device = new("--device") { Description = "cpu or cuda (cuda needs the TorchSharp-cuda-linux build).", DefaultValueFactory = _ => "cpu" };
-    private readonly Option<string> _output = new("--output") { Description = "Run folder for report.html, metrics.csv and checkpoints.", DefaultValueFactory = _ => Path.Combine("runs", "quick") };
+    private readonly Option<string?> _output = new("--output") { Description = "Run folder for report.html, metrics.csv, checkpoints and run.json (default: the next free runs/quick/version_N)." };
+    private readonly Option<bool> _resume = new("--resume") { Description = "Continue the interrupted run in --output with the same settings (finished networks are read from their checkpoints)." };
+    private readonly Option<bool> _overwrite = new("--overwrite") { Description = "Replace the run in --output (its checkpoints, CSVs and report are deleted first)." };
     private readonly Option<string?> _dataRoot = new("--data-root") { Description = "Root folder of the real data set (layout: data-manifests/*.json; check it with `data verify`)." };
 
     private readonly Option<string[]> _architectures = new Option<string[]>("--architecture")
@@ -68,7 +70,7 @@ internal sealed class QuickCommand
             "print per-task metrics and Δm; write report.html, metrics.csv and checkpoints.")
         {
             _tiny, _dataset, _dataRoot, _architectures, _balancer, _epochs, _imageSize, _trainSamples, _valSamples, _batchSize, _width,
-            _lr, _optimizer, _seed, _device, _output, _backbone, _head,
+            _lr, _optimizer, _seed, _device, _output, _resume, _overwrite, _backbone, _head,
         };
         quick.SetAction(Execute);
         return quick;
@@ -77,7 +79,7 @@ internal sealed class QuickCommand
     private int Execute(ParseResult parse)
     {
         var options = Read(parse);
-        return DataRootProblem(options) is { } problem ? CliError.Report(problem) : RunAndPrint(options);
+        return (RunFolderProblem(parse) ?? DataRootProblem(options)) is { } problem ? CliError.Report(problem) : RunAndPrint(options);
     }
 
     private QuickExperimentOptions Read(ParseResult parse)
@@ -97,7 +99,8 @@ internal sealed class QuickCommand
         Width = parse.GetValue(_width) ?? options.Width,
         Seed = parse.GetValue(_seed),
         Device = parse.GetValue(_device)!,
-        OutputDirectory = parse.GetValue(_output)!,
+        OutputDirectory = parse.GetValue(_output),
+        ExistingRun = parse.GetValue(_resume) ? ExistingRun.Resume : parse.GetValue(_overwrite) ? ExistingRun.Overwrite : ExistingRun.Refuse,
         Optimizer = parse.GetValue(_optimizer) == "sgd"
             ? Optimizers.Sgd(parse.GetValue(_lr) ?? 0.05)
             : Optimizers.Adam(parse.GetValue(_lr) ?? options.Optimizer.LearningRate),
@@ -113,6 +116,16 @@ internal sealed class QuickCommand
         Head = parse.GetValue(_head) is { } head ? Heads.All[head] : options.Head,
         Balancer = parse.GetValue(_balancer) is { } balancer ? Balancers.FromName(balancer) : null,
     };
+
+    /// <summary>--resume and --overwrite act on the folder --output names; both at once contradict each other.</summary>
+    private string? RunFolderProblem(ParseResult parse)
+    {
+        bool resume = parse.GetValue(_resume), overwrite = parse.GetValue(_overwrite);
+        if (resume && overwrite) return "--resume and --overwrite contradict each other: pass one.";
+        if ((resume || overwrite) && parse.GetValue(_output) is null)
+            return $"{(resume ? "--resume" : "--overwrite")} acts on an existing run: name its folder with --output.";
+        return null;
+    }
 
     /// <summary>The experiment rejects these combinations too, in the library's words; here they name the option.</summary>
     private static string? DataRootProblem(QuickExperimentOptions options)
@@ -133,6 +146,10 @@ internal sealed class QuickCommand
             var result = QuickExperiment.Run(options, Console.Out, (name, work) => ConsoleProgress.Run(name, work));
             PrintSummary(result, DateTime.UtcNow - started);
             return 0;
+        }
+        catch (ExistingRunException ex)
+        {
+            return CliError.Report($"--output {ex.Folder} already holds a run: pass --resume to continue it, --overwrite to replace it, or another --output.");
         }
         catch (Exception ex) when (ex is ArgumentException or BuildException or TrainingDivergedException or CheckpointException or IOException or UnauthorizedAccessException or NotSupportedException)
         {

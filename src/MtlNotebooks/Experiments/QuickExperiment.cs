@@ -22,19 +22,25 @@ public static class QuickExperiment
         Func<string, Func<IProgress<TrainingProgress>, TrainingHistory>, TrainingHistory>? trainWithProgress = null)
     {
         log ??= TextWriter.Null;
-        Directory.CreateDirectory(options.OutputDirectory);
+        // The folder is checked before any work: a bad path or an existing run fails in a second, not after training.
+        var folder = options.OutputDirectory ?? RunFolder.NextVersion(Path.Combine("runs", "quick"));
+        var settings = options.Settings();
+        bool resuming = RunFolder.Check(folder, options.ExistingRun, settings);
+        options = options with { OutputDirectory = folder };
         using var data = ExperimentData.Create(options);
         var tasks = TrainedTasks(options.Dataset, data);
         var backbone = options.Backbone ?? Backbones.SmallResNet(options.Width);
         var baselineHead = options.Head ?? Heads.Conv();
         var configurations = Configurations(options, CommonBuilder(options, backbone, tasks), baselineHead);
+        RunFolder.Commit(folder, options.ExistingRun, settings);
         log.WriteLine(Describe(options, data, tasks, backbone, baselineHead));
+        log.WriteLine(resuming ? $"Resuming the run in {folder}." : $"Run folder: {folder}.");
         var models = new List<MultiTaskModel>();
         try
         {
             var trained = new List<(RunResult Run, string Checkpoint)>();
             foreach (var (name, builder) in configurations)
-                trained.Add(Train(name, Build(builder, models), data, options, log, trainWithProgress));
+                trained.Add(Train(name, Build(builder, models), data, options, resuming, log, trainWithProgress));
             return WriteOutputs(options, trained, models, data);
         }
         finally
@@ -102,11 +108,13 @@ public static class QuickExperiment
         return model;
     }
 
-    /// <summary>Trains one network, checkpointing to <c>Name.ckpt</c> in the output folder, and logs its final metrics.</summary>
+    /// <summary>Trains one network, checkpointing to <c>Name.ckpt</c> in the output folder after every epoch, and logs its
+    /// final metrics. When resuming, a checkpoint there continues (or, if complete, only replays) that network's run:
+    /// data order and schedule depend only on (seed, epoch), so the result equals an uninterrupted run's.</summary>
     private static (RunResult Run, string Checkpoint) Train(string name, MultiTaskModel model, ExperimentData data, QuickExperimentOptions options,
-        TextWriter log, Func<string, Func<IProgress<TrainingProgress>, TrainingHistory>, TrainingHistory>? trainWithProgress)
+        bool resuming, TextWriter log, Func<string, Func<IProgress<TrainingProgress>, TrainingHistory>, TrainingHistory>? trainWithProgress)
     {
-        var checkpoint = Path.Combine(options.OutputDirectory, $"{name}.ckpt");
+        var checkpoint = Path.Combine(options.OutputDirectory!, $"{name}.ckpt");
         var training = new TrainingOptions
         {
             RunName = name,
@@ -115,6 +123,7 @@ public static class QuickExperiment
             Optimizer = options.Optimizer,
             Seed = options.Seed,
             CheckpointPath = checkpoint,
+            ResumeFrom = resuming && File.Exists(checkpoint) ? checkpoint : null,
         };
         TrainingHistory Fit(IProgress<TrainingProgress>? progress) =>
             Trainer.Fit(model, data.Train, data.Validation, training with { Progress = progress });
@@ -129,13 +138,14 @@ public static class QuickExperiment
     {
         var runs = trained.Select(t => t.Run).ToList();
         var table = DeltaM.Table(runs[0], runs.Skip(1));
-        var metricsCsv = Path.Combine(options.OutputDirectory, "metrics.csv");
-        var deltaMCsv = Path.Combine(options.OutputDirectory, "delta_m.csv");
+        var folder = options.OutputDirectory!;
+        var metricsCsv = Path.Combine(folder, "metrics.csv");
+        var deltaMCsv = Path.Combine(folder, "delta_m.csv");
         ResultsCsv.WriteMetrics(metricsCsv, runs);
         ResultsCsv.WriteDeltaM(deltaMCsv, table);
-        var reportPath = Path.Combine(options.OutputDirectory, "report.html");
+        var reportPath = Path.Combine(folder, "report.html");
         QuickReport.Write(reportPath, options, runs, table, models, data);
-        return new QuickExperimentResult(runs, table, options.OutputDirectory, reportPath, metricsCsv, deltaMCsv, trained.Select(t => t.Checkpoint).ToList());
+        return new QuickExperimentResult(runs, table, folder, reportPath, metricsCsv, deltaMCsv, trained.Select(t => t.Checkpoint).ToList());
     }
 
     private static string FormatMetrics(EvaluationRecord evaluation) =>

@@ -15,7 +15,13 @@ public sealed record QuickExperimentOptions
     public int Seed { get; init; }
     public string Device { get; init; } = "cpu";
     public IOptimizerSpec Optimizer { get; init; } = Optimizers.Adam(learningRate: 2e-3);
-    public string OutputDirectory { get; init; } = Path.Combine("runs", "quick");
+
+    /// <summary>The run folder (checkpoints, CSVs, report, <c>run.json</c>); null writes to the next free
+    /// <c>runs/quick/version_N</c> (<see cref="RunFolder.NextVersion"/>), so no run replaces another.</summary>
+    public string? OutputDirectory { get; init; }
+
+    /// <summary>What to do when <see cref="OutputDirectory"/> already holds a run: refuse (the default), resume it, or overwrite it.</summary>
+    public ExistingRun ExistingRun { get; init; } = ExistingRun.Refuse;
 
     /// <summary>Multi-task networks compared with the single-task baselines, each with its name
     /// (<see cref="ExperimentArm.Registered"/> names an entry of <see cref="MtlNotebooks.Architectures.All"/> by its key).
@@ -47,6 +53,26 @@ public sealed record QuickExperimentOptions
     /// <summary>The loss balancer of the multi-task networks (<see cref="Balancers.All"/>); null keeps the preset's weights
     /// (uniform by default). The single-task baselines keep the preset's weights: nothing is shared there to balance.</summary>
     public ILossBalancer? Balancer { get; init; }
+
+    /// <summary>Every setting that decides the results, as text: what <c>run.json</c> records and a resumed run must repeat.</summary>
+    public IReadOnlyDictionary<string, string> Settings() => new SortedDictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["dataset"] = Dataset.Name,
+        ["dataRoot"] = DataRoot is null ? "" : Path.GetFullPath(DataRoot),
+        ["imageSize"] = ImageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["trainSamples"] = TrainSamples.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["validationSamples"] = ValidationSamples.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["epochs"] = Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["batchSize"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["width"] = Width.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["seed"] = Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        ["device"] = Device,
+        ["optimizer"] = Optimizer.Name,
+        ["architectures"] = string.Join("; ", Architectures.Select(a => $"{a.Name} = {a.Architecture.Name}")),
+        ["backbone"] = Backbone?.Name ?? "",
+        ["head"] = Head?.Name ?? "",
+        ["balancer"] = Balancer?.Name ?? "",
+    };
 
     /// <summary>A seconds-long smoke configuration with the same code paths.</summary>
     public static QuickExperimentOptions Tiny => new()

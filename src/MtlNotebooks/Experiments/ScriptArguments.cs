@@ -50,6 +50,10 @@ public sealed class ScriptArguments
         return Lookup(name, out var value) ? Required(name, value, "a value") : defaultValue;
     }
 
+    /// <summary>The option's value as text, or null when the option is not given (the callee picks its own default).</summary>
+    public string? OptionalString(string name) =>
+        Lookup(name, out var value) ? Required(name, value, "a value") : null;
+
     /// <summary>The option's value as an integer (invariant culture) of at least <paramref name="min"/>, or
     /// <paramref name="defaultValue"/> when the option is not given.</summary>
     public int Int(string name, int defaultValue, int min = int.MinValue)

@@ -10,6 +10,8 @@ namespace MtlNotebooks.Tasks;
 /// the references' log-softmax + NLL; metric: mIoU over the images that contain people (<see cref="PartsMeanIoU"/>).</summary>
 public sealed record HumanParts(int Parts = 7, int IgnoreIndex = 255, string Name = "human_parts") : IDenseTask
 {
+    public TaskLabelShape Label => TaskLabelShape.Classes;
+
     public int OutputChannels => Parts;
     public ITaskLoss Loss => new CrossEntropyLoss(IgnoreIndex);
     public IReadOnlyList<ITaskMetric> Metrics => [new PartsMeanIoU(Parts, IgnoreIndex)];

@@ -10,6 +10,8 @@ namespace MtlNotebooks.Tasks;
 /// mIoU (primary), pixel accuracy.</summary>
 public sealed record SemanticSegmentation(int Classes, int IgnoreIndex = 255, string Name = "semseg") : IDenseTask
 {
+    public TaskLabelShape Label => TaskLabelShape.Classes;
+
     public int OutputChannels => Classes;
     public ITaskLoss Loss => new CrossEntropyLoss(IgnoreIndex);
     public IReadOnlyList<ITaskMetric> Metrics => [new MeanIoU(Classes, IgnoreIndex), new PixelAccuracy(Classes, IgnoreIndex)];

@@ -28,6 +28,7 @@ public static class Checkpoint
 {
     private static readonly byte[] Magic = "MTLCKPT1"u8.ToArray();
     private const int HashLength = 32;
+    private const long MaxPlausibleLength = 1L << 40;
 
     public static void Save(string path, MultiTaskModel model, OptimizerHelper optimizer, CheckpointInfo info)
     {
@@ -68,6 +69,8 @@ public static class Checkpoint
             problems.Add($"architecture '{info.Architecture}' (this model: '{model.Plan.Architecture.Name}')");
         if (!info.Tasks.SequenceEqual(tasks))
             problems.Add($"tasks [{string.Join(", ", info.Tasks)}] (this model: [{string.Join(", ", tasks)}])");
+        if (info.Balancer != model.Plan.Balancer.Name)
+            problems.Add($"balancer '{info.Balancer}' (this model: '{model.Plan.Balancer.Name}'; its state would not fit)");
         if (info.Parameters != model.Network.ParameterCount())
             problems.Add($"{info.Parameters:N0} parameters (this model: {model.Network.ParameterCount():N0}; backbone '{info.Backbone}' vs '{model.Plan.Backbone!.Name}')");
         if (problems.Count > 0)
@@ -107,7 +110,11 @@ public static class Checkpoint
             throw new CheckpointException(path, $"is not an MtlNotebooks checkpoint (it does not start with '{Encoding.ASCII.GetString(Magic)}').");
         long length = BitConverter.ToInt64(file, Magic.Length);
         long expected = header + length + HashLength;
-        if (length < 0 || file.Length != expected)
+        // A negative or terabyte length is a damaged header, not a checkpoint of that size; a plausible one that the file
+        // falls short of is a truncation (below).
+        if (length < 0 || length > MaxPlausibleLength)
+            throw new CheckpointException(path, $"is corrupt: its length field says {length:N0} bytes of data, but the whole file has {file.Length:N0}.");
+        if (file.Length != expected)
             throw new CheckpointException(path, $"is truncated or padded: expected {expected:N0} bytes, found {file.Length:N0}.");
         var payload = file.AsSpan(header, (int)length);
         if (!SHA256.HashData(payload).AsSpan().SequenceEqual(file.AsSpan(header + (int)length, HashLength)))

@@ -65,7 +65,7 @@ public sealed class QuickRunTests
             Console.SetError(previous);
         }
         Assert.Equal(1, exit);
-        Assert.Contains("BatchSize must be >= 1", error.ToString());
+        Assert.Contains("--batch-size must be at least 1, got 0.", error.ToString());   // the option, not an internal name
     }
 
     public static TheoryData<string, string> BackbonesAndHeads()

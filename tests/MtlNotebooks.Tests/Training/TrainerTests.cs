@@ -145,6 +145,29 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void Load_CheckpointOfAnotherBalancer_SaysSo()
+    {
+        var path = TrainedCheckpoint();
+        using var other = Builder().UseBalancer(Balancers.Dwa()).Build();
+        var error = Assert.Throws<CheckpointException>(() => Trainer.Fit(other, _train, _validation, Options(1) with { ResumeFrom = path }));
+        Assert.Contains("balancer 'Fixed (uniform)'", error.Message);
+        Assert.Contains("DWA", error.Message);
+    }
+
+    [Fact]
+    public void Load_CorruptLengthField_SaysCorruptNotAHugeSize()
+    {
+        var path = TrainedCheckpoint();
+        var bytes = File.ReadAllBytes(path);
+        bytes[8 + 5] = 0x7F;   // the payload length (bytes 8..15) now claims about 140 TB
+        File.WriteAllBytes(path, bytes);
+        using var model = Builder().Build();
+        var error = Assert.Throws<CheckpointException>(() => Trainer.Fit(model, _train, _validation, Options(1) with { ResumeFrom = path }));
+        Assert.Contains("is corrupt: its length field", error.Message);
+        Assert.DoesNotContain("truncated", error.Message);
+    }
+
+    [Fact]
     public void Save_CrashWhileWriting_KeepsThePreviousCheckpoint()
     {
         var path = TrainedCheckpoint();

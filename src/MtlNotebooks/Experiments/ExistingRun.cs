@@ -1,0 +1,22 @@
+namespace MtlNotebooks.Experiments;
+
+/// <summary>What an experiment does when its output folder already holds a run.</summary>
+public enum ExistingRun
+{
+    /// <summary>Stop before any work (<see cref="ExistingRunException"/>): a good run is never replaced by accident.</summary>
+    Refuse,
+
+    /// <summary>Continue it: finished networks are read from their checkpoints, an interrupted one resumes from its last
+    /// epoch. The settings must equal the ones the run was started with.</summary>
+    Resume,
+
+    /// <summary>Delete the run's own files (checkpoints, CSVs, report, settings) and start again; other files stay.</summary>
+    Overwrite,
+}
+
+/// <summary>The output folder holds a run and <see cref="ExistingRun.Refuse"/> was asked for.</summary>
+public sealed class ExistingRunException(string folder, string started)
+    : IOException($"'{folder}' already holds a run (started {started}); resume it or overwrite it, or choose another folder.")
+{
+    public string Folder { get; } = folder;
+}
