@@ -1,3 +1,4 @@
+using Microsoft.Data.Analysis;
 using System.CommandLine;
 using System.Globalization;
 using MtlNotebooks.Analysis;
@@ -139,13 +140,18 @@ internal sealed class BalancerBenchCommand
             Console.WriteLine($"{r.Name,-12} {r.Spec,-22} {r.StepMs,10:0.0} {r.Relative,10:0.00} {(double.IsNaN(r.DeltaM) ? "" : Signed(r.DeltaM)),8}  {r.Metrics}");
     }
 
-    private static void WriteCsv(string path, IEnumerable<Row> rows)
+    /// <summary>The table as CSV through the library's writer (DataFrame.SaveCsv, atomic); numbers keep three decimals.</summary>
+    private static void WriteCsv(string path, IReadOnlyList<Row> rows)
     {
-        var lines = new[] { "balancer,spec,step_ms,relative_to_uniform,delta_m_percent,final_metrics" }
-            .Concat(rows.Select(r => string.Join(",", r.Name, Quote(r.Spec), r.StepMs.ToString("0.###", CultureInfo.InvariantCulture),
-                r.Relative.ToString("0.###", CultureInfo.InvariantCulture),
-                double.IsNaN(r.DeltaM) ? "" : r.DeltaM.ToString("0.###", CultureInfo.InvariantCulture), Quote(r.Metrics))));
-        AtomicFile.WriteAllText(path, string.Join(Environment.NewLine, lines) + Environment.NewLine);
+        static string Number(double value) => double.IsNaN(value) ? "" : value.ToString("0.###", CultureInfo.InvariantCulture);
+        var table = new DataFrame(
+            new StringDataFrameColumn("balancer", rows.Select(r => r.Name)),
+            new StringDataFrameColumn("spec", rows.Select(r => r.Spec)),
+            new StringDataFrameColumn("step_ms", rows.Select(r => Number(r.StepMs))),
+            new StringDataFrameColumn("relative_to_uniform", rows.Select(r => Number(r.Relative))),
+            new StringDataFrameColumn("delta_m_percent", rows.Select(r => Number(r.DeltaM))),
+            new StringDataFrameColumn("final_metrics", rows.Select(r => r.Metrics)));
+        ResultsCsv.WriteDeltaM(path, table);
         Console.WriteLine($"Table: {path}");
     }
 
@@ -153,6 +159,4 @@ internal sealed class BalancerBenchCommand
         string.Join("; ", evaluation.Metrics.Where(m => m.IsPrimary).Select(m => $"{m.Task} {m.Metric} {m.Value.ToString("0.###", CultureInfo.InvariantCulture)}"));
 
     private static string Signed(double value) => value.ToString("+0.00;-0.00", CultureInfo.InvariantCulture);
-
-    private static string Quote(string text) => $"\"{text.Replace("\"", "\"\"")}\"";
 }

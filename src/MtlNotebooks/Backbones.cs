@@ -89,7 +89,7 @@ public static class Backbones
     private static int PyramidWidth(double widthMultiplier) => Math.Max(1, (int)Math.Round(256 * widthMultiplier, MidpointRounding.AwayFromZero));
 
     /// <summary>Any torchvision-structured ResNet from its options.</summary>
-    public static ResNet ResNet(ResNetOptions config, string? weights = null) => new(config, weights);
+    public static ResNet ResNet(ResNetOptions options, string? weights = null) => new(options, weights);
 
     /// <summary>Every backbone by name, each a narrow variant that runs at 64×64 in a test or a CPU tutorial
     /// (the papers' widths are the factory methods' defaults).</summary>

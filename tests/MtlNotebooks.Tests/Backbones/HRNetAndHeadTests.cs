@@ -40,7 +40,7 @@ public sealed class HRNetAndHeadTests
     public void HRNetW48_PublishesItsWidths()
     {
         Assert.Equal([48, 96, 192, 384], Backbones.HRNetW48().Features.Levels.Select(l => l.Channels));
-        var w18 = Backbones.HRNetW18().Config;
+        var w18 = Backbones.HRNetW18().Options;
         Assert.Equal((18, 64, 64, 4, 4), (w18.Width, w18.StemChannels, w18.Stage1Planes, w18.Stage1Blocks, w18.BlocksPerBranch));
         Assert.Equal([1, 4, 3], w18.StageModules);
     }

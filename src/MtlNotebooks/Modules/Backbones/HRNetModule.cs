@@ -70,34 +70,34 @@ public sealed class HRNetModule : Backbone
     private readonly ModuleList<HighResolutionModule> stage4;
     private readonly FeatureInfo _features;
 
-    public HRNetModule(HRNetOptions config) : base("HRNet")
+    public HRNetModule(HRNetOptions options) : base("HRNet")
     {
-        var problems = config.Validate("HRNet").ToArray();
-        if (problems.Length > 0) throw new ArgumentException(string.Join(" ", problems), nameof(config));
-        _features = config.Features;
-        int stem = config.StemChannels;
+        var problems = options.Validate("HRNet").ToArray();
+        if (problems.Length > 0) throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        _features = options.Features;
+        int stem = options.StemChannels;
         conv1 = Conv2d(3, stem, 3, stride: 2, padding: 1, bias: false);
         bn1 = BatchNorm2d(stem, momentum: BnMomentum);
         conv2 = Conv2d(stem, stem, 3, stride: 2, padding: 1, bias: false);
         bn2 = BatchNorm2d(stem, momentum: BnMomentum);
         relu = ReLU();
         var blocks = new List<Module<Tensor, Tensor>>();
-        int stage1Out = config.Stage1Planes * 4;
-        for (int b = 0; b < config.Stage1Blocks; b++)
-            blocks.Add(new ResNetBottleneck(b == 0 ? stem : stage1Out, config.Stage1Planes, project: b == 0 && stem != stage1Out, bnMomentum: BnMomentum));
+        int stage1Out = options.Stage1Planes * 4;
+        for (int b = 0; b < options.Stage1Blocks; b++)
+            blocks.Add(new ResNetBottleneck(b == 0 ? stem : stage1Out, options.Stage1Planes, project: b == 0 && stem != stage1Out, bnMomentum: BnMomentum));
         layer1 = Sequential(blocks);
 
         int[] previous = [stage1Out];
-        (transition1, stage2, previous) = Stage(previous, 2, config);
-        (transition2, stage3, previous) = Stage(previous, 3, config);
-        (transition3, stage4, _) = Stage(previous, 4, config);
+        (transition1, stage2, previous) = Stage(previous, 2, options);
+        (transition2, stage3, previous) = Stage(previous, 3, options);
+        (transition3, stage4, _) = Stage(previous, 4, options);
         RegisterComponents();
         ResNetModule.InitializeAsTorchVision(this);
     }
 
-    private static (ModuleDict<Module<Tensor, Tensor>>, ModuleList<HighResolutionModule>, int[]) Stage(int[] previous, int branches, HRNetOptions config)
+    private static (ModuleDict<Module<Tensor, Tensor>>, ModuleList<HighResolutionModule>, int[]) Stage(int[] previous, int branches, HRNetOptions options)
     {
-        var channels = Enumerable.Range(0, branches).Select(config.BranchChannels).ToArray();
+        var channels = Enumerable.Range(0, branches).Select(options.BranchChannels).ToArray();
         // Transition: existing branches get a 3x3 conv when their width changes; a new branch is made from the coarsest
         // previous one by a chain of 3x3 stride-2 conv-BN-ReLU.
         var transition = new ModuleDict<Module<Tensor, Tensor>>();
@@ -120,8 +120,8 @@ public sealed class HRNetModule : Backbone
             transition.Add($"{i}", Sequential(chain));
         }
         var modules = new ModuleList<HighResolutionModule>();
-        for (int m = 0; m < config.StageModules[branches - 2]; m++)
-            modules.Add(new HighResolutionModule(channels, config.BlocksPerBranch, BnMomentum));
+        for (int m = 0; m < options.StageModules[branches - 2]; m++)
+            modules.Add(new HighResolutionModule(channels, options.BlocksPerBranch, BnMomentum));
         return (transition, modules, channels);
     }
 

@@ -62,30 +62,30 @@ public sealed class MobileNetV2Module : Backbone
     private readonly FeatureInfo _features;
     private readonly bool _multiScale;
 
-    public MobileNetV2Module(MobileNetV2Options config) : base("MobileNetV2")
+    public MobileNetV2Module(MobileNetV2Options options) : base("MobileNetV2")
     {
-        var problems = config.Validate("MobileNetV2").ToArray();
-        if (problems.Length > 0) throw new ArgumentException(string.Join(" ", problems), nameof(config));
-        _features = config.Features;
-        _multiScale = config.MultiScale;
+        var problems = options.Validate("MobileNetV2").ToArray();
+        if (problems.Length > 0) throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        _features = options.Features;
+        _multiScale = options.MultiScale;
         features = new ModuleList<Module<Tensor, Tensor>>();
-        int input = config.StemChannels;
+        int input = options.StemChannels;
         features.Add(ConvBnReLU6(3, input, 3, 2));
         foreach (var (t, c, n, s) in MobileNetV2Options.Settings)
         {
-            int output = MobileNetV2Options.MakeDivisible(c * config.WidthMultiplier);
+            int output = MobileNetV2Options.MakeDivisible(c * options.WidthMultiplier);
             for (int i = 0; i < n; i++)
             {
                 features.Add(new InvertedResidual(input, output, i == 0 ? s : 1, t));
                 input = output;
             }
         }
-        if (config.IncludeLastConv)
+        if (options.IncludeLastConv)
         {
-            features.Add(ConvBnReLU6(input, config.LastChannels, 1));
-            input = config.LastChannels;
+            features.Add(ConvBnReLU6(input, options.LastChannels, 1));
+            input = options.LastChannels;
         }
-        Linear? linear = config.IncludeClassifier ? Linear(input, config.Classes) : null;
+        Linear? linear = options.IncludeClassifier ? Linear(input, options.Classes) : null;
         if (linear is not null) classifier = Sequential(Dropout(0.2), linear);
         RegisterComponents();
         ResNetModule.InitializeAsTorchVision(this);

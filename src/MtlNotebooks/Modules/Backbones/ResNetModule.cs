@@ -94,13 +94,13 @@ public sealed class ResNetModule : Backbone
     private readonly FeatureInfo _features;
     private readonly bool _multiScale;
 
-    public ResNetModule(ResNetOptions config) : base($"ResNet-{config.Depth}")
+    public ResNetModule(ResNetOptions options) : base($"ResNet-{options.Depth}")
     {
-        var problems = config.Validate("ResNet").ToArray();
-        if (problems.Length > 0) throw new ArgumentException(string.Join(" ", problems), nameof(config));
-        _features = config.Features;
-        _multiScale = config.MultiScale;
-        int inplanes = config.Scale(64);
+        var problems = options.Validate("ResNet").ToArray();
+        if (problems.Length > 0) throw new ArgumentException(string.Join(" ", problems), nameof(options));
+        _features = options.Features;
+        _multiScale = options.MultiScale;
+        int inplanes = options.Scale(64);
         conv1 = Conv2d(3, inplanes, 7, stride: 2, padding: 3, bias: false);
         bn1 = BatchNorm2d(inplanes);
         relu = ReLU(inplace: true);
@@ -109,34 +109,34 @@ public sealed class ResNetModule : Backbone
         var layers = new Sequential[4];
         for (int stage = 0; stage < 4; stage++)
         {
-            int planes = config.Scale(64 << stage);
+            int planes = options.Scale(64 << stage);
             int stride = stage == 0 ? 1 : 2;
             int previousDilation = dilation;
-            if (config.DilateStage[stage])
+            if (options.DilateStage[stage])
             {
                 dilation *= stride;
                 stride = 1;
             }
-            int outChannels = planes * config.Expansion;
+            int outChannels = planes * options.Expansion;
             var blocks = new List<(string, Module<Tensor, Tensor>)>();
-            for (int b = 0; b < config.Blocks[stage]; b++)
+            for (int b = 0; b < options.Blocks[stage]; b++)
             {
                 int blockIn = b == 0 ? inplanes : outChannels;
                 int blockStride = b == 0 ? stride : 1;
                 int blockDilation = b == 0 ? previousDilation : dilation;
                 bool project = b == 0 && (stride != 1 || inplanes != outChannels);
-                blocks.Add(($"{b}", config.Bottleneck
-                    ? new ResNetBottleneck(blockIn, planes, blockStride, blockDilation, project, config.SqueezeExcitation)
-                    : new ResNetBasicBlock(blockIn, planes, blockStride, blockDilation, project, config.SqueezeExcitation)));
+                blocks.Add(($"{b}", options.Bottleneck
+                    ? new ResNetBottleneck(blockIn, planes, blockStride, blockDilation, project, options.SqueezeExcitation)
+                    : new ResNetBasicBlock(blockIn, planes, blockStride, blockDilation, project, options.SqueezeExcitation)));
             }
             layers[stage] = Sequential(blocks);
             inplanes = outChannels;
         }
         (layer1, layer2, layer3, layer4) = (layers[0], layers[1], layers[2], layers[3]);
-        if (config.IncludeClassifier)
+        if (options.IncludeClassifier)
         {
             avgpool = AdaptiveAvgPool2d(1);
-            fc = Linear(inplanes, config.Classes);
+            fc = Linear(inplanes, options.Classes);
         }
         RegisterComponents();
         InitializeAsTorchVision(this);
