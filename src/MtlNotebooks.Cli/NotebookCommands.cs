@@ -17,7 +17,7 @@ internal static class NotebookCommands
         };
         var output = new Option<string?>("--output", "-o")
         {
-            Description = "Where to write the executed notebook (default: runs/notebooks/<name>.ipynb).",
+            Description = "Where to write the executed notebook, after every cell (default: runs/notebooks/<name>.ipynb; never the input).",
         };
         var html = new Option<string?>("--html") { Description = "Also export the executed notebook as a standalone HTML page." };
         var command = new Command("notebook", "Run a notebook's code cells top to bottom and write it with its outputs.") { path, parameters, output, html };
@@ -48,42 +48,40 @@ internal static class NotebookCommands
 
     private static async Task<int> RunNotebookAsync(string path, string[] pairs, string? output, string? html, CancellationToken cancellationToken)
     {
-        var result = await TryRunAsync(path, pairs, cancellationToken);
+        var outputPath = output ?? Path.Combine("runs", "notebooks", Path.GetFileName(path));
+        var result = await TryRunAsync(path, pairs, new OutputTarget("--output", outputPath, IsDefault: output is null),
+            html is null ? null : new OutputTarget("--html", html), cancellationToken);
         if (result is null)
             return 2;
-        Save(result, output ?? Path.Combine("runs", "notebooks", Path.GetFileName(path)), html);
+        Console.WriteLine($"Wrote {outputPath} ({result.Elapsed.TotalSeconds:0.0} s).");
+        if (html is not null)
+            Console.WriteLine($"Wrote {html}.");
         if (result.Succeeded)
             return 0;
         await Console.Error.WriteLineAsync($"error: {path}: {result.Error}");
         return 1;
     }
 
-    /// <summary>Runs the notebook; null (after saying why) when it cannot start: bad file, bad parameters, unreadable path.
-    /// A cell that fails does not make it null: the executed copy shows where it stopped.</summary>
-    private static async Task<NotebookRunResult?> TryRunAsync(string path, string[] pairs, CancellationToken cancellationToken)
+    /// <summary>Runs the notebook, writing it to <paramref name="output"/> after every cell; null (after saying why) when
+    /// it cannot start: bad file, bad parameters, an output path that cannot be written or is the input. A cell that
+    /// fails does not make it null: the executed copy shows where it stopped.</summary>
+    private static async Task<NotebookRunResult?> TryRunAsync(string path, string[] pairs, OutputTarget output, OutputTarget? html,
+        CancellationToken cancellationToken)
     {
         try
         {
+            if (!File.Exists(path))
+                throw new FileNotFoundException($"{path}: no such notebook.");
             var parameters = NotebookParameters.ParsePairs(pairs);
-            return await NotebookRunner.RunAsync(path, new NotebookRunOptions { Parameters = parameters, Log = Console.Error }, cancellationToken);
+            // Checked here too, before the run, so the messages name the command's options.
+            OutputPaths.Check(path, html is null ? [output] : [output, html]);
+            var options = new NotebookRunOptions { Parameters = parameters, Log = Console.Error, OutputPath = output.Path, HtmlPath = html?.Path };
+            return await NotebookRunner.RunAsync(path, options, cancellationToken);
         }
-        catch (Exception ex) when (ex is NotebookFormatException or NotebookParameterException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is NotebookFormatException or NotebookParameterException or OutputPathException or IOException or UnauthorizedAccessException)
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return null;
         }
-    }
-
-    /// <summary>Writes the executed notebook and, when asked, its HTML export.</summary>
-    private static void Save(NotebookRunResult result, string output, string? html)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-        result.Executed.Save(output);
-        Console.WriteLine($"Wrote {output} ({result.Elapsed.TotalSeconds:0.0} s).");
-        if (html is null)
-            return;
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(html))!);
-        NotebookHtmlExporter.Save(result.Executed, html);
-        Console.WriteLine($"Wrote {html}.");
     }
 }

@@ -5,29 +5,11 @@ using Microsoft.CodeAnalysis.Scripting;
 
 namespace MtlNotebooks.Scripting;
 
-/// <summary>Options of a headless notebook run.</summary>
-public sealed record NotebookRunOptions
-{
-    /// <summary>Values for the parameters cell (papermill's -p), injected as a cell after it.</summary>
-    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
-
-    /// <summary>Progress lines ("cell 4/17 … 1.2 s"); null for none.</summary>
-    public TextWriter? Log { get; init; }
-}
-
-/// <summary>The executed notebook (outputs filled in up to the failing cell) and how the run went.</summary>
-public sealed record NotebookRunResult(
-    NotebookDocument Executed,
-    bool Succeeded,
-    int? FailedCell,
-    string? Error,
-    TimeSpan Elapsed,
-    IReadOnlyList<(int Cell, TimeSpan Elapsed)> CellTimes);
-
 /// <summary>Executes the code cells of a .NET Interactive C# notebook top to bottom in one script state, as the kernel
 /// does, and records their outputs papermill-style. The run stops at the first failing cell, whose outputs end with an
 /// nbformat error output (ename, evalue, traceback). While it runs, the current directory is the notebook's folder
-/// (as in VS Code and Jupyter) and console output is captured per cell.</summary>
+/// (as in VS Code and Jupyter) and console output is captured per cell. With <see cref="NotebookRunOptions.OutputPath"/>
+/// the executed notebook is written before the first cell and after every cell, as papermill does.</summary>
 public static class NotebookRunner
 {
     private static readonly SemaphoreSlim ProcessWide = new(1, 1);
@@ -44,6 +26,8 @@ public static class NotebookRunner
         options ??= new NotebookRunOptions();
         if (notebook.KernelName is { } kernel && kernel != NotebookDocument.CSharpKernelName)
             throw new NotebookFormatException(notebook.Describe(), $"uses the kernel '{kernel}'; the runner executes C# notebooks ({NotebookDocument.CSharpKernelName})");
+        // Every path is checked before any work, so a bad one cannot cost a run's outputs.
+        OutputPaths.Check(notebook.Path, Targets(options));
         var executed = notebook.Clone();
         foreach (var cell in executed.Cells) cell.ClearOutputs();
         NotebookParameters.Inject(executed, options.Parameters);
@@ -61,6 +45,8 @@ public static class NotebookRunner
             var session = new ScriptSession(baseDirectory);
             await session.StartWithKernelHelpersAsync(cancellationToken).ConfigureAwait(false);
             var state = new NotebookOutputState();
+            var output = new NotebookOutput(executed, state, options);
+            output.Checkpoint("before the first cell");
             var cells = executed.Cells;
             var codeCells = cells.Count(c => c.IsCode);
             var executionCount = 0;
@@ -76,11 +62,12 @@ public static class NotebookRunner
                 var error = await RunCellAsync(session, cell, i + 1, executionCount, sink, cancellationToken).ConfigureAwait(false);
                 times.Add((i + 1, cellClock.Elapsed));
                 options.Log?.WriteLine($"cell {i + 1}/{cells.Count} ({executionCount}/{codeCells} code) {cellClock.Elapsed.TotalSeconds:0.0} s{(error is null ? "" : " FAILED")}");
+                output.Checkpoint($"after cell {i + 1}");
                 if (error is not null)
-                    return new NotebookRunResult(executed, false, i + 1, error, clock.Elapsed, times);
+                    return output.Finish(new NotebookRunResult(executed, false, i + 1, error, clock.Elapsed, times));
             }
 
-            return new NotebookRunResult(executed, true, null, null, clock.Elapsed, times);
+            return output.Finish(new NotebookRunResult(executed, true, null, null, clock.Elapsed, times));
         }
         finally
         {
@@ -89,6 +76,12 @@ public static class NotebookRunner
             Directory.SetCurrentDirectory(previousDirectory);
             ProcessWide.Release();
         }
+    }
+
+    private static IEnumerable<OutputTarget> Targets(NotebookRunOptions options)
+    {
+        if (options.OutputPath is { } output) yield return new OutputTarget(nameof(NotebookRunOptions.OutputPath), output);
+        if (options.HtmlPath is { } html) yield return new OutputTarget(nameof(NotebookRunOptions.HtmlPath), html);
     }
 
     /// <summary>Runs one cell; returns null on success, else the error summary (also recorded as the cell's error output).</summary>
@@ -151,27 +144,4 @@ public static class NotebookRunner
     }
 
     private static string FirstLine(string text) => text.ReplaceLineEndings("\n").Split('\n')[0];
-}
-
-/// <summary>Compiler errors as "cell 5, line 3: error CS0103: …" followed by the offending source line.</summary>
-internal static class CompilationErrors
-{
-    public static List<string> Describe(IEnumerable<Diagnostic> diagnostics, string source, string where)
-    {
-        var sourceLines = source.ReplaceLineEndings("\n").Split('\n');
-        var result = new List<string>();
-        foreach (var d in diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error))
-        {
-            var span = d.Location.GetLineSpan();
-            // Errors in a #load-ed file name it; errors in the cell or script itself do not repeat its name.
-            var file = d.Location.IsInSource && !string.IsNullOrEmpty(span.Path) && Path.GetFileName(span.Path) != where ? Path.GetFileName(span.Path) + ", " : "";
-            var line = span.StartLinePosition.Line + 1;
-            result.Add($"{where}, {file}line {line}: error {d.Id}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}");
-            if (file.Length == 0 && line >= 1 && line <= sourceLines.Length)
-                result.Add("    " + sourceLines[line - 1].Trim());
-        }
-
-        if (result.Count == 0) result.Add($"{where}: compilation failed");
-        return result;
-    }
 }
