@@ -44,10 +44,15 @@ internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state)
         }
     }
 
-    /// <summary>Stops taking outputs: a cell still running after its time limit must not change the saved notebook.</summary>
-    public void Close()
+    /// <summary>Adds a last error output and stops taking outputs: a cell still running after its time limit must not
+    /// change the saved notebook.</summary>
+    public void CloseWithError(string name, string value, IEnumerable<string> traceback)
     {
-        lock (Gate) _closed = true;
+        lock (Gate)
+        {
+            Error(name, value, traceback);
+            _closed = true;
+        }
     }
 
     public DisplayedValue Display(object? value, IReadOnlyCollection<string>? mimeTypes = null)
