@@ -151,7 +151,7 @@ public static class NotebookRunner
         {
             var code = session.ApplyDirectives(cell.Source, $"cell {cellNumber}");
             if (code.Trim().Length == 0) return null;
-            await session.SubmitAsync(code, cancellationToken).ConfigureAwait(false);
+            await session.SubmitAsync(code, cancellationToken, session.SourcePath($"cell {cellNumber}")).ConfigureAwait(false);
             if (session.HasReturnValue)
                 sink.Result(session.ReturnValue, executionCount);
             return null;
@@ -177,13 +177,26 @@ public static class NotebookRunner
             var inner = Unwrap(ex);
             var traceback = Traceback(inner);
             sink.Error(inner.GetType().Name, inner.Message, traceback);
-            return $"cell {cellNumber}: {inner.GetType().Name}: {FirstLine(inner.Message)}";
+            return $"{Where(session, cellNumber, inner)}: {inner.GetType().Name}: {FirstLine(inner.Message)}";
         }
         finally
         {
             KernelHelpers.CurrentSink.Value = null;
             KernelHelpers.CurrentCancellation.Value = CancellationToken.None;
         }
+    }
+
+    /// <summary>"cell 3, line 2", or "cell 3, helpers.csx line 7" for a line of a <c>#load</c>-ed file; "cell 3" if no
+    /// frame is in script code.</summary>
+    private static string Where(ScriptSession session, int cellNumber, Exception exception)
+    {
+        var cellPath = session.SourcePath($"cell {cellNumber}");
+        return ErrorLocation.Find(exception, ErrorLocation.InScript(cellPath)) switch
+        {
+            null => $"cell {cellNumber}",
+            { File: var file, Line: var line } when file == cellPath => $"cell {cellNumber}, line {line}",
+            { File: var file, Line: var line } => $"cell {cellNumber}, {Path.GetFileName(file)} line {line}",
+        };
     }
 
     internal static Exception Unwrap(Exception ex) => ex switch
@@ -199,7 +212,11 @@ public static class NotebookRunner
         var lines = ex.ToString().ReplaceLineEndings("\n").Split('\n').ToList();
         var cut = lines.FindIndex(l => l.Contains("Microsoft.CodeAnalysis.Scripting", StringComparison.Ordinal) ||
                                        l.Contains("MtlNotebooks.Scripting.", StringComparison.Ordinal));
-        return cut > 0 ? lines[..cut] : lines;
+        var kept = cut > 0 ? lines[..cut] : lines;
+        // The async boundary marker before the runner's frames marks nothing once they are gone.
+        while (kept.Count > 1 && kept[^1].TrimStart().StartsWith("--- End of stack trace", StringComparison.Ordinal))
+            kept.RemoveAt(kept.Count - 1);
+        return kept;
     }
 
     private static string FirstLine(string text) => text.ReplaceLineEndings("\n").Split('\n')[0];

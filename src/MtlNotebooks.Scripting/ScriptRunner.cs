@@ -64,9 +64,29 @@ public static class ScriptRunner
         }
         catch (Exception ex)
         {
-            var inner = NotebookRunner.Unwrap(ex);
-            return new ScriptRunResult(1, $"{name}: {inner.GetType().Name}: {string.Join(Environment.NewLine, NotebookRunner.Traceback(inner))}", clock.Elapsed);
+            return new ScriptRunResult(1, RuntimeError(path, full, NotebookRunner.Unwrap(ex)), clock.Elapsed);
         }
+    }
+
+    /// <summary>"scripts/x.csx(12): InvalidOperationException: message" (the script's line, or a <c>#load</c>-ed file's),
+    /// then the stack frames of the script and what it called.</summary>
+    private static string RuntimeError(string path, string full, Exception exception)
+    {
+        var where = ErrorLocation.Find(exception, ErrorLocation.InScript(full)) switch
+        {
+            null => path,
+            { File: var file, Line: var line } when file == full => $"{path}({line})",
+            { File: var file, Line: var line } => $"{Relative(file)}({line})",
+        };
+        var frames = NotebookRunner.Traceback(exception).SkipWhile(l => !l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        return string.Join(Environment.NewLine, [$"{where}: {exception.GetType().Name}: {exception.Message}", .. frames]);
+    }
+
+    /// <summary>A file relative to the current directory, as the script's own path usually is; absolute when outside it.</summary>
+    private static string Relative(string file)
+    {
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), file);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? file : relative;
     }
 
     private static async Task<int> RunOnThreadAsync(string full, string name, IReadOnlyList<string> args, CancellationToken cancellationToken)
