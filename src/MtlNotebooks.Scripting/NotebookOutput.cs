@@ -13,9 +13,10 @@ internal sealed class NotebookOutput(NotebookDocument executed, NotebookOutputSt
         Write(nameof(NotebookRunOptions.OutputPath), path, json, $"the executed notebook {when}");
     }
 
-    /// <summary>Writes the notebook a last time and the HTML export, and returns <paramref name="result"/>.</summary>
+    /// <summary>Closes the outputs, writes the notebook a last time and the HTML export, and returns <paramref name="result"/>.</summary>
     public NotebookRunResult Finish(NotebookRunResult result)
     {
+        lock (state.Gate) state.Closed = true;
         Checkpoint("at the end of the run");
         if (options.HtmlPath is { } html)
         {

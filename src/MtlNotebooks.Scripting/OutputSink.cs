@@ -12,6 +12,10 @@ internal sealed class NotebookOutputState
     public bool PlotlyJsInlined { get; set; }
 
     public Lock Gate { get; } = new();
+
+    /// <summary>Set (under <see cref="Gate"/>) when the run ends: the notebook it returns and wrote changes no more,
+    /// whatever a background task of a cell still displays.</summary>
+    public bool Closed { get; set; }
 }
 
 /// <summary>Collects the outputs of one cell in nbformat form, in the order they happen: console text (stdout, stderr
@@ -19,8 +23,11 @@ internal sealed class NotebookOutputState
 /// an error. A closed sink (the cell the runner stopped waiting for) takes no more outputs.</summary>
 internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state)
 {
-    private Lock Gate => state.Gate;
     private bool _closed;
+
+    private Lock Gate => state.Gate;
+
+    private bool Closed => _closed || state.Closed;
 
     public JsonArray Outputs { get; } = outputs;
 
@@ -30,7 +37,7 @@ internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state)
         if (text.Length == 0) return true;
         lock (Gate)
         {
-            if (_closed) return false;
+            if (Closed) return false;
             if (Outputs.Count > 0 && Outputs[^1] is JsonObject last && (string?)last["output_type"] == "stream" && (string?)last["name"] == stream)
             {
                 var lines = (JsonArray)last["text"]!;
@@ -60,7 +67,7 @@ internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state)
         var data = MimeBundle.Create(value, mimeTypes);
         lock (Gate)
         {
-            if (_closed) return DisplayedValue.Detached;
+            if (Closed) return DisplayedValue.Detached;
             InlinePlotlyJsIfNeeded(data);
             Outputs.Add(new JsonObject { ["data"] = data, ["metadata"] = new JsonObject(), ["output_type"] = "display_data" });
             return new DisplayedValue(this, Outputs.Count - 1);
@@ -72,7 +79,7 @@ internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state)
         var data = MimeBundle.Create(value);
         lock (Gate)
         {
-            if (_closed) return;
+            if (Closed) return;
             InlinePlotlyJsIfNeeded(data);
             Outputs.Add(new JsonObject
             {
@@ -86,7 +93,7 @@ internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state)
         var data = MimeBundle.Create(value);
         lock (Gate)
         {
-            if (_closed) return;
+            if (Closed) return;
             InlinePlotlyJsIfNeeded(data);
             if (Outputs[index] is JsonObject output) output["data"] = data;
         }
@@ -96,7 +103,7 @@ internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state)
     {
         lock (Gate)
         {
-            if (_closed) return;
+            if (Closed) return;
             Outputs.Add(new JsonObject
             {
                 ["ename"] = name, ["evalue"] = value, ["output_type"] = "error",
