@@ -17,12 +17,27 @@ internal static class NotebookCommands
         };
         var output = new Option<string?>("--output", "-o")
         {
-            Description = "Where to write the executed notebook (default: runs/notebooks/<name>.ipynb).",
+            Description = "Where to write the executed notebook, after every cell (default: runs/notebooks/<name>.ipynb; never the input).",
         };
         var html = new Option<string?>("--html") { Description = "Also export the executed notebook as a standalone HTML page." };
-        var command = new Command("notebook", "Run a notebook's code cells top to bottom and write it with its outputs.") { path, parameters, output, html };
-        command.SetAction((parse, cancellationToken) => RunNotebookAsync(
-            parse.GetValue(path)!, parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(html), cancellationToken));
+        var timeout = new Option<double?>("--timeout")
+        {
+            Description = "Seconds a code cell may run (papermill's --execution-timeout); a cell that runs longer is recorded as timed out, " +
+                          "the notebook is written and the command exits with 1.",
+        };
+        var totalTimeout = new Option<double?>("--total-timeout") { Description = "Seconds the whole notebook may run, checked the same way." };
+        var command = new Command("notebook", "Run a notebook's code cells top to bottom and write it with its outputs.")
+        {
+            path, parameters, output, html, timeout, totalTimeout,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            if (!TryLimit("--timeout", parse.GetValue(timeout), out var cellLimit) || !TryLimit("--total-timeout", parse.GetValue(totalTimeout), out var totalLimit))
+                return 2;
+            var request = new NotebookRequest(parse.GetValue(path)!, parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(html),
+                cellLimit, totalLimit);
+            return await RunNotebookAsync(request, cancellationToken);
+        });
         return command;
     }
 
@@ -35,10 +50,16 @@ internal static class NotebookCommands
             Arity = ArgumentArity.ZeroOrMore,
             DefaultValueFactory = _ => [],
         };
-        var command = new Command("script", "Run a C# script (.csx) with #r \"nuget: …\", #load and Args, like dotnet-script.") { path, args };
+        var timeout = new Option<double?>("--timeout")
+        {
+            Description = "Seconds the script may run; past that it is reported as timed out and the command exits with 1.",
+        };
+        var command = new Command("script", "Run a C# script (.csx) with #r \"nuget: …\", #load and Args, like dotnet-script.") { path, args, timeout };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var result = await ScriptRunner.RunAsync(parse.GetValue(path)!, parse.GetValue(args) ?? [], cancellationToken);
+            if (!TryLimit("--timeout", parse.GetValue(timeout), out var limit))
+                return 2;
+            var result = await ScriptRunner.RunAsync(parse.GetValue(path)!, parse.GetValue(args) ?? [], limit, cancellationToken);
             if (result.Error is not null)
                 await Console.Error.WriteLineAsync($"error: {result.Error}");
             return result.ExitCode;
@@ -46,44 +67,66 @@ internal static class NotebookCommands
         return command;
     }
 
-    private static async Task<int> RunNotebookAsync(string path, string[] pairs, string? output, string? html, CancellationToken cancellationToken)
+    /// <summary>What <c>notebook</c> was asked to do.</summary>
+    private sealed record NotebookRequest(string Path, string[] Pairs, string? Output, string? Html, TimeSpan? CellTimeout, TimeSpan? TotalTimeout);
+
+    /// <summary>A time limit option: null when not given; false (after saying why) unless a positive number of seconds.</summary>
+    private static bool TryLimit(string option, double? seconds, out TimeSpan? limit)
     {
-        var result = await TryRunAsync(path, pairs, cancellationToken);
+        limit = null;
+        if (seconds is null)
+            return true;
+        if (!double.IsFinite(seconds.Value) || seconds <= 0 || seconds > TimeSpan.MaxValue.TotalSeconds)
+        {
+            Console.Error.WriteLine($"error: {option} {seconds}: give a positive number of seconds, e.g. {option} 600.");
+            return false;
+        }
+
+        limit = TimeSpan.FromSeconds(seconds.Value);
+        return true;
+    }
+
+    private static async Task<int> RunNotebookAsync(NotebookRequest request, CancellationToken cancellationToken)
+    {
+        var outputPath = request.Output ?? Path.Combine("runs", "notebooks", Path.GetFileName(request.Path));
+        var output = new OutputTarget("--output", outputPath, IsDefault: request.Output is null);
+        var result = await TryRunAsync(request, output, request.Html is null ? null : new OutputTarget("--html", request.Html), cancellationToken);
         if (result is null)
             return 2;
-        Save(result, output ?? Path.Combine("runs", "notebooks", Path.GetFileName(path)), html);
+        Console.WriteLine($"Wrote {outputPath} ({result.Elapsed.TotalSeconds:0.0} s).");
+        if (request.Html is not null)
+            Console.WriteLine($"Wrote {request.Html}.");
         if (result.Succeeded)
             return 0;
-        await Console.Error.WriteLineAsync($"error: {path}: {result.Error}");
+        // A timed-out cell that ignored its token is still running: returning ends the process, and the cell with it.
+        await Console.Error.WriteLineAsync($"error: {request.Path}: {result.Error}");
         return 1;
     }
 
-    /// <summary>Runs the notebook; null (after saying why) when it cannot start: bad file, bad parameters, unreadable path.
-    /// A cell that fails does not make it null: the executed copy shows where it stopped.</summary>
-    private static async Task<NotebookRunResult?> TryRunAsync(string path, string[] pairs, CancellationToken cancellationToken)
+    /// <summary>Runs the notebook, writing it to <paramref name="output"/> after every cell; null (after saying why) when
+    /// it cannot start: bad file, bad parameters, an output path that cannot be written or is the input. A cell that
+    /// fails or times out does not make it null: the executed copy shows where it stopped.</summary>
+    private static async Task<NotebookRunResult?> TryRunAsync(NotebookRequest request, OutputTarget output, OutputTarget? html,
+        CancellationToken cancellationToken)
     {
         try
         {
-            var parameters = NotebookParameters.ParsePairs(pairs);
-            return await NotebookRunner.RunAsync(path, new NotebookRunOptions { Parameters = parameters, Log = Console.Error }, cancellationToken);
+            if (!File.Exists(request.Path))
+                throw new FileNotFoundException($"{request.Path}: no such notebook.");
+            var parameters = NotebookParameters.ParsePairs(request.Pairs);
+            // Checked here too, before the run, so the messages name the command's options.
+            OutputPaths.Check(request.Path, html is null ? [output] : [output, html]);
+            var options = new NotebookRunOptions
+            {
+                Parameters = parameters, Log = Console.Error, OutputPath = output.Path, HtmlPath = html?.Path,
+                CellTimeout = request.CellTimeout, TotalTimeout = request.TotalTimeout,
+            };
+            return await NotebookRunner.RunAsync(request.Path, options, cancellationToken);
         }
-        catch (Exception ex) when (ex is NotebookFormatException or NotebookParameterException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is NotebookFormatException or NotebookParameterException or OutputPathException or IOException or UnauthorizedAccessException)
         {
             await Console.Error.WriteLineAsync($"error: {ex.Message}");
             return null;
         }
-    }
-
-    /// <summary>Writes the executed notebook and, when asked, its HTML export.</summary>
-    private static void Save(NotebookRunResult result, string output, string? html)
-    {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
-        result.Executed.Save(output);
-        Console.WriteLine($"Wrote {output} ({result.Elapsed.TotalSeconds:0.0} s).");
-        if (html is null)
-            return;
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(html))!);
-        NotebookHtmlExporter.Save(result.Executed, html);
-        Console.WriteLine($"Wrote {html}.");
     }
 }

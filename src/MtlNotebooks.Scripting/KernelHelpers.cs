@@ -9,6 +9,12 @@ namespace MtlNotebooks.Scripting;
 public static class KernelHelpers
 {
     internal static readonly AsyncLocal<OutputSink?> CurrentSink = new();
+    internal static readonly AsyncLocal<CancellationToken> CurrentCancellation = new();
+
+    /// <summary>Cancelled when the running cell reaches its time limit (the runner's per-cell or total timeout) or the
+    /// run is stopped. Long loops should check it (<c>CellCancellationToken.ThrowIfCancellationRequested()</c>) and
+    /// async calls take it: .NET cannot abort code that ignores it, so such a cell is abandoned, not stopped.</summary>
+    public static CancellationToken CellCancellationToken => CurrentCancellation.Value;
 
     /// <summary>Shows <paramref name="value"/> as a display_data output, formatted for its preferred MIME types (or
     /// <paramref name="mimeTypes"/>), and returns a handle to replace it later.</summary>

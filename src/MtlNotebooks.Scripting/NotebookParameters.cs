@@ -37,10 +37,13 @@ public static class NotebookParameters
         return result;
     }
 
-    /// <summary>Inserts the injected-parameters cell; returns the notebook unchanged when there are no values.</summary>
+    /// <summary>Puts the values in an injected-parameters cell right after the parameters cell, replacing any injected
+    /// cell already there (an executed notebook run again keeps one, with the new values only, as papermill does);
+    /// leaves the notebook unchanged when there are no values.</summary>
     public static void Inject(NotebookDocument notebook, IReadOnlyDictionary<string, string> values)
     {
         if (values.Count == 0) return;
+        RemoveInjected(notebook);
         var index = FindParametersCell(notebook);
         if (index < 0)
             throw new NotebookParameterException(
@@ -57,6 +60,13 @@ public static class NotebookParameters
         }
 
         notebook.InsertCell(index + 1, "code", code.ToString().TrimEnd('\n'), [InjectedTag]);
+    }
+
+    private static void RemoveInjected(NotebookDocument notebook)
+    {
+        var injected = notebook.Cells.Select((c, i) => (c, i)).Where(x => x.c.Tags.Contains(InjectedTag)).Select(x => x.i).Reverse().ToList();
+        foreach (var i in injected)
+            notebook.CellArray.RemoveAt(i);
     }
 
     /// <summary>Parses "name=value" pairs (the CLI's -p), keeping the last value of a repeated name.</summary>

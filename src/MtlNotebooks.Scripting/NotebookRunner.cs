@@ -1,33 +1,18 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Reflection;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.Scripting;
 
 namespace MtlNotebooks.Scripting;
 
-/// <summary>Options of a headless notebook run.</summary>
-public sealed record NotebookRunOptions
-{
-    /// <summary>Values for the parameters cell (papermill's -p), injected as a cell after it.</summary>
-    public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
-
-    /// <summary>Progress lines ("cell 4/17 … 1.2 s"); null for none.</summary>
-    public TextWriter? Log { get; init; }
-}
-
-/// <summary>The executed notebook (outputs filled in up to the failing cell) and how the run went.</summary>
-public sealed record NotebookRunResult(
-    NotebookDocument Executed,
-    bool Succeeded,
-    int? FailedCell,
-    string? Error,
-    TimeSpan Elapsed,
-    IReadOnlyList<(int Cell, TimeSpan Elapsed)> CellTimes);
-
 /// <summary>Executes the code cells of a .NET Interactive C# notebook top to bottom in one script state, as the kernel
 /// does, and records their outputs papermill-style. The run stops at the first failing cell, whose outputs end with an
 /// nbformat error output (ename, evalue, traceback). While it runs, the current directory is the notebook's folder
-/// (as in VS Code and Jupyter) and console output is captured per cell.</summary>
+/// (as in VS Code and Jupyter) and console output is captured per cell. With <see cref="NotebookRunOptions.OutputPath"/>
+/// the executed notebook is written before the first cell and after every cell, as papermill does. Cells run on one
+/// thread of their own, each within <see cref="NotebookRunOptions.CellTimeout"/> and what is left of
+/// <see cref="NotebookRunOptions.TotalTimeout"/>.</summary>
 public static class NotebookRunner
 {
     private static readonly SemaphoreSlim ProcessWide = new(1, 1);
@@ -44,6 +29,10 @@ public static class NotebookRunner
         options ??= new NotebookRunOptions();
         if (notebook.KernelName is { } kernel && kernel != NotebookDocument.CSharpKernelName)
             throw new NotebookFormatException(notebook.Describe(), $"uses the kernel '{kernel}'; the runner executes C# notebooks ({NotebookDocument.CSharpKernelName})");
+        CheckLimit(nameof(NotebookRunOptions.CellTimeout), options.CellTimeout);
+        CheckLimit(nameof(NotebookRunOptions.TotalTimeout), options.TotalTimeout);
+        // Every path is checked before any work, so a bad one cannot cost a run's outputs.
+        OutputPaths.Check(notebook.Path, Targets(options));
         var executed = notebook.Clone();
         foreach (var cell in executed.Cells) cell.ClearOutputs();
         NotebookParameters.Inject(executed, options.Parameters);
@@ -61,6 +50,9 @@ public static class NotebookRunner
             var session = new ScriptSession(baseDirectory);
             await session.StartWithKernelHelpersAsync(cancellationToken).ConfigureAwait(false);
             var state = new NotebookOutputState();
+            var output = new NotebookOutput(executed, state, options);
+            output.Checkpoint("before the first cell");
+            using var thread = new CellThread("notebook cells");
             var cells = executed.Cells;
             var codeCells = cells.Count(c => c.IsCode);
             var executionCount = 0;
@@ -69,18 +61,25 @@ public static class NotebookRunner
                 var cell = cells[i];
                 if (!cell.IsCode) continue;
                 cancellationToken.ThrowIfCancellationRequested();
-                executionCount++;
-                cell.SetExecutionCount(executionCount);
+                var (number, count) = (i + 1, ++executionCount);
+                cell.SetExecutionCount(count);
                 var sink = new OutputSink(cell.Outputs, state);
                 var cellClock = Stopwatch.StartNew();
-                var error = await RunCellAsync(session, cell, i + 1, executionCount, sink, cancellationToken).ConfigureAwait(false);
-                times.Add((i + 1, cellClock.Elapsed));
-                options.Log?.WriteLine($"cell {i + 1}/{cells.Count} ({executionCount}/{codeCells} code) {cellClock.Elapsed.TotalSeconds:0.0} s{(error is null ? "" : " FAILED")}");
+                var (limit, isTotal) = Limit(options, clock.Elapsed);
+                var (finished, error, stillRunning) = await RunCellInTimeAsync(
+                    token => thread.RunAsync(() => RunCellAsync(session, cell, number, count, sink, token)), limit, sink, output, number, cancellationToken)
+                    .ConfigureAwait(false);
+                times.Add((number, cellClock.Elapsed));
+                if (!finished)
+                    error = TimedOut(sink, number, isTotal ? options.TotalTimeout!.Value : limit!.Value, isTotal, stillRunning);
+                var status = finished ? error is null ? "" : " FAILED" : " TIMED OUT";
+                options.Log?.WriteLine($"cell {number}/{cells.Count} ({count}/{codeCells} code) {cellClock.Elapsed.TotalSeconds:0.0} s{status}");
+                output.Checkpoint($"after cell {number}");
                 if (error is not null)
-                    return new NotebookRunResult(executed, false, i + 1, error, clock.Elapsed, times);
+                    return output.Finish(new NotebookRunResult(executed, false, number, error, clock.Elapsed, times) { TimedOut = !finished });
             }
 
-            return new NotebookRunResult(executed, true, null, null, clock.Elapsed, times);
+            return output.Finish(new NotebookRunResult(executed, true, null, null, clock.Elapsed, times));
         }
         finally
         {
@@ -91,16 +90,68 @@ public static class NotebookRunner
         }
     }
 
+    /// <summary>Runs a cell within its limit; when the run is cancelled, records that in the cell and saves the notebook.</summary>
+    private static async Task<(bool Finished, string? Error, bool StillRunning)> RunCellInTimeAsync(Func<CancellationToken, Task<string?>> start,
+        TimeSpan? limit, OutputSink sink, NotebookOutput output, int cellNumber, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await TimeLimit.RunAsync(start, limit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            var message = $"cell {cellNumber} was cancelled: the run was stopped.";
+            sink.CloseWithError("Cancelled", message, [message]);
+            output.Checkpoint($"when cell {cellNumber} was cancelled");
+            throw;
+        }
+    }
+
+    /// <summary>The time a cell may take: the per-cell timeout, or what is left of the total timeout if that is less.</summary>
+    private static (TimeSpan? Limit, bool IsTotal) Limit(NotebookRunOptions options, TimeSpan elapsed)
+    {
+        var left = options.TotalTimeout - elapsed;
+        return left is { } l && (options.CellTimeout is not { } cell || l < cell) ? (l, true) : (options.CellTimeout, false);
+    }
+
+    /// <summary>Records the timeout as the cell's last output (the cell takes no more) and returns the summary.</summary>
+    private static string TimedOut(OutputSink sink, int cellNumber, TimeSpan limit, bool isTotal, bool stillRunning)
+    {
+        var seconds = limit.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture) + " s";
+        var message = isTotal
+            ? $"cell {cellNumber} timed out: the notebook's total timeout of {seconds} ran out while it ran."
+            : $"cell {cellNumber} timed out: it ran longer than the per-cell timeout of {seconds}.";
+        List<string> traceback = [message];
+        if (stillRunning)
+            traceback.Add("The cell did not stop when its CellCancellationToken was cancelled; .NET cannot abort it, so the runner stopped " +
+                          "waiting for it. It ends when the process exits.");
+        sink.CloseWithError("TimeoutError", message, traceback);
+        return message;
+    }
+
+    private static void CheckLimit(string option, TimeSpan? limit)
+    {
+        if (limit is { } l && l <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(option, l, $"{nameof(NotebookRunOptions)}.{option} must be positive; it is {l.TotalSeconds} s.");
+    }
+
+    private static IEnumerable<OutputTarget> Targets(NotebookRunOptions options)
+    {
+        if (options.OutputPath is { } output) yield return new OutputTarget(nameof(NotebookRunOptions.OutputPath), output);
+        if (options.HtmlPath is { } html) yield return new OutputTarget(nameof(NotebookRunOptions.HtmlPath), html);
+    }
+
     /// <summary>Runs one cell; returns null on success, else the error summary (also recorded as the cell's error output).</summary>
     private static async Task<string?> RunCellAsync(ScriptSession session, NotebookCell cell, int cellNumber, int executionCount, OutputSink sink,
         CancellationToken cancellationToken)
     {
         KernelHelpers.CurrentSink.Value = sink;
+        KernelHelpers.CurrentCancellation.Value = cancellationToken;
         try
         {
             var code = session.ApplyDirectives(cell.Source, $"cell {cellNumber}");
             if (code.Trim().Length == 0) return null;
-            await session.SubmitAsync(code, cancellationToken).ConfigureAwait(false);
+            await session.SubmitAsync(code, cancellationToken, session.SourcePath($"cell {cellNumber}")).ConfigureAwait(false);
             if (session.HasReturnValue)
                 sink.Result(session.ReturnValue, executionCount);
             return null;
@@ -126,12 +177,26 @@ public static class NotebookRunner
             var inner = Unwrap(ex);
             var traceback = Traceback(inner);
             sink.Error(inner.GetType().Name, inner.Message, traceback);
-            return $"cell {cellNumber}: {inner.GetType().Name}: {FirstLine(inner.Message)}";
+            return $"{Where(session, cellNumber, inner)}: {inner.GetType().Name}: {FirstLine(inner.Message)}";
         }
         finally
         {
             KernelHelpers.CurrentSink.Value = null;
+            KernelHelpers.CurrentCancellation.Value = CancellationToken.None;
         }
+    }
+
+    /// <summary>"cell 3, line 2", or "cell 3, helpers.csx line 7" for a line of a <c>#load</c>-ed file; "cell 3" if no
+    /// frame is in script code.</summary>
+    private static string Where(ScriptSession session, int cellNumber, Exception exception)
+    {
+        var cellPath = session.SourcePath($"cell {cellNumber}");
+        return ErrorLocation.Find(exception, ErrorLocation.InScript(cellPath)) switch
+        {
+            null => $"cell {cellNumber}",
+            { File: var file, Line: var line } when file == cellPath => $"cell {cellNumber}, line {line}",
+            { File: var file, Line: var line } => $"cell {cellNumber}, {Path.GetFileName(file)} line {line}",
+        };
     }
 
     internal static Exception Unwrap(Exception ex) => ex switch
@@ -147,31 +212,12 @@ public static class NotebookRunner
         var lines = ex.ToString().ReplaceLineEndings("\n").Split('\n').ToList();
         var cut = lines.FindIndex(l => l.Contains("Microsoft.CodeAnalysis.Scripting", StringComparison.Ordinal) ||
                                        l.Contains("MtlNotebooks.Scripting.", StringComparison.Ordinal));
-        return cut > 0 ? lines[..cut] : lines;
+        var kept = cut > 0 ? lines[..cut] : lines;
+        // The async boundary marker before the runner's frames marks nothing once they are gone.
+        while (kept.Count > 1 && kept[^1].TrimStart().StartsWith("--- End of stack trace", StringComparison.Ordinal))
+            kept.RemoveAt(kept.Count - 1);
+        return kept;
     }
 
     private static string FirstLine(string text) => text.ReplaceLineEndings("\n").Split('\n')[0];
-}
-
-/// <summary>Compiler errors as "cell 5, line 3: error CS0103: …" followed by the offending source line.</summary>
-internal static class CompilationErrors
-{
-    public static List<string> Describe(IEnumerable<Diagnostic> diagnostics, string source, string where)
-    {
-        var sourceLines = source.ReplaceLineEndings("\n").Split('\n');
-        var result = new List<string>();
-        foreach (var d in diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error))
-        {
-            var span = d.Location.GetLineSpan();
-            // Errors in a #load-ed file name it; errors in the cell or script itself do not repeat its name.
-            var file = d.Location.IsInSource && !string.IsNullOrEmpty(span.Path) && Path.GetFileName(span.Path) != where ? Path.GetFileName(span.Path) + ", " : "";
-            var line = span.StartLinePosition.Line + 1;
-            result.Add($"{where}, {file}line {line}: error {d.Id}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}");
-            if (file.Length == 0 && line >= 1 && line <= sourceLines.Length)
-                result.Add("    " + sourceLines[line - 1].Trim());
-        }
-
-        if (result.Count == 0) result.Add($"{where}: compilation failed");
-        return result;
-    }
 }

@@ -5,43 +5,69 @@ using MtlNotebooks.Interactive;
 
 namespace MtlNotebooks.Scripting;
 
-/// <summary>Notebook-wide output state: plotly.js goes into the first output that needs it, once per notebook.</summary>
+/// <summary>Notebook-wide output state: plotly.js goes into the first output that needs it, once per notebook; one lock
+/// for every cell's outputs, so the runner can save the notebook while a background task of a cell still writes.</summary>
 internal sealed class NotebookOutputState
 {
     public bool PlotlyJsInlined { get; set; }
+
+    public Lock Gate { get; } = new();
+
+    /// <summary>Set (under <see cref="Gate"/>) when the run ends: the notebook it returns and wrote changes no more,
+    /// whatever a background task of a cell still displays.</summary>
+    public bool Closed { get; set; }
 }
 
 /// <summary>Collects the outputs of one cell in nbformat form, in the order they happen: console text (stdout, stderr
 /// streams), display_data from <see cref="KernelHelpers.display"/>, the execute_result of the last expression, and
-/// an error.</summary>
+/// an error. A closed sink (the cell the runner stopped waiting for) takes no more outputs.</summary>
 internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state)
 {
-    private readonly Lock _gate = new();
+    private bool _closed;
+
+    private Lock Gate => state.Gate;
+
+    private bool Closed => _closed || state.Closed;
 
     public JsonArray Outputs { get; } = outputs;
 
-    public void Write(string stream, string text)
+    /// <summary>Appends console text; false when the sink is closed (the text then belongs to no cell).</summary>
+    public bool Write(string stream, string text)
     {
-        if (text.Length == 0) return;
-        lock (_gate)
+        if (text.Length == 0) return true;
+        lock (Gate)
         {
+            if (Closed) return false;
             if (Outputs.Count > 0 && Outputs[^1] is JsonObject last && (string?)last["output_type"] == "stream" && (string?)last["name"] == stream)
             {
                 var lines = (JsonArray)last["text"]!;
                 var joined = string.Concat(lines.Select(l => (string?)l)) + text;
                 last["text"] = NotebookCell.Lines(joined);
-                return;
+                return true;
             }
 
             Outputs.Add(new JsonObject { ["name"] = stream, ["output_type"] = "stream", ["text"] = NotebookCell.Lines(text) });
+            return true;
+        }
+    }
+
+    /// <summary>Adds a last error output and stops taking outputs: a cell still running after its time limit must not
+    /// change the saved notebook.</summary>
+    public void CloseWithError(string name, string value, IEnumerable<string> traceback)
+    {
+        lock (Gate)
+        {
+            Error(name, value, traceback);
+            _closed = true;
         }
     }
 
     public DisplayedValue Display(object? value, IReadOnlyCollection<string>? mimeTypes = null)
     {
         var data = MimeBundle.Create(value, mimeTypes);
-        lock (_gate)
+        lock (Gate)
         {
+            if (Closed) return DisplayedValue.Detached;
             InlinePlotlyJsIfNeeded(data);
             Outputs.Add(new JsonObject { ["data"] = data, ["metadata"] = new JsonObject(), ["output_type"] = "display_data" });
             return new DisplayedValue(this, Outputs.Count - 1);
@@ -51,8 +77,9 @@ internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state)
     public void Result(object? value, int executionCount)
     {
         var data = MimeBundle.Create(value);
-        lock (_gate)
+        lock (Gate)
         {
+            if (Closed) return;
             InlinePlotlyJsIfNeeded(data);
             Outputs.Add(new JsonObject
             {
@@ -64,8 +91,9 @@ internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state)
     public void Replace(int index, object? value)
     {
         var data = MimeBundle.Create(value);
-        lock (_gate)
+        lock (Gate)
         {
+            if (Closed) return;
             InlinePlotlyJsIfNeeded(data);
             if (Outputs[index] is JsonObject output) output["data"] = data;
         }
@@ -73,8 +101,9 @@ internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state)
 
     public void Error(string name, string value, IEnumerable<string> traceback)
     {
-        lock (_gate)
+        lock (Gate)
         {
+            if (Closed) return;
             Outputs.Add(new JsonObject
             {
                 ["ename"] = name, ["evalue"] = value, ["output_type"] = "error",
@@ -109,8 +138,8 @@ internal sealed class CellConsoleWriter(TextWriter original, string stream) : Te
     public override void Write(string? value)
     {
         if (value is null) return;
-        if (KernelHelpers.CurrentSink.Value is { } sink) sink.Write(stream, value);
-        else original.Write(value);
+        if (KernelHelpers.CurrentSink.Value is not { } sink || !sink.Write(stream, value))
+            original.Write(value);
     }
 
     public override void Write(char[] buffer, int index, int count) => Write(new string(buffer, index, count));

@@ -1,10 +1,11 @@
 using System.IO.Compression;
 using System.Reflection;
-using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.DotNet.Interactive.Formatting;
 using MtlNotebooks.Interactive;
+using NuGet.Frameworks;
+using NuGet.Versioning;
 
 namespace MtlNotebooks.Scripting;
 
@@ -13,8 +14,8 @@ namespace MtlNotebooks.Scripting;
 /// assemblies: a notebook never loads a second TorchSharp or a native library other than the build-patched copy next to
 /// the runner. Any other package comes from a <c>#i</c> folder (a flat folder of .nupkg files or a
 /// global-packages-style tree) or the restored package cache (~/.nuget/packages, or NUGET_PACKAGES), taking the
-/// lib/ folder of the best target framework, with its dependencies found the same way.</summary>
-public sealed partial class PackageResolver
+/// lib/ folder and dependency group NuGet would pick for the running .NET, with its dependencies found the same way.</summary>
+public sealed class PackageResolver
 {
     private static readonly string FrameworkDirectory = System.IO.Path.GetDirectoryName(typeof(object).Assembly.Location)!;
 
@@ -54,13 +55,14 @@ public sealed partial class PackageResolver
 
     private void ResolveInto(string id, string? version, List<MetadataReference> references, bool topLevel)
     {
+        var range = Range(id, version);
         if (ProvidedPackages.TryGetValue(id.ToLowerInvariant(), out var assemblies))
         {
             var own = OwnPackages.FirstOrDefault(o => o.Equals(id, StringComparison.OrdinalIgnoreCase));
-            if (own is not null && IsExact(version))
+            if (own is not null && range is not null)
             {
                 var provided = ProvidedVersion(assemblies[0]);
-                if (!SameVersion(provided, version!))
+                if (!NuGetVersion.TryParse(provided, out var providedVersion) || !range.Satisfies(providedVersion))
                     throw new PackageResolutionException(
                         $"#r \"nuget: {id}, {version}\": the runner provides {own} {provided} (the assemblies it was built with), not {version}. " +
                         $"Use version {provided}, or build the runner from the sources of {version}.");
@@ -76,7 +78,7 @@ public sealed partial class PackageResolver
         var looked = new List<string>();
         foreach (var root in _sources.Append(PackageCache))
         {
-            var package = FindInSource(root, id, version, looked);
+            var package = FindInSource(root, id, range, looked);
             if (package is null) continue;
             references.AddRange(package.Assemblies.Select(a => MetadataReference.CreateFromFile(a)));
             foreach (var (depId, depVersion) in package.Dependencies)
@@ -93,18 +95,28 @@ public sealed partial class PackageResolver
             $"Looked in: {string.Join("; ", looked)}.");
     }
 
+    /// <summary>The version range of a reference as NuGet reads it ("1.2.3" is at least 1.2.3, "1.*" floats); null for none.</summary>
+    private static VersionRange? Range(string id, string? version)
+    {
+        if (string.IsNullOrWhiteSpace(version))
+            return null;
+        return VersionRange.TryParse(version, allowFloating: true, out var range)
+            ? range
+            : throw new PackageResolutionException($"#r \"nuget: {id}, {version}\": '{version}' is not a NuGet version or version range.");
+    }
+
     private static IEnumerable<string> ProvidedIds => ProvidedPackages.Keys.Order(StringComparer.Ordinal);
 
     private sealed record FoundPackage(IReadOnlyList<string> Assemblies, IReadOnlyList<(string Id, string? Version)> Dependencies);
 
-    private static FoundPackage? FindInSource(string root, string id, string? version, List<string> looked)
+    private static FoundPackage? FindInSource(string root, string id, VersionRange? range, List<string> looked)
     {
         // global-packages layout: <root>/<id lower>/<version>/lib/<tfm>/*.dll
         var tree = System.IO.Path.Combine(root, id.ToLowerInvariant());
         if (Directory.Exists(tree))
         {
             var versions = Directory.GetDirectories(tree).Select(System.IO.Path.GetFileName).OfType<string>().ToList();
-            var chosen = Choose(versions, version);
+            var chosen = Choose(versions, range);
             if (chosen is not null)
             {
                 var folder = System.IO.Path.Combine(tree, chosen);
@@ -112,7 +124,7 @@ public sealed partial class PackageResolver
                 return FromFolder(folder, nuspec is null ? null : XDocument.Load(nuspec), id, chosen);
             }
 
-            looked.Add($"{tree} (versions {string.Join(", ", versions)}; none is {version})");
+            looked.Add($"{tree} (versions {string.Join(", ", versions)}; none is in {range?.ToString() ?? "any version"})");
         }
         else
         {
@@ -128,10 +140,10 @@ public sealed partial class PackageResolver
                 .Where(n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && char.IsDigit(n[prefix.Length..].FirstOrDefault()))
                 .Select(n => n[prefix.Length..])
                 .ToList();
-            var chosen = Choose(candidates, version);
+            var chosen = Choose(candidates, range);
             if (chosen is not null)
                 return FromNupkg(System.IO.Path.Combine(root, $"{id}.{chosen}.nupkg"), id, chosen);
-            looked.Add($"{root} (no {id}.{version ?? "*"}.nupkg)");
+            looked.Add($"{root} (no {id}.nupkg in {range?.ToString() ?? "any version"})");
         }
 
         return null;
@@ -169,97 +181,52 @@ public sealed partial class PackageResolver
         var assemblies = best is null ? [] : Directory.GetFiles(System.IO.Path.Combine(lib, best), "*.dll").Order(StringComparer.Ordinal).ToList();
         if (assemblies.Count == 0 && frameworks.Count > 0)
             throw new PackageResolutionException(
-                $"Package {id} {version} in {folder} has no assemblies for .NET (lib/ has {string.Join(", ", frameworks)}).");
-
-        var dependencies = new List<(string, string?)>();
-        if (nuspec is not null)
-        {
-            var groups = nuspec.Descendants().Where(e => e.Name.LocalName == "group" && e.Parent?.Name.LocalName == "dependencies").ToList();
-            var frameworkOf = groups.ToDictionary(g => ShortFramework(g.Attribute("targetFramework")?.Value ?? ""), g => g);
-            var group = BestFramework(frameworkOf.Keys.Where(k => k.Length > 0).ToList()) is { } g ? frameworkOf[g]
-                : frameworkOf.GetValueOrDefault("");
-            var entries = group?.Elements() ?? nuspec.Descendants().Where(e => e.Name.LocalName == "dependency" && e.Parent?.Name.LocalName == "dependencies");
-            foreach (var dependency in entries.Where(e => e.Name.LocalName == "dependency"))
-            {
-                var depId = dependency.Attribute("id")?.Value;
-                if (depId is not null) dependencies.Add((depId, dependency.Attribute("version")?.Value));
-            }
-        }
-
-        return new FoundPackage(assemblies, dependencies);
+                $"Package {id} {version} in {folder} has no assemblies for {RuntimeFramework.GetShortFolderName()} (lib/ has {string.Join(", ", frameworks)}).");
+        return new FoundPackage(assemblies, nuspec is null ? [] : Dependencies(nuspec));
     }
 
-    /// <summary>The best folder for .NET 10: the newest netX.Y, then netcoreappX.Y, then the newest netstandard.</summary>
-    internal static string? BestFramework(IReadOnlyList<string> frameworks) =>
-        frameworks.Select(f => (Framework: f, Rank: FrameworkRank(f))).Where(x => x.Rank > 0).OrderByDescending(x => x.Rank).Select(x => x.Framework).FirstOrDefault();
-
-    private static double FrameworkRank(string framework)
+    /// <summary>The dependencies of the nuspec group NuGet would pick for the runtime (a group without a
+    /// targetFramework applies to any), or the flat list of an old nuspec without groups.</summary>
+    private static List<(string, string?)> Dependencies(XDocument nuspec)
     {
-        var m = FrameworkName().Match(framework.ToLowerInvariant());
-        if (!m.Success) return 0;
-        var version = double.Parse(m.Groups["v"].Value, System.Globalization.CultureInfo.InvariantCulture);
-        return m.Groups["kind"].Value switch
-        {
-            "net" when version >= 5 && version <= 10 => 300 + version,
-            "netcoreapp" => 200 + version,
-            "netstandard" => 100 + version,
-            _ => 0,
-        };
+        var groups = nuspec.Descendants().Where(e => e.Name.LocalName == "group" && e.Parent?.Name.LocalName == "dependencies")
+            .Select(g => (Group: g, Framework: g.Attribute("targetFramework")?.Value is { Length: > 0 } tfm ? NuGetFramework.Parse(tfm) : NuGetFramework.AnyFramework))
+            .ToList();
+        var nearest = new FrameworkReducer().GetNearest(RuntimeFramework, groups.Select(g => g.Framework));
+        var entries = groups.Count > 0
+            ? groups.FirstOrDefault(g => g.Framework.Equals(nearest)).Group?.Elements() ?? []
+            : nuspec.Descendants().Where(e => e.Name.LocalName == "dependency" && e.Parent?.Name.LocalName == "dependencies");
+        return entries.Where(e => e.Name.LocalName == "dependency" && e.Attribute("id") is not null)
+            .Select(e => (e.Attribute("id")!.Value, e.Attribute("version")?.Value)).ToList();
     }
 
-    private static string ShortFramework(string targetFramework)
+    /// <summary>The framework the runner compiles cells against: the running .NET (net10.0 on .NET 10).</summary>
+    internal static NuGetFramework RuntimeFramework { get; } = NuGetFramework.Parse($"net{Environment.Version.Major}.{Environment.Version.Minor}");
+
+    /// <summary>The lib/ folder NuGet would take for <paramref name="target"/> (default: the runtime): the nearest
+    /// compatible framework (net8.0 over netstandard2.1 over netstandard2.0); null when none is compatible.</summary>
+    internal static string? BestFramework(IReadOnlyList<string> folders, NuGetFramework? target = null)
     {
-        var t = targetFramework.ToLowerInvariant();
-        if (t.StartsWith(".netstandard", StringComparison.Ordinal)) return "netstandard" + t[".netstandard".Length..];
-        if (t.StartsWith(".netcoreapp", StringComparison.Ordinal)) return "netcoreapp" + t[".netcoreapp".Length..];
-        if (t.StartsWith("net", StringComparison.Ordinal)) return t;
-        return t;
+        var parsed = folders.Select(f => (Folder: f, Framework: NuGetFramework.ParseFolder(f))).Where(x => !x.Framework.IsUnsupported).ToList();
+        var nearest = new FrameworkReducer().GetNearest(target ?? RuntimeFramework, parsed.Select(x => x.Framework));
+        return nearest is null ? null : parsed.First(x => x.Framework.Equals(nearest)).Folder;
     }
 
-    [GeneratedRegex(@"^(?<kind>netstandard|netcoreapp|net)(?<v>\d+\.\d+)$")]
-    private static partial Regex FrameworkName();
-
-    /// <summary>The version to take: the exact one asked for, else (no version, a wildcard or a range) the highest.</summary>
-    internal static string? Choose(IReadOnlyList<string> available, string? requested)
+    /// <summary>The version (as spelled in the folder or file name) NuGet would take from <paramref name="available"/>:
+    /// for a range, its best match (the lowest that satisfies it, or the highest of a floating range); without a
+    /// version, the newest stable release, else the newest pre-release.</summary>
+    internal static string? Choose(IReadOnlyList<string> available, VersionRange? range)
     {
-        if (IsExact(requested))
-            return available.FirstOrDefault(v => SameVersion(v, requested!));
-        var floor = requested?.Trim('[', '(', ' ').Split(',')[0].Replace("*", "").TrimEnd('.', '-');
-        return available
-            .Where(v => string.IsNullOrEmpty(floor) || CompareVersions(v, floor) >= 0 || v.StartsWith(floor, StringComparison.OrdinalIgnoreCase))
-            .OrderBy(v => v, Comparer<string>.Create(CompareVersions))
-            .LastOrDefault();
+        var versions = available.Select(v => (Text: v, Version: NuGetVersion.TryParse(v, out var n) ? n : null))
+            .Where(x => x.Version is not null).GroupBy(x => x.Version!).ToDictionary(g => g.Key, g => g.First().Text);
+        var chosen = range is not null
+            ? range.FindBestMatch(versions.Keys)
+            : versions.Keys.Where(v => !v.IsPrerelease).DefaultIfEmpty().Max() ?? versions.Keys.Max();
+        return chosen is null ? null : versions[chosen];
     }
 
-    private static bool IsExact(string? version) =>
-        !string.IsNullOrWhiteSpace(version) && version.IndexOfAny(['*', '[', '(', ',', ')', ']']) < 0;
-
-    private static bool SameVersion(string a, string b) => CompareVersions(a, b) == 0;
-
-    /// <summary>NuGet-style order: numeric parts (missing = 0), then a release above its pre-releases.</summary>
-    internal static int CompareVersions(string a, string b)
-    {
-        static (Version Number, string Label) Split(string v)
-        {
-            var core = v.Split('+')[0];
-            var dash = core.IndexOf('-');
-            var number = dash < 0 ? core : core[..dash];
-            var parts = number.Split('.').Select(p => int.TryParse(p, out var n) ? n : 0).Concat([0, 0, 0, 0]).Take(4).ToArray();
-            return (new Version(parts[0], parts[1], parts[2], parts[3]), dash < 0 ? "" : core[(dash + 1)..]);
-        }
-
-        var (na, la) = Split(a);
-        var (nb, lb) = Split(b);
-        var c = na.CompareTo(nb);
-        if (c != 0) return c;
-        return (la.Length, lb.Length) switch
-        {
-            (0, 0) => 0,
-            (0, _) => 1,  // 1.0.0 > 1.0.0-beta
-            (_, 0) => -1,
-            _ => string.Compare(la, lb, StringComparison.OrdinalIgnoreCase),
-        };
-    }
+    /// <summary>NuGet's version order (SemVer 2.0: numeric pre-release labels compare as numbers, so beta.10 > beta.9).</summary>
+    internal static int CompareVersions(string a, string b) => NuGetVersion.Parse(a).CompareTo(NuGetVersion.Parse(b));
 
     private static string ProvidedVersion(Assembly assembly)
     {

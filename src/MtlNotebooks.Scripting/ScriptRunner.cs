@@ -1,11 +1,16 @@
+using System.Globalization;
 using Microsoft.CodeAnalysis.Scripting;
 
 namespace MtlNotebooks.Scripting;
 
-/// <summary>The globals of a .csx script, as dotnet-script provides them: the command-line arguments after "--".</summary>
-public sealed class ScriptGlobals(IList<string> args)
+/// <summary>The globals of a .csx script, as dotnet-script provides them: the command-line arguments after "--"; and
+/// the token cancelled when the script reaches its time limit, for long loops to check.</summary>
+public sealed class ScriptGlobals(IList<string> args, CancellationToken cancellationToken = default)
 {
     public IList<string> Args { get; } = args;
+
+    /// <summary>Cancelled at the runner's timeout (<c>mtl script --timeout</c>) or when the run is stopped.</summary>
+    public CancellationToken ScriptCancellationToken { get; } = cancellationToken;
 }
 
 /// <summary>How a script run ended: the exit code (the script's <c>return</c> value when it returns an int, 1 on an
@@ -14,23 +19,35 @@ public sealed record ScriptRunResult(int ExitCode, string? Error, TimeSpan Elaps
 
 /// <summary>Runs a <c>.csx</c> file the way dotnet-script does: one submission, <c>Args</c> as a global,
 /// <c>#r "nuget: …"</c> and <c>#i</c> handled by the runner, <c>#r "file.dll"</c> and <c>#load</c> relative to the
-/// script. Console output goes straight to the console.</summary>
+/// script. Console output goes straight to the console. The script runs on a thread of its own, so a time limit can
+/// end the wait for it (see <see cref="TimeLimit"/>).</summary>
 public static class ScriptRunner
 {
-    public static async Task<ScriptRunResult> RunAsync(string path, IReadOnlyList<string> args, CancellationToken cancellationToken = default)
+    public static Task<ScriptRunResult> RunAsync(string path, IReadOnlyList<string> args, CancellationToken cancellationToken = default) =>
+        RunAsync(path, args, timeout: null, cancellationToken);
+
+    /// <summary>Runs the script; <paramref name="timeout"/> (null: none) bounds the whole run.</summary>
+    public static async Task<ScriptRunResult> RunAsync(string path, IReadOnlyList<string> args, TimeSpan? timeout, CancellationToken cancellationToken = default)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        if (timeout is { } t && t <= TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(timeout), t, $"The timeout of {path} must be positive; it is {t.TotalSeconds} s.");
         var full = Path.GetFullPath(path);
         if (!File.Exists(full))
             return new ScriptRunResult(1, $"{path}: no such script.", clock.Elapsed);
         var name = Path.GetFileName(full);
+        using var thread = new CellThread("script " + name);
         try
         {
-            var session = new ScriptSession(Path.GetDirectoryName(full)!, full, new ScriptGlobals([.. args]));
-            var code = session.ApplyDirectives(await File.ReadAllTextAsync(full, cancellationToken).ConfigureAwait(false), name);
-            await session.SubmitAsync(code, cancellationToken).ConfigureAwait(false);
-            var exitCode = session.ReturnValue is int code0 ? code0 : 0;
-            return new ScriptRunResult(exitCode, null, clock.Elapsed);
+            var (finished, exitCode, stillRunning) = await TimeLimit.RunAsync(
+                token => thread.RunAsync(() => RunOnThreadAsync(full, name, args, token)), timeout, cancellationToken).ConfigureAwait(false);
+            if (finished)
+                return new ScriptRunResult(exitCode, null, clock.Elapsed);
+            var seconds = timeout!.Value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+            return new ScriptRunResult(1,
+                $"{path}: timed out: it ran longer than its timeout of {seconds} s" +
+                (stillRunning ? " and did not stop when ScriptCancellationToken was cancelled (.NET cannot abort it; it ends when the process exits)." : "."),
+                clock.Elapsed);
         }
         catch (CompilationErrorException ex)
         {
@@ -47,8 +64,36 @@ public static class ScriptRunner
         }
         catch (Exception ex)
         {
-            var inner = NotebookRunner.Unwrap(ex);
-            return new ScriptRunResult(1, $"{name}: {inner.GetType().Name}: {string.Join(Environment.NewLine, NotebookRunner.Traceback(inner))}", clock.Elapsed);
+            return new ScriptRunResult(1, RuntimeError(path, full, NotebookRunner.Unwrap(ex)), clock.Elapsed);
         }
+    }
+
+    /// <summary>"scripts/x.csx(12): InvalidOperationException: message" (the script's line, or a <c>#load</c>-ed file's),
+    /// then the stack frames of the script and what it called.</summary>
+    private static string RuntimeError(string path, string full, Exception exception)
+    {
+        var where = ErrorLocation.Find(exception, ErrorLocation.InScript(full)) switch
+        {
+            null => path,
+            { File: var file, Line: var line } when file == full => $"{path}({line})",
+            { File: var file, Line: var line } => $"{Relative(file)}({line})",
+        };
+        var frames = NotebookRunner.Traceback(exception).SkipWhile(l => !l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        return string.Join(Environment.NewLine, [$"{where}: {exception.GetType().Name}: {exception.Message}", .. frames]);
+    }
+
+    /// <summary>A file relative to the current directory, as the script's own path usually is; absolute when outside it.</summary>
+    private static string Relative(string file)
+    {
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), file);
+        return relative.StartsWith("..", StringComparison.Ordinal) ? file : relative;
+    }
+
+    private static async Task<int> RunOnThreadAsync(string full, string name, IReadOnlyList<string> args, CancellationToken cancellationToken)
+    {
+        var session = new ScriptSession(Path.GetDirectoryName(full)!, full, new ScriptGlobals([.. args], cancellationToken));
+        var code = session.ApplyDirectives(await File.ReadAllTextAsync(full, cancellationToken).ConfigureAwait(false), name);
+        await session.SubmitAsync(code, cancellationToken).ConfigureAwait(false);
+        return session.ReturnValue is int exitCode ? exitCode : 0;
     }
 }

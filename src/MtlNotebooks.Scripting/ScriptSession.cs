@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Reflection;
+using System.Text;
 using Microsoft.AspNetCore.Html;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -60,7 +61,9 @@ internal sealed class ScriptSession
             .WithMetadataResolver(ScriptMetadataResolver.Default.WithBaseDirectory(_baseDirectory))
             .WithSourceResolver(new SourceFileResolver(ImmutableArray<string>.Empty, _baseDirectory))
             .WithFilePath(filePath ?? "")
-            .WithEmitDebugInformation(false);
+            // Debug information gives stack frames the script's lines (an error names its line); PDBs need the encoding.
+            .WithEmitDebugInformation(true)
+            .WithFileEncoding(Encoding.UTF8);
     }
 
     public object? ReturnValue => _state?.ReturnValue;
@@ -106,13 +109,18 @@ internal sealed class ScriptSession
     /// <summary>Runs the helper prelude (display, HTML) as the kernel does before the first cell.</summary>
     public Task StartWithKernelHelpersAsync(CancellationToken cancellationToken) => SubmitAsync(KernelHelpersPrelude, cancellationToken);
 
-    /// <summary>Compiles and runs one submission. Compilation errors throw <see cref="CompilationErrorException"/>;
-    /// exceptions thrown by the code propagate.</summary>
-    public async Task SubmitAsync(string code, CancellationToken cancellationToken)
+    /// <summary>The path a cell is compiled under (in the notebook's folder, so <c>#load</c> and <c>#r</c> resolve as
+    /// before): stack frames of code in "cell 3" name that cell.</summary>
+    public string SourcePath(string where) => Path.Combine(_baseDirectory, where);
+
+    /// <summary>Compiles and runs one submission, under <paramref name="filePath"/> if given (else the session's file).
+    /// Compilation errors throw <see cref="CompilationErrorException"/>; exceptions thrown by the code propagate.</summary>
+    public async Task SubmitAsync(string code, CancellationToken cancellationToken, string? filePath = null)
     {
+        var options = filePath is null ? _options : _options.WithFilePath(filePath);
         _state = _state is null
-            ? await CSharpScript.RunAsync(code, _options, _globals, _globalsType, cancellationToken).ConfigureAwait(false)
-            : await _state.ContinueWithAsync(code, _options, cancellationToken).ConfigureAwait(false);
+            ? await CSharpScript.RunAsync(code, options, _globals, _globalsType, cancellationToken).ConfigureAwait(false)
+            : await _state.ContinueWithAsync(code, options, cancellationToken).ConfigureAwait(false);
     }
 }
 

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -129,7 +128,7 @@ public sealed class RunnerTests : IDisposable
     public async Task Run_PackageFromLocalFolder_IsReferencedAndRuns()
     {
         var feed = Directory.CreateDirectory(Path.Combine(_scratch.FullName, "feed"));
-        WritePackage(feed.FullName, "Tiny.Greeter", "1.0.0", "namespace Tiny; public static class Greeter { public static string Hello(string n) => \"hello \" + n; }");
+        TestPackages.Write(feed.FullName, "Tiny.Greeter", "1.0.0", "namespace Tiny; public static class Greeter { public static string Hello(string n) => \"hello \" + n; }");
 
         var result = await Run(Notebook("#i \"nuget: feed\"\n#r \"nuget: Tiny.Greeter, 1.0.0\"\nTiny.Greeter.Hello(\"runner\")"));
 
@@ -371,19 +370,5 @@ public sealed class RunnerTests : IDisposable
         var count = 0;
         for (var i = text.IndexOf(part, StringComparison.Ordinal); i >= 0; i = text.IndexOf(part, i + part.Length, StringComparison.Ordinal)) count++;
         return count;
-    }
-
-    /// <summary>A real .nupkg (flat feed layout) holding one netstandard2.0 assembly compiled from <paramref name="source"/>.</summary>
-    private static void WritePackage(string folder, string id, string version, string source)
-    {
-        var compilation = CSharpCompilation.Create(id, [CSharpSyntaxTree.ParseText(source)],
-            [MetadataReference.CreateFromFile(typeof(object).Assembly.Location)], new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
-        using var dll = new MemoryStream();
-        var emitted = compilation.Emit(dll);
-        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics));
-        using var zip = ZipFile.Open(Path.Combine(folder, $"{id}.{version}.nupkg"), ZipArchiveMode.Create);
-        using (var entry = zip.CreateEntry($"lib/netstandard2.0/{id}.dll").Open()) entry.Write(dll.ToArray());
-        using var nuspec = new StreamWriter(zip.CreateEntry($"{id}.nuspec").Open());
-        nuspec.Write($"<?xml version=\"1.0\"?><package><metadata><id>{id}</id><version>{version}</version><authors>t</authors><description>t</description></metadata></package>");
     }
 }
