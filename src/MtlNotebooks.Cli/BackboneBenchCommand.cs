@@ -22,7 +22,7 @@ internal static class BackboneBenchCommand
         // .NET's tiered JIT runs hot methods instrumented, then recompiles them (dynamic PGO): a step is ~20 % slower
         // for the first ~15 steps. PyTorch gets the same warm-up, so both are timed in their steady state.
         var warmup = new Option<int>("--warmup") { Description = "Untimed steps before timing, in both frameworks.", DefaultValueFactory = _ => 20 }.AtLeast(0);
-        var imageSize = new Option<int>("--image-size") { Description = "Image side.", DefaultValueFactory = _ => 256 }.AtLeast(32);
+        var imageSize = new Option<int>("--image-size") { Description = "Image side.", DefaultValueFactory = _ => 256 }.AtLeast(8);
         var batchSize = new Option<int>("--batch-size") { Description = "Batch size.", DefaultValueFactory = _ => 2 }.AtLeast(1);
         var threads = new Option<int>("--threads") { Description = "Intra-op threads of both libtorch builds.", DefaultValueFactory = _ => 2 }.AtLeast(1);
         var python = new Option<string?>("--python") { Description = "Python with PyTorch and torchvision (default /usr/bin/python3); 'none' skips PyTorch.", DefaultValueFactory = _ => "/usr/bin/python3" };

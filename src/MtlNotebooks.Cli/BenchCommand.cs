@@ -17,7 +17,7 @@ internal static class BenchCommand
     {
         var defaults = new QuickExperimentOptions();
         var steps = new Option<int>("--steps") { Description = "Timed training steps per model (after 3 warm-up steps).", DefaultValueFactory = _ => 40 }.AtLeast(1);
-        var imageSize = new Option<int>("--image-size") { Description = "Image side.", DefaultValueFactory = _ => defaults.ImageSize }.AtLeast(32);
+        var imageSize = new Option<int>("--image-size") { Description = "Image side.", DefaultValueFactory = _ => defaults.ImageSize }.AtLeast(8);
         var batchSize = new Option<int>("--batch-size") { Description = "Batch size.", DefaultValueFactory = _ => defaults.BatchSize }.AtLeast(1);
         var width = new Option<int>("--width") { Description = "Backbone width.", DefaultValueFactory = _ => defaults.Width }.AtLeast(1);
         var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: libtorch's choice)." }.AtLeast(1);

@@ -27,6 +27,12 @@ public static class NotebookRunner
         CancellationToken cancellationToken = default)
     {
         options ??= new NotebookRunOptions();
+        // Relative output paths mean the caller's working directory; cells run in the notebook's folder, so fix them first.
+        options = options with
+        {
+            OutputPath = options.OutputPath is null ? null : Path.GetFullPath(options.OutputPath),
+            HtmlPath = options.HtmlPath is null ? null : Path.GetFullPath(options.HtmlPath),
+        };
         if (notebook.KernelName is { } kernel && kernel != NotebookDocument.CSharpKernelName)
             throw new NotebookFormatException(notebook.Describe(), $"uses the kernel '{kernel}'; the runner executes C# notebooks ({NotebookDocument.CSharpKernelName})");
         CheckLimit(nameof(NotebookRunOptions.CellTimeout), options.CellTimeout);

@@ -158,6 +158,8 @@ public static class Contracts
         if (problems.Count > 0) return problems;
         if (trustLibraryModules && Descendants(module).OfType<Backbone>().All(b => b.GetType().Assembly == typeof(Backbone).Assembly))
             return problems;
+        if (declared.Count == 0 || declared.Levels.Any(l => l.Stride < 1 || l.Channels < 1))
+            return [$"{owner} declares levels {declared}; every level needs a stride and channels of at least 1."];
         int stride = declared.Levels.Max(l => l.Stride);
         long side = (long)stride * Math.Max(2, (32 + stride - 1) / stride);
         string image = $"a {side}×{side} zero image in evaluation mode";

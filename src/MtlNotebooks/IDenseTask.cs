@@ -14,10 +14,10 @@ public interface IDenseTask
     /// <summary>The primary metric (Δm is computed over each task's primary metric, as in survey Table V).</summary>
     ITaskMetric PrimaryMetric => Metrics[0];
 
-    /// <summary>The label the loss expects; checked with the outputs before the first loss, so a wrong rank, dtype or
-    /// channel count is named instead of broadcasting into a meaningless loss. Default: a dense float map with
-    /// <see cref="OutputChannels"/> channels.</summary>
-    TaskLabelShape Label => TaskLabelShape.Dense(OutputChannels);
+    /// <summary>The label the loss expects; checked with the outputs before the loss, so a wrong rank, dtype or channel
+    /// count is named instead of broadcasting into a meaningless loss. Null (the default for a task of your own) checks
+    /// only batch and spatial sizes; the built-in tasks declare theirs.</summary>
+    TaskLabelShape? Label => null;
 
     /// <summary>Problems with the task's own settings (empty when valid).</summary>
     IEnumerable<string> Validate() => [];

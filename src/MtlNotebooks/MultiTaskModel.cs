@@ -54,7 +54,7 @@ public sealed class MultiTaskModel : IDisposable
         if (output.dim() != 4 || output.shape[1] != task.OutputChannels)
             throw new ArgumentException($"Task '{task.Name}': the {what} should be [B, {task.OutputChannels}, H, W], but the network returned " +
                                         $"{TaskLabelShape.Shape(output.shape)}; does its head predict {task.OutputChannels} channels?");
-        if (task.Label.Problem(label) is { } problem)
+        if (task.Label?.Problem(label) is { } problem)
             throw new ArgumentException($"Task '{task.Name}': its label does not fit the loss: {problem}.");
         if (label.shape[0] != output.shape[0] || label.shape[^1] != output.shape[^1] || label.shape[^2] != output.shape[^2])
             throw new ArgumentException($"Task '{task.Name}': {what} shape {TaskLabelShape.Shape(output.shape)} does not match label shape " +

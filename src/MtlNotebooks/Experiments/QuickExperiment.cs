@@ -32,6 +32,7 @@ public static class QuickExperiment
         var backbone = options.Backbone ?? Backbones.SmallResNet(options.Width);
         var baselineHead = options.Head ?? Heads.Conv();
         var configurations = Configurations(options, CommonBuilder(options, backbone, tasks), baselineHead);
+        ThrowIfNoBatch(options, data);
         RunFolder.Commit(folder, options.ExistingRun, settings);
         log.WriteLine(Describe(options, data, tasks, backbone, baselineHead));
         log.WriteLine(resuming ? $"Resuming the run in {folder}." : $"Run folder: {folder}.");
@@ -94,6 +95,17 @@ public static class QuickExperiment
         if (arms.FirstOrDefault(a => a.Name == BaselineName) is { } arm)
             throw new ArgumentException($"QuickExperimentOptions.Architectures: '{BaselineName}' is the name of the single-task baselines; " +
                                         $"give the {arm.Architecture.Name} arm another name.");
+        // Names label checkpoints: two arms of one name (or of names that differ only in case) would share a file.
+        foreach (var twins in arms.GroupBy(a => a.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+            throw new ArgumentException($"QuickExperimentOptions.Architectures: {twins.Count()} arms are named '{twins.Key}'; each needs its own name (it names the checkpoint).");
+    }
+
+    /// <summary>Checked before the run folder is committed (an overwritten run is deleted there), not first in training.</summary>
+    private static void ThrowIfNoBatch(QuickExperimentOptions options, ExperimentData data)
+    {
+        if (data.Train.Count < options.BatchSize)
+            throw new ArgumentException($"QuickExperimentOptions: {data.Train.Count} training samples make no batch of {options.BatchSize} " +
+                                        "(TrainSamples must be at least BatchSize).");
     }
 
     private static string Describe(QuickExperimentOptions options, ExperimentData data, IReadOnlyList<IDenseTask> tasks, IBackbone backbone, IHead head) =>

@@ -68,6 +68,7 @@ public sealed record QuickExperimentOptions
         ["seed"] = Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ["device"] = Device,
         ["optimizer"] = Optimizer.Name,
+        ["learningRate"] = Optimizer.LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         ["architectures"] = string.Join("; ", Architectures.Select(a => $"{a.Name} = {a.Architecture.Name}")),
         ["backbone"] = Backbone?.Name ?? "",
         ["head"] = Head?.Name ?? "",

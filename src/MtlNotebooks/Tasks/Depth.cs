@@ -10,6 +10,8 @@ namespace MtlNotebooks.Tasks;
 /// all pooled over the valid pixels of the split.</summary>
 public sealed record Depth(string Name = "depth") : IDenseTask
 {
+    public TaskLabelShape Label => TaskLabelShape.Dense(1);
+
     public int OutputChannels => 1;
     public ITaskLoss Loss => new MaskedL1Loss();
     public IReadOnlyList<ITaskMetric> Metrics =>

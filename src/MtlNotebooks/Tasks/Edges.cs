@@ -10,6 +10,8 @@ namespace MtlNotebooks.Tasks;
 /// from the MATLAB benchmark). The prediction is σ(x).</summary>
 public sealed record Edges(double PositiveWeight = 0.95, double MaxDistance = 0.0075, string Name = "edge") : IDenseTask
 {
+    public TaskLabelShape Label => TaskLabelShape.Dense(1);
+
     public int OutputChannels => 1;
     public ITaskLoss Loss => new BinaryCrossEntropyLoss(BinaryWeighting.FixedPositiveWeight, PositiveWeight);
     public IReadOnlyList<ITaskMetric> Metrics => [new OdsF(MaxDistance)];

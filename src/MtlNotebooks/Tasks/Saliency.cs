@@ -10,6 +10,8 @@ namespace MtlNotebooks.Tasks;
 /// 15 thresholds. The prediction is σ(x).</summary>
 public sealed record Saliency(bool Balanced = true, string Name = "sal") : IDenseTask
 {
+    public TaskLabelShape Label => TaskLabelShape.Dense(1);
+
     public int OutputChannels => 1;
     public ITaskLoss Loss => new BinaryCrossEntropyLoss(Balanced ? BinaryWeighting.Balanced : BinaryWeighting.None);
     public IReadOnlyList<ITaskMetric> Metrics => [new SaliencyScore(SaliencyStatistic.MaxMeanIoU), new SaliencyScore(SaliencyStatistic.MaxF)];

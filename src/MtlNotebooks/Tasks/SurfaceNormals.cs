@@ -10,6 +10,8 @@ namespace MtlNotebooks.Tasks;
 /// within 11.25°, 22.5° and 30° (the references' eval_normals).</summary>
 public sealed record SurfaceNormals(string Name = "normals") : IDenseTask
 {
+    public TaskLabelShape Label => TaskLabelShape.Dense(3);
+
     public int OutputChannels => 3;
     public ITaskLoss Loss => new NormalsL1Loss();
     public IReadOnlyList<ITaskMetric> Metrics =>

@@ -48,6 +48,9 @@ public static class Trainer
         for (int epoch = startEpoch; epoch < options.Epochs; epoch++)
         {
             model.Network.train();
+            // Dropout (DeepLab's ASPP) draws from libtorch's global generator: seeding it per epoch from (seed, epoch)
+            // makes a resumed epoch draw exactly what the uninterrupted run drew, as the data order does.
+            manual_seed((long)(SplitMix64.Mix((ulong)(uint)options.Seed * 0x9E3779B97F4A7C15UL + (ulong)epoch) >> 1));
             var order = DataOrder.Permutation(train.Count, options.Seed, epoch);
             var epochLosses = taskNames.ToDictionary(t => t, _ => 0.0);
             for (int i = 0; i < stepsPerEpoch; i++)

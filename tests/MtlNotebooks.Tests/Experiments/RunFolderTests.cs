@@ -102,7 +102,7 @@ public sealed class RunFolderTests : IDisposable
     [InlineData("--resume", null, "--resume acts on an existing run: name its folder with --output")]
     [InlineData("--epochs", "0", "--epochs must be at least 1, got 0.")]
     [InlineData("--train-samples", "-3", "--train-samples must be at least 1, got -3.")]
-    [InlineData("--image-size", "4", "--image-size must be at least 32, got 4.")]
+    [InlineData("--image-size", "4", "--image-size must be at least 8, got 4.")]
     [InlineData("--lr", "0", "--lr must be a positive number, got 0.")]
     [InlineData("--width", "0", "--width must be at least 1, got 0.")]
     public void RunQuick_BadOptions_NameTheOptionBeforeAnyWork(string option, string? value, string expected)

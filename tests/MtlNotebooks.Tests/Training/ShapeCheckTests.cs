@@ -28,16 +28,28 @@ public sealed class ShapeCheckTests : IDisposable
     private static TrainingOptions Options => new() { Epochs = 1, BatchSize = 8 };
 
     [Theory]
-    [InlineData("depth", "squeeze", "Task 'depth': its label does not fit the loss: expected float [B, 1, H, W], got Float32 [8, 32, 32]")]
+    [InlineData("depth", "squeeze", "Task 'depth': its label does not fit the loss: expected [B, 1, H, W], got Float32 [8, 32, 32]")]
     [InlineData("semseg", "float", "Task 'semseg': its label does not fit the loss: expected integer [B, H, W] class indices, got Float32 [8, 32, 32]")]
     [InlineData("semseg", "unsqueeze", "Task 'semseg': its label does not fit the loss: expected integer [B, H, W] class indices, got Int64 [8, 1, 32, 32]")]
-    [InlineData("depth", "long", "Task 'depth': its label does not fit the loss: expected float [B, 1, H, W], got Int64 [8, 1, 32, 32]")]
+    [InlineData("depth", "unsqueeze", "Task 'depth': its label does not fit the loss: expected [B, 1, H, W], got Float32 [8, 1, 1, 32, 32]")]
     public void Fit_LabelOfWrongRankOrDtype_NamesTaskExpectedAndActual(string task, string damage, string expected)
     {
         using var model = Builder().Build();
         using var broken = new DamagedLabels(_train, task, damage);
         var error = Assert.Throws<ArgumentException>(() => Trainer.Fit(model, broken, _validation, Options));
         Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void Fit_IntegerLabelsWhereTheLossTakesThem_Train()
+    {
+        // uint8 class maps (as PNGs decode) and integer depth are valid: the check must not reject what the losses accept.
+        using var model = Builder().Build();
+        using var bytes = new DamagedLabels(_train, "semseg", "byte");
+        Trainer.Fit(model, bytes, _validation, Options);
+        using var other = Builder().Build();
+        using var integerDepth = new DamagedLabels(_train, "depth", "long");
+        Trainer.Fit(other, integerDepth, _validation, Options);
     }
 
     [Fact]
@@ -80,6 +92,7 @@ public sealed class ShapeCheckTests : IDisposable
                 "unsqueeze" => kv.Value.unsqueeze(1),
                 "float" => kv.Value.to(ScalarType.Float32),
                 "long" => kv.Value.to(ScalarType.Int64),
+                "byte" => kv.Value.to(ScalarType.Byte),
                 _ => throw new ArgumentOutOfRangeException(nameof(damage)),
             });
             return new MultiTaskBatch(batch.Images, new TaskLabels(labels));

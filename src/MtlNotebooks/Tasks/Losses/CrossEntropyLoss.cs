@@ -11,6 +11,8 @@ public sealed record CrossEntropyLoss(int IgnoreIndex = 255) : ITaskLoss
 
     public Tensor Compute(Tensor output, Tensor label)
     {
+        // Class maps often arrive as uint8 (PNG) or int32; libtorch's cross-entropy takes int64 only.
+        if (label.dtype != ScalarType.Int64) label = label.to(ScalarType.Int64);
         var valid = label.ne(IgnoreIndex);
         // All pixels ignored: a zero that keeps the graph, instead of the NaN that 0/0 would give.
         if (!valid.any().item<bool>()) return output.sum() * 0.0;
