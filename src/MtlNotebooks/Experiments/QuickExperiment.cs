@@ -32,7 +32,8 @@ public static class QuickExperiment
         var backbone = options.Backbone ?? Backbones.SmallResNet(options.Width);
         var baselineHead = options.Head ?? Heads.Conv();
         var configurations = Configurations(options, CommonBuilder(options, backbone, tasks), baselineHead);
-        ThrowIfNoBatch(options, data);
+        // Refused before the folder is committed (an overwritten run is deleted there), not first in training.
+        Trainer.ThrowIfAny(Trainer.Problems(data.Train, TrainingFor(BaselineName, options)).ToList());
         RunFolder.Commit(folder, options.ExistingRun, settings);
         log.WriteLine(Describe(options, data, tasks, backbone, baselineHead));
         log.WriteLine(resuming ? $"Resuming the run in {folder}." : $"Run folder: {folder}.");
@@ -76,7 +77,7 @@ public static class QuickExperiment
     /// combination fails in a second, not after minutes.</summary>
     private static (string Name, MultiTaskNetBuilder Builder)[] Configurations(QuickExperimentOptions options, MultiTaskNetBuilder common, IHead baselineHead)
     {
-        ThrowIfBaselineNameTaken(options.Architectures);
+        ThrowIfArmNamesClash(options.Architectures);
         var multiTask = options.Balancer is null ? common : common.UseBalancer(options.Balancer);
         var configurations = options.Architectures
             .Select(arm => (arm.Name, multiTask.UseArchitecture(WithHead(arm.Architecture, options.Head))))
@@ -89,23 +90,15 @@ public static class QuickExperiment
     private static IArchitecture WithHead(IArchitecture architecture, IHead? head) =>
         head is not null && architecture is IHeadedArchitecture headed ? headed.WithHead(head) : architecture;
 
-    /// <summary>The baselines' name labels their checkpoint and the Δm reference row: an arm of that name would overwrite both.</summary>
-    private static void ThrowIfBaselineNameTaken(IEnumerable<ExperimentArm> arms)
+    /// <summary>Names label checkpoints and table rows: an arm named like the baselines, or two arms of one name (or of
+    /// names that differ only in case), would write over each other.</summary>
+    private static void ThrowIfArmNamesClash(IEnumerable<ExperimentArm> arms)
     {
         if (arms.FirstOrDefault(a => a.Name == BaselineName) is { } arm)
             throw new ArgumentException($"QuickExperimentOptions.Architectures: '{BaselineName}' is the name of the single-task baselines; " +
                                         $"give the {arm.Architecture.Name} arm another name.");
-        // Names label checkpoints: two arms of one name (or of names that differ only in case) would share a file.
         foreach (var twins in arms.GroupBy(a => a.Name, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
             throw new ArgumentException($"QuickExperimentOptions.Architectures: {twins.Count()} arms are named '{twins.Key}'; each needs its own name (it names the checkpoint).");
-    }
-
-    /// <summary>Checked before the run folder is committed (an overwritten run is deleted there), not first in training.</summary>
-    private static void ThrowIfNoBatch(QuickExperimentOptions options, ExperimentData data)
-    {
-        if (data.Train.Count < options.BatchSize)
-            throw new ArgumentException($"QuickExperimentOptions: {data.Train.Count} training samples make no batch of {options.BatchSize} " +
-                                        "(TrainSamples must be at least BatchSize).");
     }
 
     private static string Describe(QuickExperimentOptions options, ExperimentData data, IReadOnlyList<IDenseTask> tasks, IBackbone backbone, IHead head) =>
@@ -120,6 +113,16 @@ public static class QuickExperiment
         return model;
     }
 
+    /// <summary>How every network of the experiment trains (checkpoints aside).</summary>
+    private static TrainingOptions TrainingFor(string name, QuickExperimentOptions options) => new()
+    {
+        RunName = name,
+        Epochs = options.Epochs,
+        BatchSize = options.BatchSize,
+        Optimizer = options.Optimizer,
+        Seed = options.Seed,
+    };
+
     /// <summary>Trains one network, checkpointing to <c>Name.ckpt</c> in the output folder after every epoch, and logs its
     /// final metrics. When resuming, a checkpoint there continues (or, if complete, only replays) that network's run:
     /// data order and schedule depend only on (seed, epoch), so the result equals an uninterrupted run's.</summary>
@@ -127,13 +130,8 @@ public static class QuickExperiment
         bool resuming, TextWriter log, Func<string, Func<IProgress<TrainingProgress>, TrainingHistory>, TrainingHistory>? trainWithProgress)
     {
         var checkpoint = Path.Combine(options.OutputDirectory!, $"{name}.ckpt");
-        var training = new TrainingOptions
+        var training = TrainingFor(name, options) with
         {
-            RunName = name,
-            Epochs = options.Epochs,
-            BatchSize = options.BatchSize,
-            Optimizer = options.Optimizer,
-            Seed = options.Seed,
             CheckpointPath = checkpoint,
             ResumeFrom = resuming && File.Exists(checkpoint) ? checkpoint : null,
         };

@@ -28,7 +28,6 @@ public static class Checkpoint
 {
     private static readonly byte[] Magic = "MTLCKPT1"u8.ToArray();
     private const int HashLength = 32;
-    private const long MaxPlausibleLength = 1L << 40;
 
     public static void Save(string path, MultiTaskModel model, OptimizerHelper optimizer, CheckpointInfo info)
     {
@@ -110,9 +109,9 @@ public static class Checkpoint
             throw new CheckpointException(path, $"is not an MtlNotebooks checkpoint (it does not start with '{Encoding.ASCII.GetString(Magic)}').");
         long length = BitConverter.ToInt64(file, Magic.Length);
         long expected = header + length + HashLength;
-        // A negative, terabyte or far-beyond-the-file length is a damaged header, not a checkpoint of that size; a plausible
-        // one that the file falls short of is a truncation (below).
-        if (length < 0 || length > MaxPlausibleLength || length > Math.Max(64L * file.Length, 1L << 26))
+        // A negative or far-beyond-the-file length is a damaged header, not a checkpoint of that size; a plausible one that
+        // the file falls short of is a truncation (below).
+        if (length < 0 || length > Math.Max(64L * file.Length, 1L << 26))
             throw new CheckpointException(path, $"is corrupt: its length field says {length:N0} bytes of data, but the whole file has {file.Length:N0}.");
         if (file.Length != expected)
             throw new CheckpointException(path, $"is truncated or padded: expected {expected:N0} bytes, found {file.Length:N0}.");

@@ -12,14 +12,11 @@ public static class Trainer
 {
     public static TrainingHistory Fit(MultiTaskModel model, IMultiTaskDataset train, IMultiTaskDataset validation, TrainingOptions options)
     {
-        var problems = options.Validate().ToList();
+        var problems = Problems(train, options).ToList();
         problems.AddRange(MissingLabels(model, train));
         problems.AddRange(MissingLabels(model, validation, mainOnly: true));
-        int stepsPerEpoch = options.BatchSize > 0 ? train.Count / options.BatchSize : 0;
-        if (stepsPerEpoch == 0 && options.BatchSize > 0)
-            problems.Add($"Data set '{train.Name}' has {train.Count} samples, fewer than one batch of {options.BatchSize}.");
-        if (problems.Count > 0)
-            throw new ArgumentException("Training cannot start:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)));
+        ThrowIfAny(problems);
+        int stepsPerEpoch = train.Count / options.BatchSize;
 
         long totalSteps = (long)stepsPerEpoch * options.Epochs;
         var parameters = model.Network.parameters().Concat(model.Balancer.parameters()).ToList();
@@ -82,6 +79,23 @@ public static class Trainer
             }
         }
         return new TrainingHistory(options.RunName, steps, evaluations, clock.Elapsed);
+    }
+
+    /// <summary>What keeps <paramref name="options"/> from training on <paramref name="train"/>, whatever the model: the
+    /// options' own checks and a data set smaller than one batch. Callers that must refuse before other work (the quick
+    /// experiment, before it commits its run folder) ask here rather than at <see cref="Fit"/>.</summary>
+    public static IEnumerable<string> Problems(IMultiTaskDataset train, TrainingOptions options)
+    {
+        foreach (var problem in options.Validate()) yield return problem;
+        if (options.BatchSize > 0 && train.Count < options.BatchSize)
+            yield return $"Data set '{train.Name}' has {train.Count} samples, fewer than one batch of {options.BatchSize}.";
+    }
+
+    /// <summary>Every problem in one exception, as the builder reports them.</summary>
+    public static void ThrowIfAny(IReadOnlyCollection<string> problems)
+    {
+        if (problems.Count > 0)
+            throw new ArgumentException("Training cannot start:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)));
     }
 
     private static StepRecord TrainStep(MultiTaskModel model, OptimizerHelper optimizer, IMultiTaskDataset train, int[] indices, StepContext context, double lr)

@@ -26,7 +26,7 @@ public sealed class TorchRuntimeTests
     {
         TorchRuntime.EnsureConfigured();
         using var scope = NewDisposeScope();
-        var generator = new TorchSharp.torch.Generator(7);
+        using var generator = new TorchSharp.torch.Generator(7);
         int pad = dilation * (k - 1) / 2;
         for (int repetition = 0; repetition < 10; repetition++)
         {

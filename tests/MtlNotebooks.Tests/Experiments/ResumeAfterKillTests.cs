@@ -24,9 +24,7 @@ public sealed class ResumeAfterKillTests : IDisposable
     public void RunQuick_KilledAtRandomMomentsThenResumed_EqualsUninterruptedRun()
     {
         var reference = Path.Combine(_root, "reference");
-        var clock = Stopwatch.StartNew();
-        var (exit, output) = Mtl([.. RunArgs, "--output", reference], timeout: TimeSpan.FromMinutes(5));
-        var whole = clock.Elapsed;
+        var (exit, output) = Mtl([.. RunArgs, "--output", reference]);
         Assert.True(exit == 0, output);
 
         var interrupted = Path.Combine(_root, "interrupted");
@@ -34,15 +32,13 @@ public sealed class ResumeAfterKillTests : IDisposable
         int kills = 0;
         for (int attempt = 0; attempt < 6 && kills < 3; attempt++)
         {
-            // Delays scale with this machine's speed (the uninterrupted run's time): the first kill lands past start-up,
-            // in training; later ones, in what a resumed run has left (steps, evaluations, checkpoint writes).
-            double fraction = attempt == 0 ? 0.35 + 0.25 * random.NextDouble() : 0.25 + 0.25 * random.NextDouble();
-            var delay = whole * fraction;
-            var (killed, _) = Mtl(ResumeArgs(interrupted), killAfter: delay, timeout: TimeSpan.FromMinutes(5));
+            // Kills follow the run's own progress, not the clock, so they interrupt on fast and slow machines alike: after
+            // 1-3 finished epochs of this attempt and 0-400 ms more, landing in an evaluation, a checkpoint write or steps.
+            var (killed, _) = Mtl(ResumeArgs(interrupted), killAfterEpochs: random.Next(1, 4), extraDelay: TimeSpan.FromMilliseconds(random.Next(0, 400)));
             if (killed == Killed) kills++;
             else break;   // finished before the kill: nothing left to interrupt
         }
-        (exit, output) = Mtl(ResumeArgs(interrupted), timeout: TimeSpan.FromMinutes(5));
+        (exit, output) = Mtl(ResumeArgs(interrupted));
         Assert.True(exit == 0, output);
         Assert.True(kills >= 2, $"only {kills} of the runs were killed before they finished; the test interrupted too little");
         foreach (var file in ComparedFiles)
@@ -56,27 +52,47 @@ public sealed class ResumeAfterKillTests : IDisposable
 
     private const int Killed = -9;
 
-    /// <summary>Runs the built CLI in its own process; with <paramref name="killAfter"/>, sends SIGKILL then and returns
-    /// <see cref="Killed"/> if it was still running.</summary>
-    private static (int Exit, string Output) Mtl(string[] args, TimeSpan timeout, TimeSpan? killAfter = null)
+    /// <summary>Runs the built CLI in its own process; with <paramref name="killAfterEpochs"/>, sends SIGKILL
+    /// <paramref name="extraDelay"/> after it has printed that many finished epochs and returns <see cref="Killed"/>.</summary>
+    private static (int Exit, string Output) Mtl(string[] args, int? killAfterEpochs = null, TimeSpan extraDelay = default)
     {
+        var timeout = TimeSpan.FromMinutes(5);
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "mtl.dll"));
         foreach (var arg in args) start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (killAfter is { } delay && !process.WaitForExit(delay))
+        using var process = new Process { StartInfo = start };
+        var output = new System.Text.StringBuilder();
+        using var epochsSeen = new SemaphoreSlim(0);
+        process.OutputDataReceived += (_, e) =>
         {
-            process.Kill(entireProcessTree: true);   // SIGKILL: no finally blocks, no flushing
-            process.WaitForExit();
-            return (Killed, "");
+            if (e.Data is null) return;
+            lock (output) output.AppendLine(e.Data);
+            if (e.Data.Contains(": epoch ", StringComparison.Ordinal)) epochsSeen.Release();   // one line per finished epoch
+        };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (killAfterEpochs is int epochs)
+        {
+            var clock = Stopwatch.StartNew();
+            int seen = 0;
+            while (seen < epochs && !process.HasExited && clock.Elapsed < timeout)
+                if (epochsSeen.Wait(TimeSpan.FromMilliseconds(100))) seen++;
+            if (seen == epochs && !process.WaitForExit(extraDelay))
+            {
+                process.Kill(entireProcessTree: true);   // SIGKILL: no finally blocks, no flushing
+                process.WaitForExit();
+                return (Killed, "");
+            }
         }
         if (!process.WaitForExit(timeout))
         {
             process.Kill(entireProcessTree: true);
+            process.WaitForExit();
             throw new TimeoutException($"mtl {string.Join(' ', args)} did not finish within {timeout}");
         }
-        return (process.ExitCode, stdout.Result + stderr.Result);
+        process.WaitForExit();   // drains the redirected streams
+        lock (output) return (process.ExitCode, output.ToString());
     }
 }
