@@ -1,6 +1,7 @@
 using MtlNotebooks.Modules.DecoderFocused;
 using MtlNotebooks.Modules.Baselines;
 using MtlNotebooks.Modules.EncoderFocused;
+using MtlNotebooks.Modules.SingleTasking;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks;
@@ -35,6 +36,29 @@ public static class Architectures
     public static MtiNet Jtrl(int? scales = null) =>
         new(DistillationUnits.SequentialRefinement(), FeaturePropagations.Identity(), scales) { Family = "Jtrl" };
 
+    /// <summary>ASTMT (single-tasking, survey §2.4; Maninis et al. 2019): one network run once per task, with task-specific
+    /// SE modulation in the encoder and decoder, residual adapters, per-task batch norm and an adversarial discriminator on
+    /// the tasks' gradients, trained one task per optimiser step. Needs an SE-ResNet (<see cref="Backbones.SEResNet26"/>,
+    /// 50, 101) or MobileNet-V2 backbone. The defaults are the official code's full model; every switch is a row of Table 3.</summary>
+    public static Astmt Astmt(bool encoderSqueeze = true, bool decoderSqueeze = true, bool adapters = true, bool taskBatchNorm = true,
+        bool adversarial = true, double discriminatorWeight = 0.01, bool stepPerTask = true, int decoderWidth = 64, int discriminatorKernel = 1) =>
+        new(encoderSqueeze, decoderSqueeze, adapters, taskBatchNorm, adversarial, discriminatorWeight, stepPerTask, decoderWidth,
+            DiscriminatorKernel: discriminatorKernel);
+
+    /// <summary>ASTMT's rows of Table 3 by name (PASCAL, R-26): the multi-task baseline, each modulation, adversarial training
+    /// and their combinations, and the single-task baselines (#T = 1) they are measured against.</summary>
+    public static IReadOnlyDictionary<string, Astmt> AstmtTable3 { get; } = new Dictionary<string, Astmt>
+    {
+        ["astmt-single-task"] = new(false, false, false, Adversarial: false, SingleTask: true),
+        ["astmt-baseline"] = new(false, false, false, Adversarial: false),
+        ["astmt-adapters"] = new(false, false, Adapters: true, Adversarial: false),
+        ["astmt-se"] = new(true, true, false, Adversarial: false),
+        ["astmt-se-decoder"] = new(false, true, false, Adversarial: false),
+        ["astmt-adversarial"] = new(false, false, false, Adversarial: true),
+        ["astmt-se-adversarial"] = new(true, true, false, Adversarial: true),
+        ["astmt"] = new(),
+    };
+
     /// <summary>The architectures the CLI can name (<c>--architecture</c>), with their defaults.</summary>
     public static IReadOnlyDictionary<string, IArchitecture> All { get; } = new Dictionary<string, IArchitecture>
     {
@@ -45,5 +69,13 @@ public static class Architectures
         ["jtrl"] = Jtrl(),
         ["mti-net"] = MtiNet(),
         ["mti-net-without-fpm"] = MtiNet(propagation: FeaturePropagations.None()),
+        ["astmt"] = AstmtTable3["astmt"],
+        ["astmt-baseline"] = AstmtTable3["astmt-baseline"],
+        ["astmt-adapters"] = AstmtTable3["astmt-adapters"],
+        ["astmt-se"] = AstmtTable3["astmt-se"],
+        ["astmt-se-decoder"] = AstmtTable3["astmt-se-decoder"],
+        ["astmt-adversarial"] = AstmtTable3["astmt-adversarial"],
+        ["astmt-se-adversarial"] = AstmtTable3["astmt-se-adversarial"],
+        ["astmt-single-task"] = AstmtTable3["astmt-single-task"],
     };
 }

@@ -9,6 +9,16 @@ namespace MtlNotebooks;
 /// first module it creates against its levels: use its <c>Name</c>, <c>Features</c> and <c>Create()</c>, not its type.</summary>
 public sealed record ArchitectureContext(IBackbone Backbone, IReadOnlyList<IDenseTask> Tasks, IReadOnlyList<IDenseTask> AuxiliaryTasks)
 {
+    private readonly IBackbone? _backboneSpec;
+
+    /// <summary>The backbone spec as the user gave it (its type and options), for an architecture that builds its own
+    /// task-aware encoder from them (ASTMT) and so answers for that encoder's shapes itself. Defaults to <see cref="Backbone"/>.</summary>
+    public IBackbone BackboneSpec
+    {
+        get => _backboneSpec ?? Backbone;
+        init => _backboneSpec = value;
+    }
+
     /// <summary>Main then auxiliary tasks: every task that has an output and a loss.</summary>
     public IReadOnlyList<IDenseTask> AllTasks => [.. Tasks, .. AuxiliaryTasks];
 }
@@ -18,6 +28,12 @@ public sealed record ArchitectureContext(IBackbone Backbone, IReadOnlyList<IDens
 public interface IArchitecture
 {
     string Name { get; }
+
+    /// <summary>True when the network runs one task per forward pass and trains one task per optimiser step
+    /// (single-tasking, survey §2.4; ASTMT). Only balancers that weight each task by its own loss apply to it
+    /// (<see cref="ILossBalancer.Separable"/>); <see cref="MultiTaskNetBuilder.Build"/> rejects the others.</summary>
+    bool TaskConditional => false;
+
     IEnumerable<string> Validate(ArchitectureContext context) => [];
     MultiTaskNet Create(ArchitectureContext context);
 }

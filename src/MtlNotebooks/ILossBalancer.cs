@@ -11,6 +11,9 @@ public sealed record BalancerContext(IReadOnlyList<string> Tasks, Device Device)
 /// in training. Architectures and balancers meet only here and in <see cref="TaskLosses"/>.</summary>
 public sealed record StepContext(IReadOnlyList<Parameter> SharedParameters, int Epoch, long Step)
 {
+    /// <summary>Epochs of the whole run (0 when unknown): schedules that ramp over training need it (ASTMT's reversal weight).</summary>
+    public int Epochs { get; init; }
+
     private readonly IReadOnlyList<Parameter>? _lastSharedParameters;
 
     /// <summary>The last shared layer (<see cref="MultiTaskNet.LastSharedParameters"/>): where GradNorm measures gradient
@@ -38,6 +41,12 @@ public sealed record BalancerStep(IReadOnlyDictionary<string, double> Weights, d
 public interface ILossBalancer
 {
     string Name { get; }
+
+    /// <summary>True when each task's weight depends only on that task's loss and the balancer's own state, so the
+    /// balancer applies equally when tasks take their optimiser steps one at a time (task-conditional networks: ASTMT).
+    /// Its runtime must then accept losses of a subset of its tasks. Gradient methods need every task in one step: false.</summary>
+    bool Separable => false;
+
     IEnumerable<string> Validate(BalancerContext context) => [];
     LossBalancer Create(BalancerContext context);
 }

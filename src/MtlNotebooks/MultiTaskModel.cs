@@ -28,8 +28,11 @@ public sealed class MultiTaskModel : IDisposable
 
     /// <summary>Per-task losses of <paramref name="outputs"/> against <paramref name="labels"/>, for every task with a loss.
     /// A label whose shape does not fit the output fails with a message naming the task and both shapes.</summary>
-    public TaskLosses ComputeLosses(TaskOutputs outputs, TaskLabels labels) => TaskLosses.From(
-        AllTasks.Select(t => t.Name),
+    public TaskLosses ComputeLosses(TaskOutputs outputs, TaskLabels labels) => ComputeLosses(outputs, labels, AllTasks.Select(t => t.Name).ToArray());
+
+    /// <summary>The losses of <paramref name="tasks"/> only: one training pass of a task-conditional network.</summary>
+    public TaskLosses ComputeLosses(TaskOutputs outputs, TaskLabels labels, IReadOnlyList<string> tasks) => TaskLosses.From(
+        tasks,
         name =>
         {
             var task = AllTasks.First(t => t.Name == name);

@@ -50,6 +50,21 @@ public abstract class MultiTaskNet : nn.Module<Tensor, TaskOutputs>
         return part.parameters().Where(p => handles.Contains(p.Handle)).ToArray();
     }
 
+    /// <summary>How one training step divides into forward/backward/optimiser passes, each over a set of tasks. Default:
+    /// one pass over every task. A task-conditional network (single-tasking, survey §2.4; ASTMT) returns one pass per
+    /// task, so the trainer steps once per task and parameters a task did not use get no gradient and no update.</summary>
+    public virtual IReadOnlyList<IReadOnlyList<string>> TrainingPasses() => [Tasks];
+
+    /// <summary>The outputs of one training pass's <paramref name="tasks"/>. Default: the full forward pass.</summary>
+    public virtual TaskOutputs Forward(Tensor image, IReadOnlyList<string> tasks) => call(image);
+
+    /// <summary>A term the network adds to a pass's objective once its task losses are known, or null (the default).
+    /// ASTMT's adversarial discriminator on the task gradients (§4) needs the losses themselves, so it lives here.</summary>
+    public virtual TrainingTerm? TrainingTerm(TaskOutputs outputs, TaskLosses losses, TaskLabels labels, StepContext step) => null;
+
+    /// <summary>Optimiser groups with their learning-rate scales. Default: every parameter at the scheduled rate.</summary>
+    public virtual IReadOnlyList<ParameterGroup> ParameterGroups() => [new("network", parameters().ToArray())];
+
     /// <summary>Number of trainable parameters.</summary>
     public long ParameterCount() => parameters().Where(p => p.requires_grad).Sum(p => p.numel());
 }

@@ -94,6 +94,10 @@ public sealed record MultiTaskNetBuilder
         var device = deviceType is null || problems.Any(p => p.StartsWith("WithDevice", StringComparison.Ordinal)) ? CPU : torch.device(Device);
 
         problems.AddRange(Balancer.Validate(new BalancerContext(taskNames, device)));
+        if (Architecture.TaskConditional && !Balancer.Separable)
+            problems.Add($"UseBalancer({Balancer.Name}): {Architecture.Name} trains one task per optimiser step (single-tasking, " +
+                         $"survey §2.4), so the balancer must weight each task by its own loss; {Balancer.Name} needs every task's loss " +
+                         $"or gradient in the same step. Balancers that apply: {string.Join(", ", Balancers.All.Where(kv => kv.Value.Separable).Select(kv => kv.Key))}.");
 
         return new BuildPlan(
             problems,
@@ -116,7 +120,7 @@ public sealed record MultiTaskNetBuilder
     {
         var plan = Plan();
         plan.ThrowIfInvalid();
-        var context = new ArchitectureContext(new ProbedBackbone(plan.Backbone!), Tasks, AuxiliaryTasks);
+        var context = new ArchitectureContext(new ProbedBackbone(plan.Backbone!), Tasks, AuxiliaryTasks) { BackboneSpec = plan.Backbone! };
         var device = torch.device(Device);
         MultiTaskNet network;
         LossBalancer balancer;

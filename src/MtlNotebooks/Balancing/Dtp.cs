@@ -19,6 +19,7 @@ public delegate double KpiFunction(EvaluationRecord Evaluation, string Task);
 public sealed record Dtp(double Gamma = 1.0, double Smoothing = 0.9, IReadOnlyDictionary<string, KpiFunction>? Kpis = null) : ILossBalancer
 {
     public string Name => $"DTP (γ {Gamma:0.###})";
+    public bool Separable => true;
 
     public IEnumerable<string> Validate(BalancerContext context)
     {
@@ -56,7 +57,7 @@ public sealed class DtpModule : WeightedLossBalancer
     private readonly IReadOnlyList<string> _tasks;
     private readonly Dtp _spec;
 
-    public DtpModule(IReadOnlyList<string> tasks, Dtp spec) : base(nameof(Dtp))
+    public DtpModule(IReadOnlyList<string> tasks, Dtp spec) : base(nameof(Dtp), tasks)
     {
         _tasks = tasks;
         _spec = spec;
@@ -94,7 +95,7 @@ public sealed class DtpModule : WeightedLossBalancer
 
     protected override (Tensor Total, Tensor Weights) Combine(TaskLosses losses, StepContext step)
     {
-        var weights = tensor(CurrentWeights(), ScalarType.Float32).to(losses.Values.First().device);
+        var weights = ForLosses(tensor(CurrentWeights(), ScalarType.Float32).to(losses.Values.First().device), losses);
         return ((weights * losses.Stack()).sum(), weights);
     }
 }

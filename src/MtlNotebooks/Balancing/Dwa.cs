@@ -10,6 +10,7 @@ namespace MtlNotebooks.Balancing;
 public sealed record Dwa(double Temperature = 2.0) : ILossBalancer
 {
     public string Name => $"DWA (T {Temperature:0.###})";
+    public bool Separable => true;
 
     public IEnumerable<string> Validate(BalancerContext context)
     {
@@ -28,7 +29,7 @@ public sealed class DwaModule : WeightedLossBalancer
     private readonly IReadOnlyList<string> _tasks;
     private readonly double _temperature;
 
-    public DwaModule(IReadOnlyList<string> tasks, double temperature = 2.0) : base(nameof(Dwa))
+    public DwaModule(IReadOnlyList<string> tasks, double temperature = 2.0) : base(nameof(Dwa), tasks)
     {
         _tasks = tasks;
         _temperature = temperature;
@@ -66,7 +67,7 @@ public sealed class DwaModule : WeightedLossBalancer
 
     protected override (Tensor Total, Tensor Weights) Combine(TaskLosses losses, StepContext step)
     {
-        var weights = tensor(CurrentWeights(), ScalarType.Float32).to(losses.Values.First().device);
+        var weights = ForLosses(tensor(CurrentWeights(), ScalarType.Float32).to(losses.Values.First().device), losses);
         return ((weights * losses.Stack()).sum(), weights);
     }
 }

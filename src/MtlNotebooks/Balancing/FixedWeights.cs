@@ -6,6 +6,8 @@ namespace MtlNotebooks.Balancing;
 /// semseg 1, depth 1, normals 10). Tasks without a weight get <paramref name="DefaultWeight"/>.</summary>
 public sealed record FixedWeights(IReadOnlyDictionary<string, double> Weights, double DefaultWeight = 1.0) : ILossBalancer
 {
+    public bool Separable => true;
+
     public string Name => Weights.Count == 0
         ? "Fixed (uniform)"
         : $"Fixed ({string.Join(", ", Weights.Select(kv => $"{kv.Key} {kv.Value:0.###}"))})";
@@ -21,7 +23,7 @@ public sealed record FixedWeights(IReadOnlyDictionary<string, double> Weights, d
     }
 
     public LossBalancer Create(BalancerContext context) =>
-        new FixedWeightsModule(context.Tasks.Select(t => Weights.TryGetValue(t, out var w) ? w : DefaultWeight).ToArray());
+        new FixedWeightsModule(context.Tasks.Select(t => Weights.TryGetValue(t, out var w) ? w : DefaultWeight).ToArray(), context.Tasks);
 }
 
 /// <summary>Runtime of <see cref="FixedWeights"/>: weights in a buffer so they travel with checkpoints.</summary>
@@ -29,12 +31,15 @@ public sealed class FixedWeightsModule : WeightedLossBalancer
 {
     private readonly Tensor weights;
 
-    public FixedWeightsModule(double[] weights) : base(nameof(FixedWeights))
+    public FixedWeightsModule(double[] weights, IReadOnlyList<string>? tasks = null) : base(nameof(FixedWeights), tasks)
     {
         this.weights = tensor(weights, ScalarType.Float32);
         RegisterComponents();
     }
 
-    protected override (Tensor Total, Tensor Weights) Combine(TaskLosses losses, StepContext step) =>
-        ((weights.to(losses.Values.First().device) * losses.Stack()).sum(), weights);
+    protected override (Tensor Total, Tensor Weights) Combine(TaskLosses losses, StepContext step)
+    {
+        var w = ForLosses(weights.to(losses.Values.First().device), losses);
+        return ((w * losses.Stack()).sum(), w);
+    }
 }

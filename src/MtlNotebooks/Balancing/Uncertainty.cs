@@ -12,6 +12,7 @@ namespace MtlNotebooks.Balancing;
 public sealed record Uncertainty(double InitialLogVariance = 0.0) : ILossBalancer
 {
     public string Name => "Uncertainty";
+    public bool Separable => true;
 
     public IEnumerable<string> Validate(BalancerContext context)
     {
@@ -19,7 +20,7 @@ public sealed record Uncertainty(double InitialLogVariance = 0.0) : ILossBalance
             yield return $"UseBalancer(Uncertainty): InitialLogVariance must be finite, got {InitialLogVariance}.";
     }
 
-    public LossBalancer Create(BalancerContext context) => new UncertaintyModule(context.Tasks.Count, InitialLogVariance);
+    public LossBalancer Create(BalancerContext context) => new UncertaintyModule(context.Tasks.Count, InitialLogVariance, context.Tasks);
 }
 
 /// <summary>Runtime of <see cref="Uncertainty"/>: the log-variances s_t are a parameter, saved in checkpoints.</summary>
@@ -27,7 +28,8 @@ public sealed class UncertaintyModule : WeightedLossBalancer
 {
     private readonly Parameter log_var;
 
-    public UncertaintyModule(int tasks, double initialLogVariance = 0.0) : base(nameof(Uncertainty))
+    public UncertaintyModule(int tasks, double initialLogVariance = 0.0, IReadOnlyList<string>? taskNames = null)
+        : base(nameof(Uncertainty), taskNames)
     {
         log_var = new Parameter(full(tasks, initialLogVariance, ScalarType.Float32));
         RegisterComponents();
@@ -38,7 +40,8 @@ public sealed class UncertaintyModule : WeightedLossBalancer
 
     protected override (Tensor Total, Tensor Weights) Combine(TaskLosses losses, StepContext step)
     {
-        var precision = (-log_var).exp();
-        return (0.5 * (precision * losses.Stack() + log_var).sum(), 0.5 * precision);
+        var s = ForLosses(log_var, losses);
+        var precision = (-s).exp();
+        return (0.5 * (precision * losses.Stack() + s).sum(), 0.5 * precision);
     }
 }

@@ -14,6 +14,9 @@ public sealed record Adam(double LearningRate = 1e-3, double WeightDecay = 1e-4)
         if (WeightDecay < 0) yield return $"{Name}: weight decay must be >= 0.";
     }
 
-    public OptimizerHelper Create(IEnumerable<Parameter> parameters) =>
-        optim.Adam(parameters, LearningRate, weight_decay: WeightDecay);
+    public OptimizerHelper Create(IReadOnlyList<ParameterGroup> groups) =>
+        optim.Adam(groups.Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Parameters, new TorchSharp.Modules.Adam.Options
+        {
+            LearningRate = LearningRate * g.LearningRateScale, weight_decay = WeightDecay,
+        })), LearningRate, weight_decay: WeightDecay);
 }

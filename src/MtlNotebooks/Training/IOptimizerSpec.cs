@@ -9,5 +9,10 @@ public interface IOptimizerSpec
     string Name { get; }
     double LearningRate { get; }
     IEnumerable<string> Validate();
-    OptimizerHelper Create(IEnumerable<Parameter> parameters);
+    /// <summary>The optimiser over <paramref name="groups"/>, each at its <see cref="ParameterGroup.LearningRateScale"/>
+    /// × <see cref="LearningRate"/> (the trainer rescales every group the same way when the schedule moves).</summary>
+    OptimizerHelper Create(IReadOnlyList<ParameterGroup> groups);
+
+    /// <summary>The optimiser over one group of <paramref name="parameters"/>.</summary>
+    OptimizerHelper Create(IEnumerable<Parameter> parameters) => Create([new ParameterGroup("parameters", parameters.ToArray())]);
 }

@@ -16,6 +16,9 @@ public sealed record Sgd(double LearningRate = 0.01, double Momentum = 0.9, doub
         if (WeightDecay < 0) yield return $"{Name}: weight decay must be >= 0.";
     }
 
-    public OptimizerHelper Create(IEnumerable<Parameter> parameters) =>
-        optim.SGD(parameters, LearningRate, momentum: Momentum, weight_decay: WeightDecay, nesterov: Nesterov);
+    public OptimizerHelper Create(IReadOnlyList<ParameterGroup> groups) =>
+        optim.SGD(groups.Select(g => new SGD.ParamGroup(g.Parameters, new SGD.Options
+        {
+            LearningRate = LearningRate * g.LearningRateScale, momentum = Momentum, weight_decay = WeightDecay, nesterov = Nesterov,
+        })), LearningRate, momentum: Momentum, weight_decay: WeightDecay, nesterov: Nesterov);
 }

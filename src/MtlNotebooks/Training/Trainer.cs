@@ -19,8 +19,8 @@ public static class Trainer
         int stepsPerEpoch = train.Count / options.BatchSize;
 
         long totalSteps = (long)stepsPerEpoch * options.Epochs;
-        var parameters = model.Network.parameters().Concat(model.Balancer.parameters()).ToList();
-        using var optimizer = options.Optimizer.Create(parameters);
+        var groups = ParameterGroups(model);
+        using var optimizer = options.Optimizer.Create(groups);
         var steps = new List<StepRecord>();
         var evaluations = new List<EvaluationRecord>();
         int startEpoch = 0;
@@ -54,10 +54,10 @@ public static class Trainer
             {
                 long step = (long)epoch * stepsPerEpoch + i;
                 double lr = Optimizers.PolyLearningRate(options.Optimizer.LearningRate, step, totalSteps, options.PolyPower);
-                foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+                foreach (var (group, spec) in optimizer.ParamGroups.Zip(groups)) group.LearningRate = lr * spec.LearningRateScale;
 
                 var record = TrainStep(model, optimizer, train, order.AsSpan(i * options.BatchSize, options.BatchSize).ToArray(),
-                    new StepContext(shared, epoch, step) { LastSharedParameters = lastShared }, lr);
+                    new StepContext(shared, epoch, step) { LastSharedParameters = lastShared, Epochs = options.Epochs }, lr);
                 steps.Add(record);
                 foreach (var (task, loss) in record.TaskLosses) epochLosses[task] += loss / stepsPerEpoch;
 
@@ -91,6 +91,12 @@ public static class Trainer
             yield return $"Data set '{train.Name}' has {train.Count} samples, fewer than one batch of {options.BatchSize}.";
     }
 
+    /// <summary>The optimiser groups of <paramref name="model"/>: the network's (<see cref="MultiTaskNet.ParameterGroups"/>)
+    /// and the balancer's learnable weights at the scheduled rate; empty groups left out.</summary>
+    public static IReadOnlyList<ParameterGroup> ParameterGroups(MultiTaskModel model) =>
+        model.Network.ParameterGroups().Append(new ParameterGroup("balancer", model.Balancer.parameters().ToArray()))
+            .Where(g => g.Parameters.Count > 0).ToArray();
+
     /// <summary>Every problem in one exception, as the builder reports them.</summary>
     public static void ThrowIfAny(IReadOnlyCollection<string> problems)
     {
@@ -105,30 +111,76 @@ public static class Trainer
         var batch = train.GetBatch(indices);
         var images = batch.Images.to(model.Device);
         var labels = new TaskLabels(batch.Labels.Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value.to(model.Device))));
-        optimizer.zero_grad();
+        var taskLosses = new Dictionary<string, double>();
+        var weights = new Dictionary<string, double>();
+        var diagnostics = new Dictionary<string, double>();
+        Dictionary<string, double>? gradientNorms = null;
+        double total = 0;
+        // One pass over every task, or one per task for task-conditional networks (ASTMT): each pass is its own
+        // forward, backward and optimiser step, as the paper trains.
+        foreach (var pass in model.Network.TrainingPasses())
+        {
+            var result = TrainPass(model, optimizer, pass, images, labels, context, taskLosses, diagnostics, train.Name);
+            total += result.TotalLoss;
+            foreach (var (task, weight) in result.Weights) weights[task] = weight;
+            if (result.GradientNorms is not null)
+                foreach (var (task, norm) in result.GradientNorms) (gradientNorms ??= [])[task] = norm;
+        }
+        return new StepRecord(context.Epoch + 1, context.Step + 1, total, taskLosses, weights, lr)
+        {
+            GradientNorms = gradientNorms,
+            Diagnostics = diagnostics.Count == 0 ? null : diagnostics,
+        };
+    }
+
+    /// <summary>One forward, backward and optimiser step over <paramref name="tasks"/> (one of
+    /// <see cref="MultiTaskNet.TrainingPasses"/>), the per-task losses and the network's logged values written into
+    /// <paramref name="taskLosses"/> and <paramref name="diagnostics"/>. Gradients are reset to none, not zero, first:
+    /// parameters the pass does not reach are then skipped by the optimiser (no weight decay, no momentum), so a
+    /// task-conditional step changes only what its task used.</summary>
+    public static BalancerStep TrainPass(MultiTaskModel model, OptimizerHelper optimizer, IReadOnlyList<string> tasks, Tensor images,
+        TaskLabels labels, StepContext context, Dictionary<string, double> taskLosses, Dictionary<string, double> diagnostics,
+        string data = "the batch")
+    {
+        using var scope = NewDisposeScope();
+        model.Network.zero_grad(set_to_none: true);
+        model.Balancer.zero_grad(set_to_none: true);
+        var result = Backward(model, tasks, images, labels, context, taskLosses, diagnostics, data, optimizer.ParamGroups.First().LearningRate);
+        optimizer.step();
+        return result;
+    }
+
+    private static BalancerStep Backward(MultiTaskModel model, IReadOnlyList<string> tasks, Tensor images, TaskLabels labels,
+        StepContext context, Dictionary<string, double> taskLosses, Dictionary<string, double> diagnostics, string data, double lr)
+    {
         TaskOutputs outputs;
         try
         {
-            outputs = model.Network.call(images);
+            outputs = model.Network.Forward(images, tasks);
         }
         catch (ExternalException ex)
         {
             throw new InvalidOperationException(
-                $"{model.Plan.Architecture.Name} forward pass failed on a batch of shape [{string.Join(", ", images.shape)}] from '{train.Name}': {ex.Message.Split('\n')[0]}", ex);
+                $"{model.Plan.Architecture.Name} forward pass failed on a batch of shape [{string.Join(", ", images.shape)}] from '{data}': {ex.Message.Split('\n')[0]}", ex);
         }
-        var losses = model.ComputeLosses(outputs, labels);
+        var losses = model.ComputeLosses(outputs, labels, tasks);
         var values = losses.Stack().detach().cpu().to(ScalarType.Float64).data<double>().ToArray();
-        var taskLosses = losses.Tasks.Select((t, k) => (t, values[k])).ToDictionary(x => x.t, x => x.Item2);
-        foreach (var (task, value) in taskLosses.Where(kv => !double.IsFinite(kv.Value)))
-            throw new TrainingDivergedException(
-                $"The loss of task '{task}' became {value} at epoch {context.Epoch + 1}, step {context.Step + 1} (learning rate {lr:g3}). " +
-                "Lower the learning rate, check that task's labels, or reduce its loss weight.");
-        var result = model.Balancer.Backward(losses, context);
-        optimizer.step();
-        return new StepRecord(context.Epoch + 1, context.Step + 1, result.TotalLoss, taskLosses, result.Weights, lr)
+        foreach (var (task, k) in losses.Tasks.Select((t, k) => (t, k)))
         {
-            GradientNorms = result.GradientNorms,
-        };
+            taskLosses[task] = values[k];
+            if (!double.IsFinite(values[k]))
+                throw new TrainingDivergedException(
+                    $"The loss of task '{task}' became {values[k]} at epoch {context.Epoch + 1}, step {context.Step + 1} (learning rate {lr:g3}). " +
+                    "Lower the learning rate, check that task's labels, or reduce its loss weight.");
+        }
+        var term = model.Network.TrainingTerm(outputs, losses, labels, context);
+        if (term is null) return model.Balancer.Backward(losses, context);
+        foreach (var (name, value) in term.Diagnostics) diagnostics[name] = value;
+        // The term's graph shares the forward pass with the task losses: keep it for the balancer's backward.
+        term.Loss.backward(retain_graph: true);
+        var scaled = TaskLosses.From(losses.Tasks, t => losses[t] * term.TaskLossScale);
+        var step = model.Balancer.Backward(scaled, context);
+        return step with { TotalLoss = step.TotalLoss + term.Loss.detach().cpu().to(ScalarType.Float64).item<double>() };
     }
 
     /// <summary>All metrics of every main task over <paramref name="data"/>, in evaluation mode without gradients.</summary>

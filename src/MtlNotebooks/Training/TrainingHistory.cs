@@ -12,6 +12,10 @@ public sealed record StepRecord(
     /// <summary>Per-task gradient norms reported by the balancer (<see cref="BalancerStep.GradientNorms"/>); null when
     /// the balancer computes none.</summary>
     public IReadOnlyDictionary<string, double>? GradientNorms { get; init; }
+
+    /// <summary>What the network logged in this step (<see cref="TrainingTerm.Diagnostics"/>, e.g. ASTMT's discriminator
+    /// loss and accuracy); null when it logs nothing.</summary>
+    public IReadOnlyDictionary<string, double>? Diagnostics { get; init; }
 }
 
 /// <summary>What a training run produced: every step and every evaluation, in order.</summary>

@@ -1,0 +1,118 @@
+using MtlNotebooks.Modules.Backbones;
+using MtlNotebooks.Modules.Baselines;
+
+namespace MtlNotebooks.Modules.SingleTasking;
+
+/// <summary>Spec of <see cref="AstmtModule"/>: attentive single-tasking (ASTMT, Maninis et al. 2019; survey §2.4) on an
+/// SE-ResNet (<see cref="ResNet"/> with bottlenecks) or <see cref="MobileNetV2"/> backbone spec. Every switch is a row of
+/// the paper's Table 3 and a flag of the official code; the defaults are the code's full model.</summary>
+/// <param name="EncoderSqueeze">Task-specific SE in the encoder: each block's SE is replaced by one per task (<c>seenc</c>).
+/// Off: one SE shared by all tasks (the SE-ResNet backbone).</param>
+/// <param name="DecoderSqueeze">Task-specific SE after every decoder unit, with per-task batch norm there (<c>sedec</c>).</param>
+/// <param name="Adapters">Parallel residual adapters per task beside each bottleneck's 3x3 conv and the decoder's convs (<c>adapt</c>).</param>
+/// <param name="TaskBatchNorm">Per-task batch norm in the encoder after the stem (the code does this whenever it trains batch
+/// norm, <c>trNorm</c>, so even its multi-task baseline has it). Off: one shared graph.</param>
+/// <param name="Adversarial">The discriminator on the tasks' gradients (§4; <c>dscr fconv</c>).</param>
+/// <param name="DiscriminatorWeight">w_d in (1 − w_d)·L_task + w_d·L_D. The code uses 0.01 (default); the appendix says 0.1.</param>
+/// <param name="StepPerTask">One forward/backward/optimiser step per task per batch, as the paper trains. Off: one step
+/// over the sum of the task losses (any balancer applies then).</param>
+/// <param name="DecoderWidth">Channels of the decoder (64; the low-level reduction has 48·w/256 = 12).</param>
+/// <param name="TaskLearningRateScale">Learning-rate factor of task-specific layers; null = the number of tasks, as the code.</param>
+/// <param name="DiscriminatorLearningRateScale">Learning-rate factor of the discriminator (10, as the code).</param>
+/// <param name="SingleTask">One separate network per task (T = 1 each): the single-task baseline of Δm (Table 3a, #T = 1).</param>
+/// <param name="DiscriminatorKernel">Kernel of the discriminator's two convs: 1 in the PASCAL code, 3 in the NYUD code.</param>
+public sealed record Astmt(
+    bool EncoderSqueeze = true,
+    bool DecoderSqueeze = true,
+    bool Adapters = true,
+    bool TaskBatchNorm = true,
+    bool Adversarial = true,
+    double DiscriminatorWeight = 0.01,
+    bool StepPerTask = true,
+    int DecoderWidth = 64,
+    double? TaskLearningRateScale = null,
+    double DiscriminatorLearningRateScale = 10,
+    bool SingleTask = false,
+    int DiscriminatorKernel = 1) : IArchitecture
+{
+    public string Name
+    {
+        get
+        {
+            if (SingleTask) return "ASTMT single-task";
+            var parts = new List<string>();
+            if (EncoderSqueeze && DecoderSqueeze) parts.Add("SE");
+            else if (EncoderSqueeze) parts.Add("SE enc");
+            else if (DecoderSqueeze) parts.Add("SE dec");
+            if (Adapters) parts.Add("RA");
+            if (Adversarial) parts.Add($"Adv w_d {DiscriminatorWeight:0.###}");
+            if (!TaskBatchNorm) parts.Add("shared BN");
+            if (!StepPerTask) parts.Add("joint step");
+            return parts.Count == 0 ? "ASTMT MT baseline" : $"ASTMT ({string.Join(", ", parts)})";
+        }
+    }
+
+    public bool TaskConditional => StepPerTask && !SingleTask;
+
+    public IEnumerable<string> Validate(ArchitectureContext context)
+    {
+        const string caller = "UseArchitecture(Astmt)";
+        var backbone = context.BackboneSpec;
+        if (backbone is ResNet { Options.Bottleneck: true } resnet)
+        {
+            if (resnet.Options.OutputStride == 32)
+                yield return $"{caller}: ASTMT's encoder has output stride 16 or 8 (dilated layer 4), but backbone {resnet.Name} has 32. " +
+                             "Use Backbones.SEResNet26() (or 50, 101), whose output stride is 16.";
+            if (!resnet.Options.MultiScale)
+                yield return $"{caller}: the decoder needs layer 1's map, but backbone {resnet.Name} emits layer 4 only (multiScale: false).";
+            if (EncoderSqueeze && !resnet.Options.SqueezeExcitation)
+                yield return $"{caller}: encoderSqueeze modulates the SE blocks of an SE-ResNet, but {resnet.Name} has none. " +
+                             "Use Backbones.SEResNet26() (or 50, 101), or encoderSqueeze: false for a plain ResNet (Table 3a without SE-bb).";
+            if (resnet.Weights is not null)
+                yield return $"{caller}: ASTMT builds its own task-aware encoder; it does not read the weight file of {resnet.Name}.";
+        }
+        else if (backbone is MobileNetV2 mobileNet)
+        {
+            if (Adapters) yield return $"{caller}: the MobileNet-V2 variant of ASTMT has no residual adapters (appendix); set adapters: false.";
+            int high = AstmtMobileNetModule.Channels(320, mobileNet.Options);
+            if (DecoderWidth > 0 && high % DecoderWidth != 0)
+                yield return $"{caller}: the MobileNet decoder groups its ASPP convs by the decoder width, so the encoder's {high} channels " +
+                             $"(⌊320·{mobileNet.Options.WidthMultiplier:0.###}⌋) must be a multiple of decoderWidth {DecoderWidth}; choose a divisor of {high} that is a multiple of 16.";
+            if (mobileNet.Weights is not null)
+                yield return $"{caller}: ASTMT builds its own task-aware encoder; it does not read the weight file of {mobileNet.Name}.";
+        }
+        else
+        {
+            yield return $"{caller}: ASTMT builds its own task-aware encoder from an SE-ResNet with bottlenecks (26/50/101/152) or a " +
+                         $"MobileNet-V2 spec; backbone {backbone.Name} is neither. Use Backbones.SEResNet26() or Backbones.MobileNetV2().";
+        }
+        if (!(DiscriminatorWeight >= 0 && DiscriminatorWeight < 1))
+            yield return $"{caller}: discriminatorWeight is w_d in (1 − w_d)·L_task + w_d·L_D and must be in [0, 1), got {DiscriminatorWeight}.";
+        if (DecoderWidth < 1 || 48 * DecoderWidth % 256 != 0)
+            yield return $"{caller}: decoderWidth must be a positive multiple of 16 (the low-level reduction has 48·w/256 channels), got {DecoderWidth}.";
+        if (TaskLearningRateScale is { } t && !(t > 0)) yield return $"{caller}: taskLearningRateScale must be > 0, got {t}.";
+        if (DiscriminatorKernel < 1 || DiscriminatorKernel % 2 == 0)
+            yield return $"{caller}: discriminatorKernel must be odd and >= 1 (1 for PASCAL, 3 for NYUD in the code), got {DiscriminatorKernel}.";
+        if (!(DiscriminatorLearningRateScale > 0)) yield return $"{caller}: discriminatorLearningRateScale must be > 0, got {DiscriminatorLearningRateScale}.";
+        if (context.AuxiliaryTasks.Count > 0)
+            yield return $"{caller}: ASTMT has no auxiliary tasks; remove AddAuxiliaryTask({string.Join(", ", context.AuxiliaryTasks.Select(a => a.Name))}).";
+        if (SingleTask && Adversarial)
+            yield return $"{caller}: a single-task network has no other task for the discriminator to tell apart; set adversarial: false.";
+    }
+
+    public MultiTaskNet Create(ArchitectureContext context)
+    {
+        var outputs = context.Tasks.ToDictionary(t => t.Name, t => t.OutputChannels);
+        if (SingleTask)
+            return new SeparateNetworksModule(outputs.Keys.ToDictionary(t => t, t => (MultiTaskNet)CreateFor(context.BackboneSpec, new Dictionary<string, int> { [t] = outputs[t] })));
+        return CreateFor(context.BackboneSpec, outputs);
+    }
+
+    private AstmtModule CreateFor(IBackbone backbone, IReadOnlyDictionary<string, int> outputs) => backbone switch
+    {
+        ResNet resnet => new AstmtResNetModule(resnet.Options, outputs, this),
+        MobileNetV2 mobileNet => new AstmtMobileNetModule(mobileNet.Options, outputs, this),
+        var other => throw new ArgumentException($"ASTMT cannot build an encoder from backbone {other.Name}."),
+    };
+
+}
