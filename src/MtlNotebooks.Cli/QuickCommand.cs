@@ -15,7 +15,7 @@ internal sealed class QuickCommand
     /// <summary>The architectures <c>--architecture</c> offers: every registered one but the single-task baselines,
     /// which the experiment always trains as its reference.</summary>
     private static readonly string[] MultiTaskArchitectures =
-        Architectures.All.Keys.Where(k => k != QuickExperiment.BaselineName).ToArray();
+        Architectures.All.Keys.Where(k => k is not (QuickExperiment.BaselineName or "astmt-single-task")).ToArray();
 
     private readonly Option<bool> _tiny = new("--tiny") { Description = "A seconds-long smoke run (32x32 images, a few batches, narrow network)." };
     private readonly Option<int?> _epochs = new Option<int?>("--epochs") { Description = $"Training epochs per network (default {Defaults.Epochs})." }.AtLeast(1);

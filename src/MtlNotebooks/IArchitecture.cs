@@ -34,6 +34,14 @@ public interface IArchitecture
     /// (<see cref="ILossBalancer.Separable"/>); <see cref="MultiTaskNetBuilder.Build"/> rejects the others.</summary>
     bool TaskConditional => false;
 
+    /// <summary>The single-task networks Δm measures this architecture against, when they are not the usual backbone + head
+    /// per task (ASTMT eq. 4: the same encoder and decoder trained for each task alone); null for the usual ones.</summary>
+    IArchitecture? SingleTaskBaseline => null;
+
+    /// <summary>A backbone this architecture is built for, about <paramref name="width"/> channels wide at its first stage,
+    /// for experiments that leave the backbone open; null when any backbone fits.</summary>
+    IBackbone? DefaultBackbone(int width) => null;
+
     IEnumerable<string> Validate(ArchitectureContext context) => [];
     MultiTaskNet Create(ArchitectureContext context);
 }

@@ -29,7 +29,9 @@ public static class QuickExperiment
         options = options with { OutputDirectory = folder };
         using var data = ExperimentData.Create(options);
         var tasks = TrainedTasks(options.Dataset, data);
-        var backbone = options.Backbone ?? Backbones.SmallResNet(options.Width);
+        var backbone = options.Backbone
+                       ?? options.Architectures.Select(a => a.Architecture.DefaultBackbone(options.Width)).FirstOrDefault(b => b is not null)
+                       ?? Backbones.SmallResNet(options.Width);
         var baselineHead = options.Head ?? Heads.Conv();
         var configurations = Configurations(options, CommonBuilder(options, backbone, tasks), baselineHead);
         // Refused before the folder is committed (an overwritten run is deleted there), not first in training.
@@ -81,10 +83,22 @@ public static class QuickExperiment
         var multiTask = options.Balancer is null ? common : common.UseBalancer(options.Balancer);
         var configurations = options.Architectures
             .Select(arm => (arm.Name, multiTask.UseArchitecture(WithHead(arm.Architecture, options.Head))))
-            .Prepend((BaselineName, common.UseArchitecture(Architectures.SingleTask(baselineHead))))
+            .Prepend((BaselineName, common.UseArchitecture(Baseline(options.Architectures, baselineHead))))
             .ToArray();
         foreach (var (_, builder) in configurations) builder.Plan().ThrowIfInvalid();
         return configurations;
+    }
+
+    /// <summary>The arms' own single-task baseline (<see cref="IArchitecture.SingleTaskBaseline"/>, e.g. ASTMT's networks
+    /// trained per task), or backbone + head per task; arms that need different baselines cannot share one Δm table.</summary>
+    private static IArchitecture Baseline(IReadOnlyList<ExperimentArm> arms, IHead head)
+    {
+        var own = arms.Select(a => (a.Name, Baseline: a.Architecture.SingleTaskBaseline)).ToArray();
+        if (own.All(a => a.Baseline is null)) return Architectures.SingleTask(head);
+        if (own.All(a => a.Baseline is not null && a.Baseline.Equals(own[0].Baseline))) return own[0].Baseline!;
+        throw new ArgumentException("QuickExperimentOptions.Architectures: Δm of these arms is measured against different single-task " +
+                                    "baselines (" + string.Join("; ", own.Select(a => $"{a.Name}: {a.Baseline?.Name ?? "backbone + head per task"}")) +
+                                    "). Compare them in separate experiments.");
     }
 
     private static IArchitecture WithHead(IArchitecture architecture, IHead? head) =>

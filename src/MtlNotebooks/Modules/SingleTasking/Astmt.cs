@@ -54,6 +54,15 @@ public sealed record Astmt(
 
     public bool TaskConditional => StepPerTask && !SingleTask;
 
+    /// <summary>Δm is measured against the same network trained for each task alone (eq. 4, Table 3's #T = 1 rows).</summary>
+    public IArchitecture? SingleTaskBaseline => SingleTask ? this : this with
+    {
+        EncoderSqueeze = false, DecoderSqueeze = false, Adapters = false, Adversarial = false, SingleTask = true,
+    };
+
+    /// <summary>SE-ResNet-26 (ASTMT's small encoder) at width <paramref name="width"/>/64.</summary>
+    public IBackbone? DefaultBackbone(int width) => MtlNotebooks.Backbones.SEResNet26(width / 64.0);
+
     public IEnumerable<string> Validate(ArchitectureContext context)
     {
         const string caller = "UseArchitecture(Astmt)";
