@@ -41,9 +41,10 @@ public static class Architectures
     /// the tasks' gradients, trained one task per optimiser step. Needs an SE-ResNet (<see cref="Backbones.SEResNet26"/>,
     /// 50, 101) or MobileNet-V2 backbone. The defaults are the official code's full model; every switch is a row of Table 3.</summary>
     public static Astmt Astmt(bool encoderSqueeze = true, bool decoderSqueeze = true, bool adapters = true, bool taskBatchNorm = true,
-        bool adversarial = true, double discriminatorWeight = 0.01, bool stepPerTask = true, int decoderWidth = 64, int discriminatorKernel = 1) =>
+        bool adversarial = true, double discriminatorWeight = 0.01, bool stepPerTask = true, int decoderWidth = 64, int discriminatorKernel = 1,
+        double reversalScale = 1) =>
         new(encoderSqueeze, decoderSqueeze, adapters, taskBatchNorm, adversarial, discriminatorWeight, stepPerTask, decoderWidth,
-            DiscriminatorKernel: discriminatorKernel);
+            DiscriminatorKernel: discriminatorKernel, ReversalScale: reversalScale);
 
     /// <summary>ASTMT's rows of Table 3 by name (PASCAL, R-26): the multi-task baseline, each modulation, adversarial training
     /// and their combinations, and the single-task baselines (#T = 1) they are measured against.</summary>

@@ -179,6 +179,29 @@ public static class Charts
         return Grid(subplots, titles, $"Loss balancer: task weights{(withNorms ? " and gradient norms" : "")} ({smoothing})");
     }
 
+    /// <summary>A value the network logged every step (<see cref="StepRecord.Diagnostics"/>, e.g. ASTMT's "discriminator
+    /// accuracy") against the step: one line per run, smoothed by a trailing moving average of <paramref name="smoothingWindow"/>
+    /// steps (default: about 1/20 of the steps).</summary>
+    public static GenericChart StepDiagnostic(IEnumerable<TrainingHistory> runs, string name, int? smoothingWindow = null)
+    {
+        var list = NonEmpty(runs, nameof(runs));
+        if (!list.Any(h => h.Steps.Any(s => s.Diagnostics?.ContainsKey(name) == true)))
+            throw new ArgumentException($"No run logged '{name}'; logged: " +
+                                        $"{string.Join(", ", list.SelectMany(h => h.Steps.SelectMany(s => s.Diagnostics?.Keys ?? [])).Distinct())}.", nameof(name));
+        var lines = list.Select((history, r) =>
+        {
+            var points = history.Steps
+                .Select(s => (s.Step, Value: s.Diagnostics is { } d && d.TryGetValue(name, out var v) ? v : double.NaN))
+                .Where(p => double.IsFinite(p.Value)).ToList();
+            var window = smoothingWindow ?? AutoWindow(points.Count);
+            return RunLine(points.Select(p => p.Step), MovingAverage(points.Select(p => p.Value).ToList(), window), history.RunName, r,
+                showLegend: true, showMarkers: false);
+        });
+        return WithTitle(CSharpChart.Combine(lines)
+            .WithXAxisStyle<double, double, string>(TitleText: "step")
+            .WithYAxisStyle<double, double, string>(TitleText: name), $"{name} over training");
+    }
+
     /// <summary>Trailing moving average: element i is the mean of values[max(0, i − window + 1) .. i].</summary>
     public static IReadOnlyList<double> MovingAverage(IReadOnlyList<double> values, int window)
     {

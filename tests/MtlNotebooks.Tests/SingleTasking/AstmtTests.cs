@@ -145,6 +145,23 @@ public sealed class AstmtTests
     }
 
     [Fact]
+    public void TaskActivations_EmbedEquallySpacedDepths_AndMeasureHowTaskSpecificTheyAre()
+    {
+        using var model = Builder(Architectures.Astmt(adversarial: false)).Build();
+        using var scope = NewDisposeScope();
+        var embedding = MtlNotebooks.Analysis.TaskActivations.Embed((AstmtModule)model.Network, randn(6, 3, 32, 32), depths: 4);
+        Assert.Equal(4 * 3 * 6, embedding.Points.Rows.Count);
+        var layers = embedding.Separation.Columns["layer"].Cast<string>().ToArray();
+        Assert.Equal("layer1.0.se", layers[0]);
+        Assert.Equal("decoder.conv_process.se", layers[^1]);
+        var purity = embedding.Separation.Columns["same-task nearest neighbour"].Cast<double?>().Select(v => v!.Value).ToArray();
+        Assert.All(purity, p => Assert.InRange(p, 0, 1));
+        // Each task's own SE weights (independently initialised) give gates that are nearer to the same task's.
+        Assert.Equal(1.0, purity[^1]);
+        Assert.NotNull(MtlNotebooks.Analysis.TaskActivations.Chart(embedding));
+    }
+
+    [Fact]
     public void TaskBatchNorm_KeepsSeparateRunningStatistics()
     {
         using var model = Builder(Architectures.AstmtTable3["astmt-baseline"]).Build();

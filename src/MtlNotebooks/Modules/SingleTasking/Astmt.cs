@@ -20,6 +20,8 @@ namespace MtlNotebooks.Modules.SingleTasking;
 /// <param name="TaskLearningRateScale">Learning-rate factor of task-specific layers; null = the number of tasks, as the code.</param>
 /// <param name="DiscriminatorLearningRateScale">Learning-rate factor of the discriminator (10, as the code).</param>
 /// <param name="SingleTask">One separate network per task (T = 1 each): the single-task baseline of Δm (Table 3a, #T = 1).</param>
+/// <param name="ReversalScale">Multiplies the reversal weight α of the ramp. 0 trains the discriminator as a probe that
+/// does not act on the network: how separable the tasks' gradients are without the adversarial term.</param>
 /// <param name="DiscriminatorKernel">Kernel of the discriminator's two convs: 1 in the PASCAL code, 3 in the NYUD code.</param>
 public sealed record Astmt(
     bool EncoderSqueeze = true,
@@ -33,7 +35,8 @@ public sealed record Astmt(
     double? TaskLearningRateScale = null,
     double DiscriminatorLearningRateScale = 10,
     bool SingleTask = false,
-    int DiscriminatorKernel = 1) : IArchitecture
+    int DiscriminatorKernel = 1,
+    double ReversalScale = 1) : IArchitecture
 {
     public string Name
     {
@@ -45,7 +48,8 @@ public sealed record Astmt(
             else if (EncoderSqueeze) parts.Add("SE enc");
             else if (DecoderSqueeze) parts.Add("SE dec");
             if (Adapters) parts.Add("RA");
-            if (Adversarial) parts.Add($"Adv w_d {DiscriminatorWeight:0.###}");
+            if (Adversarial && ReversalScale == 0) parts.Add("discriminator probe");
+            else if (Adversarial) parts.Add($"Adv w_d {DiscriminatorWeight:0.###}");
             if (!TaskBatchNorm) parts.Add("shared BN");
             if (!StepPerTask) parts.Add("joint step");
             return parts.Count == 0 ? "ASTMT MT baseline" : $"ASTMT ({string.Join(", ", parts)})";
@@ -100,6 +104,8 @@ public sealed record Astmt(
         if (DecoderWidth < 1 || 48 * DecoderWidth % 256 != 0)
             yield return $"{caller}: decoderWidth must be a positive multiple of 16 (the low-level reduction has 48·w/256 channels), got {DecoderWidth}.";
         if (TaskLearningRateScale is { } t && !(t > 0)) yield return $"{caller}: taskLearningRateScale must be > 0, got {t}.";
+        if (!(ReversalScale >= 0) || double.IsInfinity(ReversalScale))
+            yield return $"{caller}: reversalScale must be finite and >= 0, got {ReversalScale}.";
         if (DiscriminatorKernel < 1 || DiscriminatorKernel % 2 == 0)
             yield return $"{caller}: discriminatorKernel must be odd and >= 1 (1 for PASCAL, 3 for NYUD in the code), got {DiscriminatorKernel}.";
         if (!(DiscriminatorLearningRateScale > 0)) yield return $"{caller}: discriminatorLearningRateScale must be > 0, got {DiscriminatorLearningRateScale}.";

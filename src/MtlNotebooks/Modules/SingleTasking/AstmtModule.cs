@@ -69,7 +69,7 @@ public abstract class AstmtModule : MultiTaskNet
     public override TrainingTerm? TrainingTerm(TaskOutputs outputs, TaskLosses losses, TaskLabels labels, StepContext step)
     {
         if (discriminator is null) return null;
-        double alpha = step.Epochs > 0 ? GradientDiscriminator.Ramp(step.Epoch, step.Epochs) : 1.0;
+        double alpha = _settings.ReversalScale * (step.Epochs > 0 ? GradientDiscriminator.Ramp(step.Epoch, step.Epochs) : 1.0);
         Tensor? total = null;
         long correct = 0, counted = 0;
         foreach (var task in losses.Tasks)
@@ -114,13 +114,13 @@ public abstract class AstmtModule : MultiTaskNet
         .Where(p => !IsTaskSpecific(p.name) && !p.name.StartsWith("discriminator.", StringComparison.Ordinal))
         .Select(p => p.parameter).ToArray();
 
-    /// <summary>The SE gates [B, C] of every SE block, in network order, for one forward pass of <paramref name="task"/>:
+    /// <summary>The SE gates [B, C] of every SE block, in the order the forward pass runs them, for one forward pass of <paramref name="task"/>:
     /// the activations ASTMT's Fig. 6 embeds with t-SNE. Runs in evaluation mode without gradients.</summary>
     public IReadOnlyList<(string Layer, Tensor Gate)> SqueezeActivations(Tensor image, string task)
     {
         var blocks = named_modules().Where(m => m.module is TaskSqueezeExcitation).ToArray();
-        var records = blocks.Select(_ => new List<Tensor>()).ToArray();
-        for (int i = 0; i < blocks.Length; i++) ((TaskSqueezeExcitation)blocks[i].module).Recorded = records[i];
+        var gates = new List<(string Layer, Tensor Gate)>();
+        foreach (var (name, module) in blocks) ((TaskSqueezeExcitation)module).Recording = (name, gates);
         bool wasTraining = training;
         eval();
         try
@@ -131,10 +131,10 @@ public abstract class AstmtModule : MultiTaskNet
         }
         finally
         {
-            foreach (var (_, module) in blocks) ((TaskSqueezeExcitation)module).Recorded = null;
+            foreach (var (_, module) in blocks) ((TaskSqueezeExcitation)module).Recording = null;
             if (wasTraining) train();
         }
-        return blocks.Select((b, i) => (b.name, records[i].Single())).ToArray();
+        return gates;
     }
 
     private bool IsTaskSpecific(string name) => name.Split('.').Any(part => Tasks.Contains(part));

@@ -23,13 +23,14 @@ public sealed class TaskSqueezeExcitation : Module<Tensor, Tensor>
     /// <summary>The gate [B, C] for the active task: the activations ASTMT's Fig. 6 embeds with t-SNE.</summary>
     public Tensor Gate(Tensor input) => fc.call(input.mean([2, 3]));
 
-    /// <summary>When set, every forward pass appends its gate (detached) here: how ASTMT's Fig. 6 reads the activations.</summary>
-    internal List<Tensor>? Recorded { get; set; }
+    /// <summary>When set, every forward pass appends its name and gate (detached) here, in execution order: how ASTMT's
+    /// Fig. 6 reads the activations.</summary>
+    internal (string Name, List<(string Layer, Tensor Gate)> Gates)? Recording { get; set; }
 
     public override Tensor forward(Tensor input)
     {
         var gate = Gate(input);
-        Recorded?.Add(gate.detach().clone().DetachFromDisposeScope());
+        if (Recording is var (name, gates)) gates.Add((name, gate.detach().clone().DetachFromDisposeScope()));
         return input * gate.unsqueeze(-1).unsqueeze(-1);
     }
 
