@@ -26,7 +26,11 @@ internal sealed class QuickCommand
     private readonly Option<int?> _width = new Option<int?>("--width") { Description = $"Backbone width: channels of the first stage (default {Defaults.Width})." }.AtLeast(1);
     private readonly Option<double?> _lr = new Option<double?>("--lr") { Description = $"Learning rate (default {Defaults.Optimizer.LearningRate})." }.Positive();
     private readonly Option<string> _optimizer = new Option<string>("--optimizer") { Description = "adam or sgd.", DefaultValueFactory = _ => "adam" }.AcceptOnlyFromAmong("adam", "sgd");
-    private readonly Option<int> _seed = new("--seed") { Description = "Seed of data, initialisation and data order.", DefaultValueFactory = _ => 0 };
+    private readonly Option<int> _seed = new("--seed") { Description = "Seed of data, initialisation and data order (the first seed with --seeds).", DefaultValueFactory = _ => 0 };
+    private readonly Option<int?> _seeds = new Option<int?>("--seeds")
+    {
+        Description = $"Train every network with this many seeds (--seed, --seed + 1, …; the data stay those of --seed) and report metrics and Δm as mean ± std over them (default {Defaults.Seeds}).",
+    }.AtLeast(1);
     private readonly Option<string> _device = new("--device") { Description = "cpu or cuda (cuda needs the TorchSharp-cuda-linux build).", DefaultValueFactory = _ => "cpu" };
     private readonly Option<string?> _output = new("--output") { Description = "Run folder for report.html, metrics.csv, checkpoints and run.json (default: the next free runs/quick/version_N)." };
     private readonly Option<bool> _resume = new("--resume") { Description = "Continue the interrupted run in --output with the same settings (finished networks are read from their checkpoints)." };
@@ -70,7 +74,7 @@ internal sealed class QuickCommand
             "print per-task metrics and Δm; write report.html, metrics.csv and checkpoints.")
         {
             _tiny, _dataset, _dataRoot, _architectures, _balancer, _epochs, _imageSize, _trainSamples, _valSamples, _batchSize, _width,
-            _lr, _optimizer, _seed, _device, _output, _resume, _overwrite, _backbone, _head,
+            _lr, _optimizer, _seed, _seeds, _device, _output, _resume, _overwrite, _backbone, _head,
         };
         quick.SetAction(Execute);
         return quick;
@@ -98,6 +102,7 @@ internal sealed class QuickCommand
         BatchSize = parse.GetValue(_batchSize) ?? options.BatchSize,
         Width = parse.GetValue(_width) ?? options.Width,
         Seed = parse.GetValue(_seed),
+        Seeds = parse.GetValue(_seeds) ?? options.Seeds,
         Device = parse.GetValue(_device)!,
         OutputDirectory = parse.GetValue(_output),
         ExistingRun = parse.GetValue(_resume) ? ExistingRun.Resume : parse.GetValue(_overwrite) ? ExistingRun.Overwrite : ExistingRun.Refuse,
@@ -165,6 +170,7 @@ internal sealed class QuickCommand
         Console.WriteLine($"Report:      {result.ReportPath}");
         Console.WriteLine($"Metrics:     {result.MetricsCsvPath}");
         Console.WriteLine($"Δm table:    {result.DeltaMCsvPath}");
+        if (result.DeltaMPerSeedCsvPath is { } perSeed) Console.WriteLine($"Δm per seed: {perSeed}");
         Console.WriteLine($"Checkpoints: {string.Join(", ", result.CheckpointPaths)}");
         Console.WriteLine($"Finished in {elapsed:m\\:ss}.");
     }

@@ -108,21 +108,26 @@ public static class Charts
     }
 
     /// <summary>Δm per model from a <see cref="DeltaM.Table"/> ("model" and "Δm (%)" columns), green when better
-    /// than the baseline (the first row), red when worse.</summary>
+    /// than the baseline (the first row), red when worse. From a <see cref="DeltaM.SeedTable"/> ("Δm (%) mean" and
+    /// "Δm (%) std") each bar is the mean over the seeds with an error bar of ± one std (none where the std is NaN,
+    /// i.e. a single seed), labelled "+1.25 ± 0.40".</summary>
     public static GenericChart DeltaMBars(DataFrame deltaMTable)
     {
         ArgumentNullException.ThrowIfNull(deltaMTable);
         var names = deltaMTable.Columns.Select(c => c.Name).ToHashSet();
-        foreach (var required in new[] { DeltaM.ModelColumn, DeltaM.DeltaMColumn })
+        bool seeded = names.Contains(DeltaM.DeltaMMeanColumn) && names.Contains(DeltaM.DeltaMStdColumn);
+        foreach (var required in seeded ? new[] { DeltaM.ModelColumn } : [DeltaM.ModelColumn, DeltaM.DeltaMColumn])
         {
             if (!names.Contains(required))
                 throw new ArgumentException($"The table has no '{required}' column (columns: {string.Join(", ", names)}).", nameof(deltaMTable));
         }
 
+        double Value(string column, int row) =>
+            Convert.ToDouble(deltaMTable.Columns[column][row] ?? double.NaN, System.Globalization.CultureInfo.InvariantCulture);
         var models = deltaMTable.Columns[DeltaM.ModelColumn];
-        var deltas = deltaMTable.Columns[DeltaM.DeltaMColumn];
         var rows = Enumerable.Range(0, (int)deltaMTable.Rows.Count)
-            .Select(r => (Model: models[r]?.ToString() ?? "", Delta: Convert.ToDouble(deltas[r] ?? double.NaN, System.Globalization.CultureInfo.InvariantCulture)))
+            .Select(r => (Model: models[r]?.ToString() ?? "", Delta: Value(seeded ? DeltaM.DeltaMMeanColumn : DeltaM.DeltaMColumn, r),
+                Std: seeded ? Value(DeltaM.DeltaMStdColumn, r) : double.NaN))
             .ToList();
         if (rows.Count == 0)
             throw new ArgumentException("The table has no rows.", nameof(deltaMTable));
@@ -131,12 +136,24 @@ public static class Charts
                 rows.Select(r => r.Delta),
                 Keys: rows.Select(r => r.Model).ToList(),
                 MarkerColor: Color.fromColors(rows.Select(r => Color.fromHex(r.Delta < 0 ? Worse : Better))),
-                MultiText: rows.Select(r => DeltaM.FormatSigned(r.Delta)).ToList(),
+                MultiText: rows.Select(r => DeltaM.FormatSigned(r.Delta) + (double.IsFinite(r.Std) ? $" ± {r.Std.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}" : "")).ToList(),
                 ShowLegend: false)
             .WithXAxisStyle<double, double, string>(TitleText: "model")
-            .WithYAxisStyle<double, double, string>(TitleText: $"{DeltaM.DeltaMColumn} ↑", ZeroLine: true)
+            .WithYAxisStyle<double, double, string>(TitleText: seeded ? $"{DeltaM.DeltaMMeanColumn} ↑" : $"{DeltaM.DeltaMColumn} ↑", ZeroLine: true)
             .WithSize(Math.Clamp(200 + 100 * rows.Count, 750, 1300), 450);
-        return WithTitle(chart, $"Multi-task performance Δm vs '{rows[0].Model}' (higher is better)");
+        if (!seeded)
+            return WithTitle(chart, $"Multi-task performance Δm vs '{rows[0].Model}' (higher is better)");
+        var seeds = names.Contains(DeltaM.SeedsColumn) ? $" over {Value(DeltaM.SeedsColumn, 0)} seeds" : " over the seeds";
+        // Error.init's F# optional arguments cannot be left out from C#: every one is passed, unset ones as None.
+        var errors = Plotly.NET.TraceObjects.Error.init<double, double>(
+            Visible: true, Type: StyleParam.ErrorType.Data, Symmetric: true,
+            Array: rows.Select(r => double.IsFinite(r.Std) ? r.Std : 0.0).ToArray(),
+            Arrayminus: FSharpOption<IEnumerable<double>>.None, ArrayEncoded: FSharpOption<EncodedTypedArray>.None,
+            ArrayminusEncoded: FSharpOption<EncodedTypedArray>.None, Value: FSharpOption<double>.None, Valueminus: FSharpOption<double>.None,
+            Traceref: FSharpOption<int>.None, Tracerefminus: FSharpOption<int>.None, Copy_ystyle: FSharpOption<bool>.None,
+            Color: FSharpOption<Color>.None, Thickness: FSharpOption<double>.None, Width: FSharpOption<double>.None);
+        return WithTitle(Plotly.NET.Chart.withYError(errors).Invoke(chart),
+            $"Multi-task performance Δm vs '{rows[0].Model}', mean ± std{seeds} (higher is better)");
     }
 
     /// <summary>The loss balancer over training: each task's weight (<see cref="StepRecord.Weights"/>) against the step and,

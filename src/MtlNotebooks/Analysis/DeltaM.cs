@@ -18,6 +18,12 @@ public static class DeltaM
     /// <summary>Names of the leading columns of <see cref="Table"/>.</summary>
     public const string ModelColumn = "model", ArchitectureColumn = "architecture", BalancerColumn = "balancer", ParametersColumn = "parameters";
 
+    /// <summary>Names of the Δm columns of <see cref="SeedTable"/>: the mean and the sample standard deviation over seeds.</summary>
+    public const string DeltaMMeanColumn = DeltaMColumn + " mean", DeltaMStdColumn = DeltaMColumn + " std";
+
+    /// <summary>The column of <see cref="SeedTable"/> counting the seeds, and the first column of <see cref="PerSeedTable"/>.</summary>
+    public const string SeedsColumn = "seeds", SeedColumn = "seed";
+
     /// <summary>Δm (percent) of <paramref name="model"/> against <paramref name="baseline"/> over each task's primary
     /// metric. Throws <see cref="ArgumentException"/> when the two records do not cover the same tasks with the same
     /// primary metric and direction, or when a baseline value is 0 or not finite.</summary>
@@ -118,6 +124,76 @@ public static class DeltaM
         return new DataFrame(columns);
     }
 
+    /// <summary>The comparison table over seeds: one row per configuration (the baselines first), columns "model",
+    /// "architecture", "balancer", "parameters", then for each task's primary metric its mean and std over the seeds
+    /// ("semseg mIoU ↑ mean", "semseg mIoU ↑ std"), "Δm (%) mean", "Δm (%) std" and "seeds". Δm is computed per seed
+    /// against that seed's baselines, then averaged; it is not the Δm of the averaged metrics. std is the sample standard
+    /// deviation (n − 1), NaN for a single seed (as pandas' <c>std()</c>): one seed says nothing about the spread.</summary>
+    public static DataFrame SeedTable(SeededRuns runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        var first = runs.Runs[0];
+        var primaries = PrimaryMetrics(first[0].Final);
+        var configurations = Enumerable.Range(0, runs.Configurations.Count).ToList();
+        var deltas = configurations.Select(c => runs.Runs.Select((seedRuns, s) => c == 0 ? 0.0 : SeedDelta(runs.Seeds[s], seedRuns[0], seedRuns[c])).ToList()).ToList();
+
+        var columns = new List<DataFrameColumn>
+        {
+            new StringDataFrameColumn(ModelColumn, first.Select(r => r.Name)),
+            new StringDataFrameColumn(ArchitectureColumn, first.Select(r => r.Architecture)),
+            new StringDataFrameColumn(BalancerColumn, first.Select(r => r.Balancer)),
+            new Int64DataFrameColumn(ParametersColumn, first.Select(r => r.Parameters)),
+        };
+        foreach (var p in primaries)
+        {
+            var stats = configurations.Select(c => MeanAndStd(runs.Runs.Select(seedRuns => seedRuns[c].Final.Get(p.Task, p.Metric)).ToList())).ToList();
+            var name = MetricColumnName(p.Task, p.Metric, p.Direction);
+            columns.Add(new DoubleDataFrameColumn(MeanColumnName(name), stats.Select(x => x.Mean)));
+            columns.Add(new DoubleDataFrameColumn(StdColumnName(name), stats.Select(x => x.Std)));
+        }
+        var deltaStats = deltas.Select(MeanAndStd).ToList();
+        columns.Add(new DoubleDataFrameColumn(DeltaMMeanColumn, deltaStats.Select(x => x.Mean)));
+        columns.Add(new DoubleDataFrameColumn(DeltaMStdColumn, deltaStats.Select(x => x.Std)));
+        columns.Add(new Int32DataFrameColumn(SeedsColumn, configurations.Select(_ => runs.Seeds.Count)));
+        return new DataFrame(columns);
+    }
+
+    /// <summary>Every seed's <see cref="Table"/> one below the other, behind a "seed" column: the numbers the means and
+    /// stds of <see cref="SeedTable"/> are taken over.</summary>
+    public static DataFrame PerSeedTable(SeededRuns runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        return SeededRuns.Stack(runs.Seeds, runs.Runs.Select(r => Table(r[0], r.Skip(1))).ToList());
+    }
+
+    /// <summary>The mean and the sample standard deviation (n − 1) of <paramref name="values"/>; the std of one value is NaN.</summary>
+    public static (double Mean, double Std) MeanAndStd(IReadOnlyList<double> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (values.Count == 0) throw new ArgumentException("The mean of no values is undefined.", nameof(values));
+        var mean = values.Average();
+        var std = values.Count == 1 ? double.NaN : Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+        return (mean, std);
+    }
+
+    /// <summary>"semseg mIoU ↑ mean": the column of a seed table holding the mean of <paramref name="column"/>.</summary>
+    public static string MeanColumnName(string column) => $"{column} mean";
+
+    /// <summary>"semseg mIoU ↑ std": the column of a seed table holding the sample std of <paramref name="column"/>.</summary>
+    public static string StdColumnName(string column) => $"{column} std";
+
+    private static double SeedDelta(int seed, RunResult baseline, RunResult run)
+    {
+        try
+        {
+            return Compute(baseline.Final, run.Final);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"Seed {seed}, run '{run.Name}' vs baseline '{baseline.Name}': {e.Message}", nameof(run), e);
+        }
+    }
+
     /// <summary>The table as aligned plain text for a console: text left-aligned, numbers right-aligned, metrics to
     /// four significant digits, parameters with thousands separators, Δm with its sign ("+1.61").</summary>
     public static string ToText(DataFrame table)
@@ -178,7 +254,8 @@ public static class DeltaM
         {
             null => "",
             string s => s,
-            double d when column.Name == DeltaMColumn => FormatSigned(d),
+            double d when column.Name is DeltaMColumn or DeltaMMeanColumn => FormatSigned(d),
+            double d when column.Name == DeltaMStdColumn => double.IsFinite(d) ? d.ToString("0.00", CultureInfo.InvariantCulture) : d.ToString(CultureInfo.InvariantCulture),
             double d => FormatNumber(d),
             float f => FormatNumber(f),
             long or int or short or ulong or uint => string.Format(CultureInfo.InvariantCulture, "{0:N0}", value),

@@ -9,15 +9,15 @@ namespace MtlNotebooks.Analysis;
 /// numbers in UTF-8, atomically so an interrupted run never leaves a truncated file.</summary>
 public static class ResultsCsv
 {
-    /// <summary>The header of <see cref="WriteMetrics"/>.</summary>
+    /// <summary>The header of <see cref="WriteMetrics(string, IEnumerable{RunResult})"/>.</summary>
     public const string MetricsHeader = "model,architecture,balancer,task,metric,direction,primary,value";
 
     private static readonly UTF8Encoding Utf8NoBom = new(encoderShouldEmitUTF8Identifier: false);
 
-    /// <summary>Long format: one line per (run, task, metric) of each run's final evaluation (<see cref="Metrics"/>).</summary>
+    /// <summary>Long format: one line per (run, task, metric) of each run's final evaluation (<see cref="Metrics(IEnumerable{RunResult})"/>).</summary>
     public static void WriteMetrics(string path, IEnumerable<RunResult> runs) => Save(path, Metrics(runs));
 
-    /// <summary>The table <see cref="WriteMetrics"/> writes, with the columns of <see cref="MetricsHeader"/>.</summary>
+    /// <summary>The table <see cref="WriteMetrics(string, IEnumerable{RunResult})"/> writes, with the columns of <see cref="MetricsHeader"/>.</summary>
     public static DataFrame Metrics(IEnumerable<RunResult> runs)
     {
         ArgumentNullException.ThrowIfNull(runs);
@@ -31,6 +31,17 @@ public static class ResultsCsv
             new StringDataFrameColumn("direction", rows.Select(r => r.Metric.Direction == MetricDirection.LowerIsBetter ? "lower" : "higher")),
             new BooleanDataFrameColumn("primary", rows.Select(r => r.Metric.IsPrimary)),
             new DoubleDataFrameColumn("value", rows.Select(r => r.Metric.Value)));
+    }
+
+    /// <summary>Long format over seeds: a "seed" column, then the columns of <see cref="MetricsHeader"/>, one line per
+    /// (seed, run, task, metric) of each run's final evaluation.</summary>
+    public static void WriteMetrics(string path, SeededRuns runs) => Save(path, Metrics(runs));
+
+    /// <summary>The table <see cref="WriteMetrics(string, SeededRuns)"/> writes.</summary>
+    public static DataFrame Metrics(SeededRuns runs)
+    {
+        ArgumentNullException.ThrowIfNull(runs);
+        return SeededRuns.Stack(runs.Seeds, runs.Runs.Select(r => Metrics(r)).ToList());
     }
 
     /// <summary>A table (e.g. <see cref="DeltaM.Table"/>) with its column names as header and full-precision values.</summary>

@@ -22,6 +22,8 @@ public static class QuickExperiment
         Func<string, Func<IProgress<TrainingProgress>, TrainingHistory>, TrainingHistory>? trainWithProgress = null)
     {
         log ??= TextWriter.Null;
+        if (options.Seeds < 1)
+            throw new ArgumentException($"QuickExperimentOptions.Seeds must be at least 1, got {options.Seeds}.");
         // The folder is checked before any work: a bad path or an existing run fails in a second, not after training.
         var folder = options.OutputDirectory ?? RunFolder.NextVersion(Path.Combine("runs", "quick"));
         var settings = options.Settings();
@@ -42,15 +44,26 @@ public static class QuickExperiment
         var models = new List<MultiTaskModel>();
         try
         {
-            var trained = new List<(RunResult Run, string Checkpoint)>();
-            foreach (var (name, builder) in configurations)
-                trained.Add(Train(name, Build(builder, models), data, options, resuming, log, trainWithProgress));
+            var trained = new List<(int Seed, IReadOnlyList<(RunResult Run, string Checkpoint)> Runs)>();
+            foreach (var seed in options.SeedList())
+                trained.Add((seed, configurations.Select(c => TrainSeed(c.Name, c.Builder.WithSeed(seed), seed, models, data, options, resuming, log, trainWithProgress)).ToList()));
             return WriteOutputs(options, trained, models, data);
         }
         finally
         {
             foreach (var model in models) model.Dispose();
         }
+    }
+
+    /// <summary>Trains one configuration with one seed. The first seed's models are kept (and disposed by the caller):
+    /// the report draws their predictions; the other seeds' are disposed once trained.</summary>
+    private static (RunResult Run, string Checkpoint) TrainSeed(string name, MultiTaskNetBuilder builder, int seed, List<MultiTaskModel> models,
+        ExperimentData data, QuickExperimentOptions options, bool resuming, TextWriter log,
+        Func<string, Func<IProgress<TrainingProgress>, TrainingHistory>, TrainingHistory>? trainWithProgress)
+    {
+        if (seed == options.Seed) return Train(name, seed, Build(builder, models), data, options, resuming, log, trainWithProgress);
+        using var model = builder.Build();
+        return Train(name, seed, model, data, options, resuming, log, trainWithProgress);
     }
 
     /// <summary>A real data set trains the preset's tasks whose labels this version decodes (<see cref="ExperimentData"/>
@@ -127,49 +140,61 @@ public static class QuickExperiment
         return model;
     }
 
-    /// <summary>How every network of the experiment trains (checkpoints aside).</summary>
-    private static TrainingOptions TrainingFor(string name, QuickExperimentOptions options) => new()
+    /// <summary>How every network of the experiment trains (checkpoints aside), with the first seed unless another is given.</summary>
+    private static TrainingOptions TrainingFor(string name, QuickExperimentOptions options, int? seed = null) => new()
     {
-        RunName = name,
+        RunName = options.Seeds == 1 ? name : $"{name}, seed {seed ?? options.Seed}",
         Epochs = options.Epochs,
         BatchSize = options.BatchSize,
         Optimizer = options.Optimizer,
-        Seed = options.Seed,
+        Seed = seed ?? options.Seed,
     };
 
-    /// <summary>Trains one network, checkpointing to <c>Name.ckpt</c> in the output folder after every epoch, and logs its
+    /// <summary>The checkpoint of one network: <c>Name.ckpt</c>, or <c>Name.seedN.ckpt</c> when the run has several seeds.</summary>
+    private static string CheckpointPath(string name, int seed, QuickExperimentOptions options) =>
+        Path.Combine(options.OutputDirectory!, options.Seeds == 1 ? $"{name}.ckpt" : $"{name}.seed{seed}.ckpt");
+
+    /// <summary>Trains one network with one seed, checkpointing to <see cref="CheckpointPath"/> in the output folder after every epoch, and logs its
     /// final metrics. When resuming, a checkpoint there continues (or, if complete, only replays) that network's run:
     /// data order and schedule depend only on (seed, epoch), so the result equals an uninterrupted run's.</summary>
-    private static (RunResult Run, string Checkpoint) Train(string name, MultiTaskModel model, ExperimentData data, QuickExperimentOptions options,
+    private static (RunResult Run, string Checkpoint) Train(string name, int seed, MultiTaskModel model, ExperimentData data, QuickExperimentOptions options,
         bool resuming, TextWriter log, Func<string, Func<IProgress<TrainingProgress>, TrainingHistory>, TrainingHistory>? trainWithProgress)
     {
-        var checkpoint = Path.Combine(options.OutputDirectory!, $"{name}.ckpt");
-        var training = TrainingFor(name, options) with
+        var checkpoint = CheckpointPath(name, seed, options);
+        var training = TrainingFor(name, options, seed) with
         {
             CheckpointPath = checkpoint,
             ResumeFrom = resuming && File.Exists(checkpoint) ? checkpoint : null,
         };
         TrainingHistory Fit(IProgress<TrainingProgress>? progress) =>
             Trainer.Fit(model, data.Train, data.Validation, training with { Progress = progress });
-        var history = trainWithProgress is null ? Fit(null) : trainWithProgress($"{name} ({model.Network.ParameterCount():N0} parameters)", p => Fit(p));
-        log.WriteLine($"  {name}: {history.Elapsed.TotalSeconds:0.0} s, {FormatMetrics(history.Final)}");
+        var history = trainWithProgress is null ? Fit(null) : trainWithProgress($"{training.RunName} ({model.Network.ParameterCount():N0} parameters)", p => Fit(p));
+        log.WriteLine($"  {training.RunName}: {history.Elapsed.TotalSeconds:0.0} s, {FormatMetrics(history.Final)}");
         return (new RunResult(name, model.Plan.Architecture.Name, model.Plan.Balancer.Name, history, model.Network.ParameterCount()), checkpoint);
     }
 
-    /// <summary>Writes metrics.csv, delta_m.csv and report.html to the output folder.</summary>
-    private static QuickExperimentResult WriteOutputs(QuickExperimentOptions options, IReadOnlyList<(RunResult Run, string Checkpoint)> trained,
-        IReadOnlyList<MultiTaskModel> models, ExperimentData data)
+    /// <summary>Writes metrics.csv, delta_m.csv and report.html to the output folder; with several seeds metrics.csv has a
+    /// "seed" column, delta_m.csv is the table over seeds (<see cref="DeltaM.SeedTable"/>) and delta_m_per_seed.csv
+    /// holds each seed's own Δm table.</summary>
+    private static QuickExperimentResult WriteOutputs(QuickExperimentOptions options,
+        IReadOnlyList<(int Seed, IReadOnlyList<(RunResult Run, string Checkpoint)> Runs)> trained, IReadOnlyList<MultiTaskModel> models, ExperimentData data)
     {
-        var runs = trained.Select(t => t.Run).ToList();
-        var table = DeltaM.Table(runs[0], runs.Skip(1));
+        var seeded = new SeededRuns(trained.Select(t => (t.Seed, (IReadOnlyList<RunResult>)t.Runs.Select(r => r.Run).ToList())));
+        var runs = seeded.Runs[0];
+        bool several = options.Seeds > 1;
+        var table = several ? seeded.DeltaMTable() : DeltaM.Table(runs[0], runs.Skip(1));
         var folder = options.OutputDirectory!;
         var metricsCsv = Path.Combine(folder, "metrics.csv");
         var deltaMCsv = Path.Combine(folder, "delta_m.csv");
-        ResultsCsv.WriteMetrics(metricsCsv, runs);
+        string? perSeedCsv = several ? Path.Combine(folder, "delta_m_per_seed.csv") : null;
+        if (several) ResultsCsv.WriteMetrics(metricsCsv, seeded);
+        else ResultsCsv.WriteMetrics(metricsCsv, runs);
         ResultsCsv.WriteDeltaM(deltaMCsv, table);
+        if (perSeedCsv is not null) ResultsCsv.WriteDeltaM(perSeedCsv, seeded.PerSeedDeltaMTable());
         var reportPath = Path.Combine(folder, "report.html");
-        QuickReport.Write(reportPath, options, runs, table, models, data);
-        return new QuickExperimentResult(runs, table, folder, reportPath, metricsCsv, deltaMCsv, trained.Select(t => t.Checkpoint).ToList());
+        QuickReport.Write(reportPath, options, seeded, table, models, data);
+        return new QuickExperimentResult(runs, table, folder, reportPath, metricsCsv, deltaMCsv,
+            trained.SelectMany(t => t.Runs.Select(r => r.Checkpoint)).ToList(), seeded, perSeedCsv);
     }
 
     private static string FormatMetrics(EvaluationRecord evaluation) =>

@@ -13,6 +13,15 @@ public sealed record QuickExperimentOptions
     public int BatchSize { get; init; } = 16;
     public int Width { get; init; } = 16;
     public int Seed { get; init; }
+
+    /// <summary>How many seeds every network is trained with: <see cref="Seed"/>, <see cref="Seed"/> + 1, …; each sets the
+    /// weight initialisation and the data order. With more than one, the Δm table reports each primary metric and Δm as
+    /// mean ± std over the seeds. The data (the synthetic scenes, the real sets' augmentation) stay those of
+    /// <see cref="Seed"/>, so the spread is that of training alone. At least 1; 1 (the default) is the single-seed run.</summary>
+    public int Seeds { get; init; } = 1;
+
+    /// <summary>The seeds <see cref="Seeds"/> asks for, in the order they are run.</summary>
+    public IReadOnlyList<int> SeedList() => Enumerable.Range(Seed, Seeds).ToArray();
     public string Device { get; init; } = "cpu";
     public IOptimizerSpec Optimizer { get; init; } = Optimizers.Adam(learningRate: 2e-3);
 
@@ -55,25 +64,31 @@ public sealed record QuickExperimentOptions
     public ILossBalancer? Balancer { get; init; }
 
     /// <summary>Every setting that decides the results, as text: what <c>run.json</c> records and a resumed run must repeat.</summary>
-    public IReadOnlyDictionary<string, string> Settings() => new SortedDictionary<string, string>(StringComparer.Ordinal)
+    public IReadOnlyDictionary<string, string> Settings()
     {
-        ["dataset"] = Dataset.Name,
-        ["dataRoot"] = DataRoot is null ? "" : Path.GetFullPath(DataRoot),
-        ["imageSize"] = ImageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["trainSamples"] = TrainSamples.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["validationSamples"] = ValidationSamples.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["epochs"] = Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["batchSize"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["width"] = Width.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["seed"] = Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        ["device"] = Device,
-        ["optimizer"] = Optimizer.Name,
-        ["learningRate"] = Optimizer.LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        ["architectures"] = string.Join("; ", Architectures.Select(a => $"{a.Name} = {a.Architecture.Name}")),
-        ["backbone"] = Backbone?.Name ?? "",
-        ["head"] = Head?.Name ?? "",
-        ["balancer"] = Balancer?.Name ?? "",
-    };
+        var settings = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["dataset"] = Dataset.Name,
+            ["dataRoot"] = DataRoot is null ? "" : Path.GetFullPath(DataRoot),
+            ["imageSize"] = ImageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["trainSamples"] = TrainSamples.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["validationSamples"] = ValidationSamples.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["epochs"] = Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["batchSize"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["width"] = Width.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["seed"] = Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["device"] = Device,
+            ["optimizer"] = Optimizer.Name,
+            ["learningRate"] = Optimizer.LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["architectures"] = string.Join("; ", Architectures.Select(a => $"{a.Name} = {a.Architecture.Name}")),
+            ["backbone"] = Backbone?.Name ?? "",
+            ["head"] = Head?.Name ?? "",
+            ["balancer"] = Balancer?.Name ?? "",
+        };
+        // A single-seed run records no seed count, so runs started before there was one stay resumable.
+        if (Seeds != 1) settings["seeds"] = Seeds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return settings;
+    }
 
     /// <summary>A seconds-long smoke configuration with the same code paths.</summary>
     public static QuickExperimentOptions Tiny => new()

@@ -3,7 +3,10 @@ using MtlNotebooks.Analysis;
 
 namespace MtlNotebooks.Experiments;
 
-/// <summary>What the quick experiment produced: the runs, the Δm table and the files written.</summary>
+/// <summary>What the quick experiment produced: the runs, the Δm table and the files written. <paramref name="Runs"/> are
+/// the first seed's; <paramref name="Seeded"/> holds every seed's (one seed for a single-seed run), and with several
+/// seeds <paramref name="DeltaMTable"/> is <see cref="DeltaM.SeedTable"/> (mean ± std over the seeds) and
+/// <paramref name="DeltaMPerSeedCsvPath"/> names each seed's own table; null with one seed.</summary>
 public sealed record QuickExperimentResult(
     IReadOnlyList<RunResult> Runs,
     DataFrame DeltaMTable,
@@ -11,4 +14,6 @@ public sealed record QuickExperimentResult(
     string ReportPath,
     string MetricsCsvPath,
     string DeltaMCsvPath,
-    IReadOnlyList<string> CheckpointPaths);
+    IReadOnlyList<string> CheckpointPaths,
+    SeededRuns Seeded,
+    string? DeltaMPerSeedCsvPath);

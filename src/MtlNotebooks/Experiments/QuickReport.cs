@@ -12,19 +12,32 @@ internal static class QuickReport
 {
     private const int TileScale = 2;
 
-    public static void Write(string path, QuickExperimentOptions options, IReadOnlyList<RunResult> runs, DataFrame table,
+    public static void Write(string path, QuickExperimentOptions options, SeededRuns seeded, DataFrame table,
         IReadOnlyList<MultiTaskModel> models, ExperimentData data)
     {
+        var runs = seeded.Runs[0];
+        bool several = seeded.Seeds.Count > 1;
+        var seeds = several ? $"seeds {string.Join(", ", seeded.Seeds)}" : $"seed {options.Seed}";
         var report = new HtmlReport("MtlNotebooks quick run: single-task baselines vs hard parameter sharing")
             .AddParagraph(
                 $"{data.Description}, {data.Train.Height}×{data.Train.Width}: {data.Train.Count} training and {data.Validation.Count} validation " +
                 $"samples; tasks {string.Join(", ", models[0].Tasks.Select(t => t.Name))}; loss balancer {models[0].Plan.Balancer.Name}; backbone {models[0].Plan.Backbone!.Name}; " +
-                $"{options.Epochs} epochs of batch {options.BatchSize} with {options.Optimizer.Name} and the poly schedule; seed {options.Seed}.")
+                $"{options.Epochs} epochs of batch {options.BatchSize} with {options.Optimizer.Name} and the poly schedule; {seeds}.")
             .AddHeading("Δm against the single-task baselines")
             .AddParagraph("Δm = (1/T) Σ_t (−1)^l_t (M_m,t − M_b,t) / M_b,t over each task's primary metric, l_t = 1 when lower is better " +
-                          "(survey eq. 10, ASTMT eq. 4). Positive means the multi-task network beats the single-task networks on average.")
-            .AddTable(table)
-            .AddChart(Charts.DeltaMBars(table))
+                          "(survey eq. 10, ASTMT eq. 4). Positive means the multi-task network beats the single-task networks on average.");
+        if (several)
+            report.AddParagraph($"Every network was trained with {seeded.Seeds.Count} seeds ({string.Join(", ", seeded.Seeds)}; each sets the weight " +
+                                $"initialisation and the data order; the data are those of seed {options.Seed} throughout). Each metric and Δm is " +
+                                "given as the mean and the sample standard deviation (n − 1) over the seeds; Δm is computed per seed against " +
+                                "that seed's baselines, then averaged. Error bars: ± one standard deviation.");
+        report.AddTable(table)
+            .AddChart(Charts.DeltaMBars(table));
+        if (several)
+            report.AddHeading("Δm per seed")
+                .AddTable(seeded.PerSeedDeltaMTable())
+                .AddParagraph($"The charts and predictions below are those of seed {seeded.Seeds[0]}.");
+        report
             .AddHeading("Metrics on the validation split")
             .AddChart(Charts.MetricComparison(runs))
             .AddChart(Charts.ValidationCurves(runs.Select(r => r.History)))

@@ -10,7 +10,7 @@ public static class RunFolder
     /// <summary>The file that marks a folder as a run and records the settings it was started with.</summary>
     public const string SettingsFile = "run.json";
 
-    private static readonly string[] RunFilePatterns = ["*.ckpt", "metrics.csv", "delta_m.csv", "report.html", SettingsFile];
+    private static readonly string[] RunFilePatterns = ["*.ckpt", "metrics.csv", "delta_m.csv", "delta_m_per_seed.csv", "report.html", SettingsFile];
 
     /// <summary><c>root/version_N</c> with N one past the highest existing, as Lightning names its runs: re-running a
     /// command never overwrites the previous result.</summary>

@@ -105,6 +105,7 @@ public sealed class RunFolderTests : IDisposable
     [InlineData("--image-size", "4", "--image-size must be at least 8, got 4.")]
     [InlineData("--lr", "0", "--lr must be a positive number, got 0.")]
     [InlineData("--width", "0", "--width must be at least 1, got 0.")]
+    [InlineData("--seeds", "0", "--seeds must be at least 1, got 0.")]
     public void RunQuick_BadOptions_NameTheOptionBeforeAnyWork(string option, string? value, string expected)
     {
         string[] args = value is null ? ["run", "quick", option] : ["run", "quick", option, value];
