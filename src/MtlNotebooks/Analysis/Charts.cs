@@ -144,16 +144,22 @@ public static class Charts
         if (!seeded)
             return WithTitle(chart, $"Multi-task performance Δm vs '{rows[0].Model}' (higher is better)");
         var seeds = names.Contains(DeltaM.SeedsColumn) ? $" over {Value(DeltaM.SeedsColumn, 0)} seeds" : " over the seeds";
+        return WithTitle(WithYErrors(chart, rows.Select(r => r.Std)),
+            $"Multi-task performance Δm vs '{rows[0].Model}', mean ± std{seeds} (higher is better)");
+    }
+
+    /// <summary><paramref name="chart"/> with symmetric y error bars of <paramref name="std"/> (none where NaN).</summary>
+    internal static GenericChart WithYErrors(GenericChart chart, IEnumerable<double> std)
+    {
         // Error.init's F# optional arguments cannot be left out from C#: every one is passed, unset ones as None.
         var errors = Plotly.NET.TraceObjects.Error.init<double, double>(
             Visible: true, Type: StyleParam.ErrorType.Data, Symmetric: true,
-            Array: rows.Select(r => double.IsFinite(r.Std) ? r.Std : 0.0).ToArray(),
+            Array: std.Select(s => double.IsFinite(s) ? s : 0.0).ToArray(),
             Arrayminus: FSharpOption<IEnumerable<double>>.None, ArrayEncoded: FSharpOption<EncodedTypedArray>.None,
             ArrayminusEncoded: FSharpOption<EncodedTypedArray>.None, Value: FSharpOption<double>.None, Valueminus: FSharpOption<double>.None,
             Traceref: FSharpOption<int>.None, Tracerefminus: FSharpOption<int>.None, Copy_ystyle: FSharpOption<bool>.None,
             Color: FSharpOption<Color>.None, Thickness: FSharpOption<double>.None, Width: FSharpOption<double>.None);
-        return WithTitle(Plotly.NET.Chart.withYError(errors).Invoke(chart),
-            $"Multi-task performance Δm vs '{rows[0].Model}', mean ± std{seeds} (higher is better)");
+        return Plotly.NET.Chart.withYError(errors).Invoke(chart);
     }
 
     /// <summary>The loss balancer over training: each task's weight (<see cref="StepRecord.Weights"/>) against the step and,
@@ -271,6 +277,6 @@ public static class Charts
     }
 
     // The C# wrapper has no title setter; Plotly.NET's F# Chart.withTitle is curried (returns an FSharpFunc).
-    private static GenericChart WithTitle(GenericChart chart, string title) =>
+    internal static GenericChart WithTitle(GenericChart chart, string title) =>
         Plotly.NET.Chart.withTitle(title, FSharpOption<Font>.None).Invoke(chart);
 }
