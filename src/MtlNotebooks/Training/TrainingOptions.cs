@@ -27,6 +27,12 @@ public sealed record TrainingOptions
     /// <summary>Receives a report after every step (called on the training thread).</summary>
     public IProgress<TrainingProgress>? Progress { get; init; }
 
+    /// <summary>Checked before every step and every evaluation: cancelling it stops training with an
+    /// <see cref="OperationCanceledException"/> (a checkpoint already written stays, so the run can be resumed). In a
+    /// notebook, pass the cell's token (<c>CancellationToken = CellCancellationToken</c>) so the kernel's interrupt and
+    /// the runner's time limits stop a training cell.</summary>
+    public CancellationToken CancellationToken { get; init; }
+
     public IEnumerable<string> Validate()
     {
         if (Epochs < 1) yield return $"TrainingOptions.Epochs must be >= 1, got {Epochs}.";
