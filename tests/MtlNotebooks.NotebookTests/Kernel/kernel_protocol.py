@@ -101,6 +101,13 @@ def main(name):
             reply = shell_reply(kc, kc.is_complete(code))
             check(reply["status"] == status, f"is_complete: {status}", reply)
 
+        msg_id = kc.execute('var line = Console.ReadLine(); line.ToUpperInvariant()', allow_stdin=True)
+        request = kc.get_stdin_msg(timeout=TIMEOUT)
+        check(request["msg_type"] == "input_request", "Console.ReadLine sends input_request", request)
+        kc.input("typed")
+        reply = shell_reply(kc, msg_id)
+        check(reply["status"] == "ok", "input_reply feeds Console.ReadLine", reply)
+
         comm = shell_reply(kc, kc.comm_info())
         check(comm["status"] == "ok" and comm["comms"] == {}, "comm_info", comm)
 
