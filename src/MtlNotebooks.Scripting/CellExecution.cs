@@ -17,6 +17,8 @@ internal static class CellExecution
     {
         KernelHelpers.CurrentSink.Value = sink;
         KernelHelpers.CurrentCancellation.Value = cancellationToken;
+        // Training started by the cell stops when the cell is interrupted or times out, whether or not it passes the token.
+        using var training = MtlNotebooks.Training.TrainingCancellation.Use(cancellationToken);
         try
         {
             var code = session.ApplyDirectives(source, $"cell {cellNumber}");

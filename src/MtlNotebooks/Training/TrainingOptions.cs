@@ -28,9 +28,9 @@ public sealed record TrainingOptions
     public IProgress<TrainingProgress>? Progress { get; init; }
 
     /// <summary>Checked before every step and every evaluation: cancelling it stops training with an
-    /// <see cref="OperationCanceledException"/> (a checkpoint already written stays, so the run can be resumed). In a
-    /// notebook, pass the cell's token (<c>CancellationToken = CellCancellationToken</c>) so the kernel's interrupt and
-    /// the runner's time limits stop a training cell.</summary>
+    /// <see cref="OperationCanceledException"/> (a checkpoint already written stays, so the run can be resumed). A
+    /// notebook cell need not pass its token: the runner and the kernel make it <see cref="TrainingCancellation.Current"/>,
+    /// which is checked too.</summary>
     public CancellationToken CancellationToken { get; init; }
 
     public IEnumerable<string> Validate()

@@ -120,7 +120,7 @@ var model = MultiTaskNet.CreateBuilder().UseBackbone(Backbones.SmallResNet(width
     .UseArchitecture(Architectures.HardSharing()).WithSeed(0).Build();""")
         check(reply["status"] == "ok", "a model is built", reply)
         training = """Console.WriteLine("training");
-Trainer.Fit(model, train, validation, new TrainingOptions { Epochs = 100000, BatchSize = 4, CancellationToken = CellCancellationToken });"""
+Trainer.Fit(model, train, validation, new TrainingOptions { Epochs = 100000, BatchSize = 4 });   // as the notebooks train: no token passed"""
 
         def interrupt_when_training():
             deadline = time.monotonic() + TIMEOUT
