@@ -15,6 +15,7 @@ public static class CliApp
         root.Add(BackboneBenchCommand.Create());
         root.Add(NotebookCommands.CreateNotebook());
         root.Add(NotebookCommands.CreateScript());
+        root.Add(KernelCommands.Create());
         return root.Parse(args).Invoke();
     }
 }

@@ -62,6 +62,18 @@ public static class NotebookParameters
         notebook.InsertCell(index + 1, "code", code.ToString().TrimEnd('\n'), [InjectedTag]);
     }
 
+    /// <summary>For a kernel, which sees cells one at a time and no tags: the declarations of <paramref name="values"/>'
+    /// names in <paramref name="source"/>, as code that overrides them (run right after that source), or null when it
+    /// declares none of them.</summary>
+    public static string? OverridesFor(string source, IReadOnlyDictionary<string, string> values)
+    {
+        if (values.Count == 0) return null;
+        var code = new StringBuilder();
+        foreach (var declaration in Declarations(source).Where(d => values.ContainsKey(d.Name)))
+            code.Append(CultureInfo.InvariantCulture, $"{declaration.Type} {declaration.Name} = {Literal(declaration, values[declaration.Name])};\n");
+        return code.Length == 0 ? null : code.ToString();
+    }
+
     private static void RemoveInjected(NotebookDocument notebook)
     {
         var injected = notebook.Cells.Select((c, i) => (c, i)).Where(x => x.c.Tags.Contains(InjectedTag)).Select(x => x.i).Reverse().ToList();

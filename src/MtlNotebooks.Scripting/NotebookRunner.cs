@@ -1,8 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Reflection;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.Scripting;
 
 namespace MtlNotebooks.Scripting;
 
@@ -73,7 +70,7 @@ public static class NotebookRunner
                 var cellClock = Stopwatch.StartNew();
                 var (limit, isTotal) = Limit(options, clock.Elapsed);
                 var (finished, error, stillRunning) = await RunCellInTimeAsync(
-                    token => thread.RunAsync(() => RunCellAsync(session, cell, number, count, sink, token)), limit, sink, output, number, cancellationToken)
+                    token => thread.RunAsync(() => CellExecution.RunAsync(session, cell.Source, number, count, sink, token)), limit, sink, output, number, cancellationToken)
                     .ConfigureAwait(false);
                 times.Add((number, cellClock.Elapsed));
                 if (!finished)
@@ -147,83 +144,4 @@ public static class NotebookRunner
         if (options.HtmlPath is { } html) yield return new OutputTarget(nameof(NotebookRunOptions.HtmlPath), html);
     }
 
-    /// <summary>Runs one cell; returns null on success, else the error summary (also recorded as the cell's error output).</summary>
-    private static async Task<string?> RunCellAsync(ScriptSession session, NotebookCell cell, int cellNumber, int executionCount, OutputSink sink,
-        CancellationToken cancellationToken)
-    {
-        KernelHelpers.CurrentSink.Value = sink;
-        KernelHelpers.CurrentCancellation.Value = cancellationToken;
-        try
-        {
-            var code = session.ApplyDirectives(cell.Source, $"cell {cellNumber}");
-            if (code.Trim().Length == 0) return null;
-            await session.SubmitAsync(code, cancellationToken, session.SourcePath($"cell {cellNumber}")).ConfigureAwait(false);
-            if (session.HasReturnValue)
-                sink.Result(session.ReturnValue, executionCount);
-            return null;
-        }
-        catch (CompilationErrorException ex)
-        {
-            var lines = CompilationErrors.Describe(ex.Diagnostics, cell.Source, $"cell {cellNumber}");
-            sink.Error("CompilationError", lines[0], lines);
-            return lines[0];
-        }
-        catch (Exception ex) when (ex is PackageResolutionException or UnsupportedMagicException or NotebookParameterException)
-        {
-            var name = ex is PackageResolutionException ? "PackageResolutionError" : ex is UnsupportedMagicException ? "UnsupportedMagicCommand" : "ParameterError";
-            sink.Error(name, ex.Message, [ex.Message]);
-            return $"{name}: {ex.Message}";
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex)
-        {
-            var inner = Unwrap(ex);
-            var traceback = Traceback(inner);
-            sink.Error(inner.GetType().Name, inner.Message, traceback);
-            return $"{Where(session, cellNumber, inner)}: {inner.GetType().Name}: {FirstLine(inner.Message)}";
-        }
-        finally
-        {
-            KernelHelpers.CurrentSink.Value = null;
-            KernelHelpers.CurrentCancellation.Value = CancellationToken.None;
-        }
-    }
-
-    /// <summary>"cell 3, line 2", or "cell 3, helpers.csx line 7" for a line of a <c>#load</c>-ed file; "cell 3" if no
-    /// frame is in script code.</summary>
-    private static string Where(ScriptSession session, int cellNumber, Exception exception)
-    {
-        var cellPath = session.SourcePath($"cell {cellNumber}");
-        return ErrorLocation.Find(exception, ErrorLocation.InScript(cellPath)) switch
-        {
-            null => $"cell {cellNumber}",
-            { File: var file, Line: var line } when file == cellPath => $"cell {cellNumber}, line {line}",
-            { File: var file, Line: var line } => $"cell {cellNumber}, {Path.GetFileName(file)} line {line}",
-        };
-    }
-
-    internal static Exception Unwrap(Exception ex) => ex switch
-    {
-        TargetInvocationException { InnerException: { } inner } => Unwrap(inner),
-        AggregateException { InnerExceptions.Count: 1 } aggregate => Unwrap(aggregate.InnerExceptions[0]),
-        _ => ex,
-    };
-
-    /// <summary>The exception's text without the runner's and Roslyn's own frames.</summary>
-    internal static List<string> Traceback(Exception ex)
-    {
-        var lines = ex.ToString().ReplaceLineEndings("\n").Split('\n').ToList();
-        var cut = lines.FindIndex(l => l.Contains("Microsoft.CodeAnalysis.Scripting", StringComparison.Ordinal) ||
-                                       l.Contains("MtlNotebooks.Scripting.", StringComparison.Ordinal));
-        var kept = cut > 0 ? lines[..cut] : lines;
-        // The async boundary marker before the runner's frames marks nothing once they are gone.
-        while (kept.Count > 1 && kept[^1].TrimStart().StartsWith("--- End of stack trace", StringComparison.Ordinal))
-            kept.RemoveAt(kept.Count - 1);
-        return kept;
-    }
-
-    private static string FirstLine(string text) => text.ReplaceLineEndings("\n").Split('\n')[0];
 }

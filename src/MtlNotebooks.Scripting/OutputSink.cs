@@ -20,8 +20,9 @@ internal sealed class NotebookOutputState
 
 /// <summary>Collects the outputs of one cell in nbformat form, in the order they happen: console text (stdout, stderr
 /// streams), display_data from <see cref="KernelHelpers.display"/>, the execute_result of the last expression, and
-/// an error. A closed sink (the cell the runner stopped waiting for) takes no more outputs.</summary>
-internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state)
+/// an error. A closed sink (the cell the runner stopped waiting for) takes no more outputs. An
+/// <see cref="IOutputObserver"/> hears of each output as it is recorded.</summary>
+internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state, IOutputObserver? observer = null)
 {
     private bool _closed;
 
@@ -38,6 +39,7 @@ internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state)
         lock (Gate)
         {
             if (Closed) return false;
+            observer?.Stream(stream, text);
             if (Outputs.Count > 0 && Outputs[^1] is JsonObject last && (string?)last["output_type"] == "stream" && (string?)last["name"] == stream)
             {
                 var lines = (JsonArray)last["text"]!;
@@ -69,7 +71,7 @@ internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state)
         {
             if (Closed) return DisplayedValue.Detached;
             InlinePlotlyJsIfNeeded(data);
-            Outputs.Add(new JsonObject { ["data"] = data, ["metadata"] = new JsonObject(), ["output_type"] = "display_data" });
+            Add(new JsonObject { ["data"] = data, ["metadata"] = new JsonObject(), ["output_type"] = "display_data" });
             return new DisplayedValue(this, Outputs.Count - 1);
         }
     }
@@ -81,7 +83,7 @@ internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state)
         {
             if (Closed) return;
             InlinePlotlyJsIfNeeded(data);
-            Outputs.Add(new JsonObject
+            Add(new JsonObject
             {
                 ["data"] = data, ["execution_count"] = executionCount, ["metadata"] = new JsonObject(), ["output_type"] = "execute_result",
             });
@@ -95,7 +97,9 @@ internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state)
         {
             if (Closed) return;
             InlinePlotlyJsIfNeeded(data);
-            if (Outputs[index] is JsonObject output) output["data"] = data;
+            if (Outputs[index] is not JsonObject output) return;
+            output["data"] = data;
+            observer?.Replaced(index, output);
         }
     }
 
@@ -104,12 +108,19 @@ internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state)
         lock (Gate)
         {
             if (Closed) return;
-            Outputs.Add(new JsonObject
+            Add(new JsonObject
             {
                 ["ename"] = name, ["evalue"] = value, ["output_type"] = "error",
                 ["traceback"] = new JsonArray(traceback.Select(l => (JsonNode)JsonValue.Create(l)).ToArray()),
             });
         }
+    }
+
+    /// <summary>Records an output (under the lock) and tells the observer.</summary>
+    private void Add(JsonObject output)
+    {
+        Outputs.Add(output);
+        observer?.Added(Outputs.Count - 1, output);
     }
 
     /// <summary>Charts refer to a global Plotly: the first chart of a notebook is preceded by the inlined bundle, an output
@@ -118,7 +129,7 @@ internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state)
     {
         if (state.PlotlyJsInlined || !MimeBundle.NeedsPlotlyJs(data)) return;
         state.PlotlyJsInlined = true;
-        Outputs.Add(new JsonObject
+        Add(new JsonObject
         {
             ["data"] = new JsonObject { [MimeBundle.HtmlMimeType] = NotebookCell.Lines(ChartHtml.PlotlyJsBundleHtml()) },
             ["metadata"] = new JsonObject { ["mtlnotebooks"] = new JsonObject { ["plotlyjs"] = PlotlyHtml.PlotlyJsVersion } },

@@ -64,7 +64,7 @@ public static class ScriptRunner
         }
         catch (Exception ex)
         {
-            return new ScriptRunResult(1, RuntimeError(path, full, NotebookRunner.Unwrap(ex)), clock.Elapsed);
+            return new ScriptRunResult(1, RuntimeError(path, full, CellExecution.Unwrap(ex)), clock.Elapsed);
         }
     }
 
@@ -78,7 +78,7 @@ public static class ScriptRunner
             { File: var file, Line: var line } when file == full => $"{path}({line})",
             { File: var file, Line: var line } => $"{Relative(file)}({line})",
         };
-        var frames = NotebookRunner.Traceback(exception).SkipWhile(l => !l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
+        var frames = CellExecution.Traceback(exception).SkipWhile(l => !l.TrimStart().StartsWith("at ", StringComparison.Ordinal));
         return string.Join(Environment.NewLine, [$"{where}: {exception.GetType().Name}: {exception.Message}", .. frames]);
     }
 

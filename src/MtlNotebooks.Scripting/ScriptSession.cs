@@ -40,6 +40,7 @@ internal sealed class ScriptSession
     private readonly Type? _globalsType;
     private ScriptOptions _options;
     private ScriptState<object>? _state;
+    private readonly List<string> _submissions = [];
 
     public ScriptSession(string baseDirectory, string? filePath = null, object? globals = null)
     {
@@ -67,6 +68,16 @@ internal sealed class ScriptSession
     }
 
     public object? ReturnValue => _state?.ReturnValue;
+
+    /// <summary>The code of every submission that ran to its end, in order (directives removed): what later cells see.</summary>
+    public IReadOnlyList<string> Submissions => _submissions;
+
+    /// <summary>The namespaces every submission imports.</summary>
+    public ImmutableArray<string> Imports => _options.Imports;
+
+    /// <summary>The references a next submission compiles against: the last submission's, else the session's options'.</summary>
+    public IEnumerable<MetadataReference> References() =>
+        _state?.Script.GetCompilation().References ?? _options.MetadataReferences.OfType<PortableExecutableReference>();
 
     /// <summary>Whether the last submission ended with an expression (no semicolon), whose value a kernel displays.</summary>
     public bool HasReturnValue => _state is not null && HasReturnValueMethod?.Invoke(_state.Script, null) is true;
@@ -121,6 +132,7 @@ internal sealed class ScriptSession
         _state = _state is null
             ? await CSharpScript.RunAsync(code, options, _globals, _globalsType, cancellationToken).ConfigureAwait(false)
             : await _state.ContinueWithAsync(code, options, cancellationToken).ConfigureAwait(false);
+        _submissions.Add(code);
     }
 }
 

@@ -87,14 +87,14 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
-    public async Task Run_CompilationError_NamesCellLineAndCode()
+    public async Task Run_CompilationError_NamesCellLineColumnAndCode()
     {
         var result = await Run(Notebook("var a = 1;", "var b = 2;\nvar c = undefinedName + b;"));
 
         Assert.False(result.Succeeded);
         var error = Output(result, 3);
         Assert.Equal("CompilationError", (string?)error["ename"]);
-        Assert.StartsWith("cell 3, line 2: error CS0103:", (string?)error["evalue"]);
+        Assert.StartsWith("cell 3, line 2, column 9: error CS0103:", (string?)error["evalue"]);
         Assert.Contains("undefinedName", (string?)error["evalue"]);
         Assert.Contains("    var c = undefinedName + b;", ((JsonArray)error["traceback"]!).Select(l => (string?)l));
     }
@@ -327,7 +327,7 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
-    public async Task Script_CompilationError_NamesScriptAndLine()
+    public async Task Script_CompilationError_NamesScriptLineAndColumn()
     {
         var path = Path.Combine(_scratch.FullName, "broken.csx");
         await File.WriteAllTextAsync(path, "var a = 1;\nvar b = a.NoSuchMember;");
@@ -335,7 +335,7 @@ public sealed class RunnerTests : IDisposable
         var result = await ScriptRunner.RunAsync(path, []).WaitAsync(HangGuard);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.StartsWith("broken.csx, line 2: error CS1061:", result.Error);
+        Assert.StartsWith("broken.csx, line 2, column 11: error CS1061:", result.Error);
     }
 
     [Fact]

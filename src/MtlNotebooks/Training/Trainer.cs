@@ -52,6 +52,7 @@ public static class Trainer
             var epochLosses = taskNames.ToDictionary(t => t, _ => 0.0);
             for (int i = 0; i < stepsPerEpoch; i++)
             {
+                TrainingCancellation.ThrowIfRequested(options);
                 long step = (long)epoch * stepsPerEpoch + i;
                 double lr = Optimizers.PolyLearningRate(options.Optimizer.LearningRate, step, totalSteps, options.PolyPower);
                 foreach (var (group, spec) in optimizer.ParamGroups.Zip(groups)) group.LearningRate = lr * spec.LearningRateScale;
@@ -67,6 +68,7 @@ public static class Trainer
                     record.TotalLoss, elapsed, elapsed / stepsThisSession * (totalSteps - step - 1)));
             }
 
+            TrainingCancellation.ThrowIfRequested(options);
             evaluations.Add(Evaluate(model, validation, options.EvaluationBatchSize, epoch + 1, (long)(epoch + 1) * stepsPerEpoch));
             model.Balancer.OnEvaluation(evaluations[^1]);
             model.Balancer.OnEpochEnd(new EpochSummary(epoch + 1, epochLosses));

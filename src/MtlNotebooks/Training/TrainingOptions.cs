@@ -27,6 +27,12 @@ public sealed record TrainingOptions
     /// <summary>Receives a report after every step (called on the training thread).</summary>
     public IProgress<TrainingProgress>? Progress { get; init; }
 
+    /// <summary>Checked before every step and every evaluation: cancelling it stops training with an
+    /// <see cref="OperationCanceledException"/> (a checkpoint already written stays, so the run can be resumed). A
+    /// notebook cell need not pass its token: the runner and the kernel make it <see cref="TrainingCancellation.Current"/>,
+    /// which is checked too.</summary>
+    public CancellationToken CancellationToken { get; init; }
+
     public IEnumerable<string> Validate()
     {
         if (Epochs < 1) yield return $"TrainingOptions.Epochs must be >= 1, got {Epochs}.";

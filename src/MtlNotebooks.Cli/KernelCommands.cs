@@ -1,0 +1,105 @@
+using System.CommandLine;
+using MtlNotebooks.Kernel;
+
+namespace MtlNotebooks.Cli;
+
+/// <summary><c>kernel</c>: the Jupyter kernel for C# notebooks (<c>install</c>, <c>list</c>, <c>remove</c>, and
+/// <c>run</c>, which Jupyter starts through the kernelspec).</summary>
+internal static class KernelCommands
+{
+    public static Command Create()
+    {
+        var kernel = new Command("kernel", "The Jupyter kernel for the C# notebooks: install it, then open notebooks/ in JupyterLab or VS Code.");
+        kernel.Add(Install());
+        kernel.Add(List());
+        kernel.Add(Remove());
+        kernel.Add(Run());
+        return kernel;
+    }
+
+    private static Option<string?> PrefixOption() => new("--prefix")
+    {
+        Description = "Use PREFIX/share/jupyter/kernels (as jupyter kernelspec install --prefix) instead of the user's Jupyter folder.",
+    };
+
+    private static Command Install()
+    {
+        var name = new Option<string>("--name") { Description = "Kernelspec name.", DefaultValueFactory = _ => KernelSpecs.DefaultName };
+        var display = new Option<string>("--display-name") { Description = "Name shown by Jupyter.", DefaultValueFactory = _ => KernelSpecs.DefaultDisplayName };
+        var prefix = PrefixOption();
+        var command = new Command("install", $"Write a kernelspec (default name {KernelSpecs.DefaultName}, the name the notebooks ask for).") { name, display, prefix };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var directory = KernelSpecs.Install(parse.GetValue(name)!, parse.GetValue(display)!, parse.GetValue(prefix), KernelSpecs.DotnetHost(),
+                    typeof(KernelCommands).Assembly.Location);
+                Console.WriteLine($"Installed kernelspec {parse.GetValue(name)} in {directory}");
+                return 0;
+            }
+            catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static Command List()
+    {
+        var prefix = PrefixOption();
+        var command = new Command("list", "List the kernelspecs in the Jupyter kernels folder.") { prefix };
+        command.SetAction(parse =>
+        {
+            var folder = KernelSpecs.KernelsDirectory(parse.GetValue(prefix));
+            var installed = KernelSpecs.List(parse.GetValue(prefix));
+            if (installed.Count == 0) Console.WriteLine($"No kernelspecs in {folder}.");
+            foreach (var spec in installed)
+                Console.WriteLine($"{spec.Name,-20} {spec.DisplayName,-30} {spec.Directory}");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command Remove()
+    {
+        var name = new Argument<string>("name") { Description = "Kernelspec name.", Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => KernelSpecs.DefaultName };
+        var prefix = PrefixOption();
+        var command = new Command("remove", "Delete a kernelspec.") { name, prefix };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var removed = KernelSpecs.Remove(parse.GetValue(name)!, parse.GetValue(prefix));
+                Console.WriteLine(removed ? $"Removed kernelspec {parse.GetValue(name)}." : $"No kernelspec {parse.GetValue(name)} in {KernelSpecs.KernelsDirectory(parse.GetValue(prefix))}.");
+                return removed ? 0 : 1;
+            }
+            catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return 2;
+            }
+        });
+        return command;
+    }
+
+    private static Command Run()
+    {
+        var file = new Option<string>("--connection-file", "-f") { Description = "The connection file Jupyter wrote.", Required = true };
+        var command = new Command("run", "Serve one Jupyter client (Jupyter starts this through the kernelspec).") { file };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                return KernelHost.Run(parse.GetValue(file)!, Console.Error);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException or NetMQ.NetMQException)
+            {
+                Console.Error.WriteLine($"error: {ex.Message}");
+                return 2;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,161 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using MtlNotebooks.Scripting;
+using NetMQ;
+using NetMQ.Sockets;
+
+namespace MtlNotebooks.Kernel;
+
+/// <summary>A Jupyter kernel (messaging protocol 5.3) for C#: shell and control (router sockets), iopub (publisher),
+/// stdin (router) and heartbeat (reply) over ZeroMQ with NetMQ, every message signed with HMAC-SHA256. Each receiving
+/// socket has a thread of its own; iopub is shared under a lock. Shell requests are handled one at a time (an
+/// execute_request holds the shell until the cell ends), control requests (interrupt, shutdown) meanwhile.
+/// A malformed or wrongly signed message is logged and dropped.</summary>
+public sealed class JupyterKernel : IDisposable
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
+
+    private readonly ConnectionInfo _connection;
+    private readonly MessageSigner _signer;
+    private readonly KernelLog _log;
+    private readonly RouterSocket _shell = new(), _control = new(), _stdin = new();
+    private readonly PublisherSocket _iopub = new();
+    private readonly ResponseSocket _heartbeat = new();
+    private readonly Lock _iopubGate = new();
+    private readonly ManualResetEventSlim _stopped = new();
+    private readonly ShellRequests _requests;
+
+    /// <summary>The session id of every message the kernel sends.</summary>
+    internal string Session { get; } = Guid.NewGuid().ToString("N");
+
+    internal KernelLog Log => _log;
+
+    /// <summary>Whether the last shutdown_request asked for a restart (the client starts the new process).</summary>
+    public bool RestartRequested { get; private set; }
+
+    public JupyterKernel(ConnectionInfo connection, string baseDirectory, IReadOnlyDictionary<string, string> parameters, KernelLog log)
+    {
+        _connection = connection;
+        _signer = new MessageSigner(connection.Key);
+        _log = log;
+        foreach (var socket in new NetMQSocket[] { _shell, _control, _stdin, _iopub, _heartbeat })
+            socket.Options.Linger = TimeSpan.FromSeconds(1);
+        _shell.Bind(connection.Endpoint(connection.ShellPort));
+        _control.Bind(connection.Endpoint(connection.ControlPort));
+        _stdin.Bind(connection.Endpoint(connection.StdinPort));
+        _iopub.Bind(connection.Endpoint(connection.IopubPort));
+        _heartbeat.Bind(connection.Endpoint(connection.HeartbeatPort));
+        _requests = new ShellRequests(this, new KernelSession(baseDirectory, parameters, log));
+    }
+
+    /// <summary>Serves until a shutdown_request; returns then.</summary>
+    public void Run()
+    {
+        var threads = new[]
+        {
+            Loop("shell", _shell, m => _requests.HandleShell(m)),
+            Loop("control", _control, m => _requests.HandleControl(m)),
+            new Thread(Heartbeat) { IsBackground = true, Name = "heartbeat" },
+        };
+        foreach (var thread in threads) thread.Start();
+        _log.Write($"listening on {_connection.Ip} (shell {_connection.ShellPort}, iopub {_connection.IopubPort}, control {_connection.ControlPort})");
+        Publish("status", new JsonObject { ["execution_state"] = "starting" }, null);
+        _stopped.Wait();
+        // The shell thread may be inside a cell that never ends; the control thread has already answered.
+        threads[1].Join(TimeSpan.FromSeconds(2));
+        threads[0].Join(TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>Ends <see cref="Run"/> after the reply to a shutdown_request has been sent.</summary>
+    internal void Stop(bool restart)
+    {
+        RestartRequested = restart;
+        _stopped.Set();
+    }
+
+    internal bool Stopping => _stopped.IsSet;
+
+    /// <summary>SIGINT: what an interrupt_request does.</summary>
+    public void InterruptFromSignal() => _requests.Interrupt("SIGINT");
+
+    /// <summary>Sends a reply on the socket the request came in on (called on that socket's thread).</summary>
+    internal void Reply(NetMQSocket socket, JupyterMessage request, string type, JsonObject content) =>
+        socket.SendMultipartBytes(WireFormat.Serialize(JupyterMessage.Create(type, content, Session, request), _signer));
+
+    /// <summary>Publishes on iopub, from any thread.</summary>
+    internal void Publish(string type, JsonObject content, JupyterMessage? parent)
+    {
+        var frames = WireFormat.Serialize(JupyterMessage.Create(type, content, Session, parent), _signer, Encoding.UTF8.GetBytes($"kernel.{Session}.{type}"));
+        lock (_iopubGate) _iopub.SendMultipartBytes(frames);
+    }
+
+    internal NetMQSocket ShellSocket => _shell;
+
+    internal NetMQSocket ControlSocket => _control;
+
+    /// <summary>Asks the client for a line on stdin (input_request) for the cell of <paramref name="parent"/>; null when
+    /// the client sends none within the cell's life.</summary>
+    internal string? ReadInput(JupyterMessage parent, string prompt, bool password, CancellationToken cancellationToken)
+    {
+        lock (_stdin)
+        {
+            _stdin.SendMultipartBytes(WireFormat.Serialize(JupyterMessage.Create("input_request",
+                new JsonObject { ["prompt"] = prompt, ["password"] = password }, Session, parent), _signer));
+            var frames = new List<byte[]>();
+            while (!cancellationToken.IsCancellationRequested && !Stopping)
+            {
+                if (!_stdin.TryReceiveMultipartBytes(Poll, ref frames)) continue;
+                if (TryParse(frames, "stdin") is { Type: "input_reply" } reply)
+                    return (string?)reply.Content["value"] ?? "";
+            }
+
+            return null;
+        }
+    }
+
+    private Thread Loop(string name, NetMQSocket socket, Action<JupyterMessage> handle) => new(() =>
+    {
+        var frames = new List<byte[]>();
+        while (!Stopping)
+        {
+            if (!socket.TryReceiveMultipartBytes(Poll, ref frames)) continue;
+            if (TryParse(frames, name) is not { } message) continue;
+            try
+            {
+                handle(message);
+            }
+            catch (Exception ex)
+            {
+                _log.Write($"{name}: {message.Type} failed: {ex}");
+            }
+        }
+    }) { IsBackground = true, Name = name };
+
+    private JupyterMessage? TryParse(List<byte[]> frames, string channel)
+    {
+        try
+        {
+            return WireFormat.Parse(frames, _signer);
+        }
+        catch (InvalidMessageException ex)
+        {
+            _log.Write($"{channel}: rejected a message: {ex.Message}");
+            return null;
+        }
+    }
+
+    private void Heartbeat()
+    {
+        while (!Stopping)
+            if (_heartbeat.TryReceiveFrameBytes(Poll, out var ping))
+                _heartbeat.SendFrame(ping);
+    }
+
+    public void Dispose()
+    {
+        foreach (var socket in new NetMQSocket[] { _shell, _control, _stdin, _iopub, _heartbeat })
+            socket.Dispose();
+        NetMQConfig.Cleanup(block: false);
+        _stopped.Dispose();
+    }
+}

@@ -1,0 +1,117 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace MtlNotebooks.Kernel;
+
+/// <summary>Kernelspecs as <c>jupyter kernelspec install</c> writes them: a folder <c>kernels/&lt;name&gt;</c> holding
+/// kernel.json (argv, display name, language, interrupt mode) and the logos, in the user's Jupyter data folder
+/// (<c>~/.local/share/jupyter</c>, or <c>$JUPYTER_DATA_DIR</c>) or under <c>PREFIX/share/jupyter</c>.</summary>
+public static partial class KernelSpecs
+{
+    /// <summary>The name the repository's notebooks ask for in their metadata: installed under it, the kernel opens them
+    /// unchanged.</summary>
+    public const string DefaultName = ".net-csharp";
+
+    public const string DefaultDisplayName = ".NET (C#) · MtlNotebooks";
+
+    /// <summary>A kernelspec found on disk.</summary>
+    public sealed record Installed(string Name, string Directory, string DisplayName);
+
+    /// <summary>The kernels folder: PREFIX/share/jupyter/kernels, else the user's.</summary>
+    public static string KernelsDirectory(string? prefix) =>
+        prefix is not null
+            ? Path.Combine(Path.GetFullPath(prefix), "share", "jupyter", "kernels")
+            : Path.Combine(Environment.GetEnvironmentVariable("JUPYTER_DATA_DIR") is { Length: > 0 } data ? data : UserDataDirectory(), "kernels");
+
+    /// <summary>Writes the kernelspec <paramref name="name"/> whose argv runs <c>mtl kernel run</c> from
+    /// <paramref name="mtlDll"/> with <paramref name="dotnet"/>; replaces one of that name. Returns its folder.</summary>
+    public static string Install(string name, string displayName, string? prefix, string dotnet, string mtlDll)
+    {
+        CheckName(name);
+        var directory = Path.Combine(KernelsDirectory(prefix), name);
+        Directory.CreateDirectory(directory);
+        var spec = new JsonObject
+        {
+            ["argv"] = new JsonArray(dotnet, mtlDll, "kernel", "run", "--connection-file", "{connection_file}"),
+            ["display_name"] = displayName,
+            ["language"] = "csharp",
+            ["interrupt_mode"] = "message",
+            ["env"] = new JsonObject(),
+            ["metadata"] = new JsonObject { ["debugger"] = false, ["mtlnotebooks"] = new JsonObject { ["version"] = typeof(KernelSpecs).Assembly.GetName().Version?.ToString(3) } },
+        };
+        File.WriteAllText(Path.Combine(directory, "kernel.json"), spec.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n");
+        foreach (var logo in new[] { "logo-64x64.png", "logo-32x32.png" })
+        {
+            using var source = typeof(KernelSpecs).Assembly.GetManifestResourceStream(logo)!;
+            using var target = File.Create(Path.Combine(directory, logo));
+            source.CopyTo(target);
+        }
+
+        return directory;
+    }
+
+    /// <summary>The kernelspecs in the kernels folder (of <paramref name="prefix"/>, else the user's), by name.</summary>
+    public static IReadOnlyList<Installed> List(string? prefix)
+    {
+        var kernels = KernelsDirectory(prefix);
+        if (!Directory.Exists(kernels)) return [];
+        var result = new List<Installed>();
+        foreach (var directory in Directory.GetDirectories(kernels).Order(StringComparer.Ordinal))
+        {
+            var file = Path.Combine(directory, "kernel.json");
+            if (!File.Exists(file)) continue;
+            string display;
+            try
+            {
+                display = (string?)JsonNode.Parse(File.ReadAllText(file))?["display_name"] ?? "";
+            }
+            catch (JsonException)
+            {
+                display = "(unreadable kernel.json)";
+            }
+
+            result.Add(new Installed(Path.GetFileName(directory), directory, display));
+        }
+
+        return result;
+    }
+
+    /// <summary>Deletes the kernelspec folder <paramref name="name"/>; false when there is none.</summary>
+    public static bool Remove(string name, string? prefix)
+    {
+        CheckName(name);
+        var directory = Path.Combine(KernelsDirectory(prefix), name);
+        if (!File.Exists(Path.Combine(directory, "kernel.json"))) return false;
+        Directory.Delete(directory, recursive: true);
+        return true;
+    }
+
+    /// <summary>The dotnet host running this process (or the one beside the runtime in use).</summary>
+    public static string DotnetHost()
+    {
+        if (Environment.ProcessPath is { } process && Path.GetFileNameWithoutExtension(process) == "dotnet") return process;
+        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)) return host;
+        var root = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
+        return Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
+    }
+
+    private static string UserDataDirectory()
+    {
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        if (OperatingSystem.IsWindows()) return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData), "jupyter");
+        if (OperatingSystem.IsMacOS()) return Path.Combine(home, "Library", "Jupyter");
+        return Path.Combine(Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } xdg ? xdg : Path.Combine(home, ".local", "share"), "jupyter");
+    }
+
+    /// <summary>Jupyter's rule for kernel names: letters, digits, '.', '_' and '-'.</summary>
+    private static void CheckName(string name)
+    {
+        if (!NamePattern().IsMatch(name))
+            throw new ArgumentException($"'{name}' is not a kernel name: use letters, digits, '.', '_' and '-' (e.g. {DefaultName}).", nameof(name));
+    }
+
+    [GeneratedRegex("^[A-Za-z0-9._-]+$")]
+    private static partial Regex NamePattern();
+}
