@@ -13,6 +13,23 @@ public static class Architectures
     /// <summary>Shared encoder, one head per task (survey §2.1; the "MTL baseline" of Table V). The default.</summary>
     public static HardSharing HardSharing(IHead? head = null) => new(head ?? Heads.Conv());
 
+    /// <summary>Cross-stitch networks (survey §2.2.1): one staged backbone per task, a cross-stitch unit after every stage
+    /// (per-channel weights initialised <paramref name="alpha"/> on the diagonal, <paramref name="beta"/> off it; the survey code:
+    /// NYUD 0.9/0.1, PASCAL 0.8/0.05, see <see cref="CrossStitch.SurveyInitialisation"/>), trained at
+    /// <paramref name="fusionLearningRateScale"/>× the rate. Start the towers from single-task networks with
+    /// <see cref="TaskTowersModule.InitialiseFromSingleTask(MultiTaskNet)"/>.</summary>
+    public static CrossStitch CrossStitch(IHead? head = null, double alpha = 0.9, double beta = 0.1, double fusionLearningRateScale = 100) =>
+        new(head ?? Heads.Conv(), new CrossStitchOptions(alpha, beta, fusionLearningRateScale));
+
+    /// <summary>NDDR-CNN (survey §2.2.2): one staged backbone per task, an NDDR layer (1x1 conv T·C → C initialised α·I/β·I,
+    /// BN with momentum 0.05, ReLU) per task after the stem and every stage, trained at <paramref name="fusionLearningRateScale"/>× the rate.</summary>
+    public static NddrCnn NddrCnn(IHead? head = null, double alpha = 0.9, double beta = 0.1, double fusionLearningRateScale = 100) =>
+        new(head ?? Heads.Conv(), new NddrCnnOptions(alpha, beta, fusionLearningRateScale));
+
+    /// <summary>MTAN (survey §2.2.3): one shared staged backbone with a task attention mask over each stage's last block and
+    /// shared refinement blocks between stages. Needs at least two blocks per stage.</summary>
+    public static Mtan Mtan(IHead? head = null) => new(head ?? Heads.Conv());
+
     /// <summary>One full network per task: the single-task baselines of Δm.</summary>
     public static SingleTask SingleTask(IHead? head = null) => new(head ?? Heads.Conv());
 
@@ -65,6 +82,9 @@ public static class Architectures
     {
         ["single-task"] = SingleTask(),
         ["hard-sharing"] = HardSharing(),
+        ["cross-stitch"] = CrossStitch(),
+        ["nddr-cnn"] = NddrCnn(),
+        ["mtan"] = Mtan(),
         ["pad-net"] = PadNet(),
         ["pap-net"] = PapNet(),
         ["jtrl"] = Jtrl(),

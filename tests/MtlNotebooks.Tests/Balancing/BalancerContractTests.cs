@@ -21,7 +21,7 @@ public sealed class BalancerContractTests : IDisposable
     public static TheoryData<string> Names() => [.. Balancers.All.Keys];
 
     private static MultiTaskNetBuilder Builder(string balancer, IArchitecture architecture) => MultiTaskNet.CreateBuilder()
-        .UseBackbone(Backbones.SmallResNet(4))
+        .UseBackbone(architecture.DefaultBackbone(4) ?? Backbones.SmallResNet(4))   // MTAN's has two blocks per stage
         .AddTask(DenseTasks.SemanticSegmentation(SyntheticScenes.SemanticClassCount))
         .AddTask(DenseTasks.Depth())
         .AddTask(DenseTasks.SurfaceNormals())

@@ -55,12 +55,13 @@ public sealed record MobileNetV2Options(double WidthMultiplier = 1.0, bool Multi
 }
 
 /// <summary>torchvision's MobileNet-V2, field for field (<c>features.N…</c>, <c>classifier.1</c>), emitting multi-scale maps.</summary>
-public sealed class MobileNetV2Module : Backbone
+public sealed class MobileNetV2Module : Backbone, IStagedBackbone
 {
     private readonly ModuleList<Module<Tensor, Tensor>> features;
     private readonly Sequential? classifier;
     private readonly FeatureInfo _features;
     private readonly bool _multiScale;
+    private readonly FeatureInfo _stageLevels;
 
     public MobileNetV2Module(MobileNetV2Options options) : base("MobileNetV2")
     {
@@ -68,6 +69,7 @@ public sealed class MobileNetV2Module : Backbone
         if (problems.Length > 0) throw new ArgumentException(string.Join(" ", problems), nameof(options));
         _features = options.Features;
         _multiScale = options.MultiScale;
+        _stageLevels = (options with { MultiScale = true }).Features;
         features = new ModuleList<Module<Tensor, Tensor>>();
         int input = options.StemChannels;
         features.Add(ConvBnReLU6(3, input, 3, 2));
@@ -98,6 +100,18 @@ public sealed class MobileNetV2Module : Backbone
     }
 
     public override FeatureInfo Features => _features;
+
+    /// <summary>Stem <c>features.0</c>; the stages end at the taps (3, 6, 13) and at the last layer.</summary>
+    public BackboneStages Stages
+    {
+        get
+        {
+            int[] ends = [.. MobileNetV2Options.TapIndices, features.Count - 1];
+            var blocks = ends.Select((end, s) => Enumerable.Range(s == 0 ? 1 : ends[s - 1] + 1, end - (s == 0 ? 0 : ends[s - 1]))
+                .Select(i => features[i]).ToArray()).ToArray();
+            return new(features[0].call, (int)((Sequential)features[0]).children().OfType<Conv2d>().First().weight.shape[0], blocks, _stageLevels);
+        }
+    }
 
     public override FeatureMaps forward(Tensor input)
     {

@@ -79,7 +79,7 @@ public sealed record ResNetOptions(
 
 /// <summary>torchvision's ResNet, field for field (conv1, bn1, relu, maxpool, layer1..layer4, fc), so its state-dict keys
 /// equal torchvision's and PyTorch weights load by name. Emits the layer outputs as <see cref="FeatureMaps"/>.</summary>
-public sealed class ResNetModule : Backbone
+public sealed class ResNetModule : Backbone, IStagedBackbone
 {
     private readonly Conv2d conv1;
     private readonly BatchNorm2d bn1;
@@ -93,6 +93,7 @@ public sealed class ResNetModule : Backbone
     private readonly Linear? fc;
     private readonly FeatureInfo _features;
     private readonly bool _multiScale;
+    private readonly FeatureInfo _stageLevels;
 
     public ResNetModule(ResNetOptions options) : base($"ResNet-{options.Depth}")
     {
@@ -100,6 +101,7 @@ public sealed class ResNetModule : Backbone
         if (problems.Length > 0) throw new ArgumentException(string.Join(" ", problems), nameof(options));
         _features = options.Features;
         _multiScale = options.MultiScale;
+        _stageLevels = (options with { MultiScale = true }).Features;
         int inplanes = options.Scale(64);
         conv1 = Conv2d(3, inplanes, 7, stride: 2, padding: 3, bias: false);
         bn1 = BatchNorm2d(inplanes);
@@ -143,6 +145,9 @@ public sealed class ResNetModule : Backbone
     }
 
     public override FeatureInfo Features => _features;
+
+    public BackboneStages Stages => new(x => maxpool.call(relu.call(bn1.call(conv1.call(x)))), (int)conv1.weight.shape[0],
+        new[] { layer1, layer2, layer3, layer4 }.Select(l => l.children().Cast<Module<Tensor, Tensor>>().ToArray()).ToArray(), _stageLevels);
 
     public override FeatureMaps forward(Tensor input)
     {

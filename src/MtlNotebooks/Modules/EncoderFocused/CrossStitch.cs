@@ -1,0 +1,20 @@
+namespace MtlNotebooks.Modules.EncoderFocused;
+
+/// <summary>Spec of <see cref="CrossStitchModule"/> (survey §2.2.1): cross-stitch units after every stage of one staged
+/// backbone per task, one <paramref name="Head"/> per task (the survey code: DeepLab's ASPP head, <see cref="MtlNotebooks.Heads.DeepLab"/>).</summary>
+public sealed record CrossStitch(IHead Head, CrossStitchOptions Options) : IHeadedArchitecture
+{
+    /// <summary>The survey code's unit initialisation for a data set: PASCAL α 0.8, β 0.05; NYUD (and others) α 0.9, β 0.1.</summary>
+    public static (double Alpha, double Beta) SurveyInitialisation(DataSetPreset dataSet) =>
+        dataSet.Name.Contains("pascal", StringComparison.OrdinalIgnoreCase) ? (0.8, 0.05) : (0.9, 0.1);
+
+    public string Name => $"CrossStitch(α {Options.Alpha:0.###}, β {Options.Beta:0.###})";
+
+    public IArchitecture WithHead(IHead head) => this with { Head = head };
+
+    public IEnumerable<string> Validate(ArchitectureContext context) =>
+        TowerChecks.Validate("UseArchitecture(CrossStitch)", "a cross-stitch unit mixes the task towers after every stage",
+            context, Head, Options.FusionLearningRateScale);
+
+    public MultiTaskNet Create(ArchitectureContext context) => new CrossStitchModule(TowerChecks.Towers(context, Head), Options);
+}
