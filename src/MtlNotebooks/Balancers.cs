@@ -47,6 +47,46 @@ public static class Balancers
     /// <summary>Random loss weighting (Lin et al. 2022): softmax of standard normal samples, per step.</summary>
     public static Rlw Rlw(int seed = 0) => new(seed);
 
+    /// <summary>Geometric loss strategy (Chennupati et al. 2019): the geometric mean of the task losses.</summary>
+    public static Gls Gls() => new();
+
+    /// <summary>Gradient vaccine (Wang et al. 2021): raises each pair's gradient cosine to a moving target (EMA decay β).</summary>
+    public static GradVac GradVac(double beta = 0.5, int seed = 0) => new(beta, seed);
+
+    /// <summary>MoCo (Fernando et al. 2023): MGDA-style weights on tracked (bias-corrected) task gradients.</summary>
+    public static MoCo MoCo(double beta = 0.5, double betaSigma = 0.5, double gamma = 0.1, double gammaSigma = 0.5, double rho = 0.0) =>
+        new(beta, betaSigma, gamma, gammaSigma, rho);
+
+    /// <summary>Aligned-MTL (Senushkin et al. 2023): aligns the principal components of the task gradients.</summary>
+    public static AlignedMtl AlignedMtl() => new();
+
+    /// <summary>DB-MTL (Lin et al. 2023): log losses and moving-average gradients rescaled to the largest norm.</summary>
+    public static DbMtl DbMtl(double beta = 0.9, double betaSigma = 0.0) => new(beta, betaSigma);
+
+    /// <summary>ExcessMTL (He et al. 2024): loss weights from estimated excess risks, updated multiplicatively.</summary>
+    public static ExcessMtl ExcessMtl(double stepSize = 0.01) => new(stepSize);
+
+    /// <summary>FAMO (Liu et al. 2023): equal rates of log-loss decrease with O(1) cost per step.</summary>
+    public static Famo Famo(double learningRate = 0.025, double weightDecay = 0.001) => new(learningRate, weightDecay);
+
+    /// <summary>FairGrad (Ban &amp; Ji 2024): α-fair allocation of the loss decreases.</summary>
+    public static FairGrad FairGrad(double alpha = 1.0) => new(alpha);
+
+    /// <summary>MoDo (Chen et al. 2023): one projected step of the min-norm weights per iteration.</summary>
+    public static MoDo MoDo(double gamma = 0.001, double rho = 0.1) => new(gamma, rho);
+
+    /// <summary>Random gradient weighting (Lin et al. 2022): RLW's random weights on the task gradients.</summary>
+    public static Rgw Rgw(int seed = 0) => new(seed);
+
+    /// <summary>SDMGrad (Xiao et al. 2023): min-norm weights regularised towards the mean gradient.</summary>
+    public static SdmGrad SdmGrad(double lambda = 0.3, int iterations = 20) => new(lambda, iterations);
+
+    /// <summary>Smooth Tchebycheff scalarisation (Lin et al. 2024) with smoothing μ after a warm-up.</summary>
+    public static Stch Stch(double mu = 1.0, int warmupEpochs = 4) => new(mu, warmupEpochs);
+
+    /// <summary>UPGrad (Quinton &amp; Rey 2024): the sum of each gradient's projection onto the dual cone of all.</summary>
+    public static UPGrad UPGrad() => new();
+
     /// <summary>Every strategy with its defaults, by command-line name (<c>--balancer</c>): the survey's (§3.1, Table V(c)-(d))
     /// and the gradient-based methods since. Contract tests run each on every architecture.</summary>
     public static IReadOnlyDictionary<string, ILossBalancer> All { get; } = new Dictionary<string, ILossBalancer>
@@ -64,6 +104,19 @@ public static class Balancers
         ["imtl"] = Imtl(),
         ["nash-mtl"] = NashMtl(),
         ["rlw"] = Rlw(),
+        ["gls"] = Gls(),
+        ["gradvac"] = GradVac(),
+        ["moco"] = MoCo(),
+        ["aligned-mtl"] = AlignedMtl(),
+        ["db-mtl"] = DbMtl(),
+        ["excess-mtl"] = ExcessMtl(),
+        ["famo"] = Famo(),
+        ["fairgrad"] = FairGrad(),
+        ["modo"] = MoDo(),
+        ["rgw"] = Rgw(),
+        ["sdmgrad"] = SdmGrad(),
+        ["stch"] = Stch(),
+        ["upgrad"] = UPGrad(),
     };
 
     /// <summary>The default spec registered under <paramref name="name"/> in <see cref="All"/>; the error lists the names.</summary>

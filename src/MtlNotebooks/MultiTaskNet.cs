@@ -15,39 +15,33 @@ public abstract class MultiTaskNet : nn.Module<Tensor, TaskOutputs>
     /// <summary>Names of every task this network predicts (main, then auxiliary).</summary>
     public IReadOnlyList<string> Tasks { get; }
 
-    /// <summary>Parameters that every task's loss depends on: where gradient-based balancers (GradNorm, MGDA, PCGrad)
-    /// look. Empty when nothing is shared (single-task baselines).</summary>
-    public abstract IReadOnlyList<Parameter> SharedParameters();
+    /// <summary>Parameters that the losses of two or more tasks reach in the autograd graph: where gradient-based
+    /// balancers (GradNorm, MGDA, PCGrad, …) look. Not declared by the architecture but measured, once, by
+    /// <see cref="Reach"/> on a small probe batch, so it cannot drift from what the forward pass does (PAD-Net's
+    /// fusion layer, which feeds every task, counts). Empty when nothing is shared (single-task baselines).</summary>
+    public IReadOnlyList<Parameter> SharedParameters() => Resolve(Reach().Shared);
 
     /// <summary>The parameters of the last shared layer, where GradNorm (Chen et al. 2018; survey §3.1.2) measures gradient norms
-    /// and MGDA-UB (Sener &amp; Koltun 2018, §3.3) approximates its task gradients. Default: find the shared part (the
-    /// outermost submodule whose parameters are all shared, e.g. the backbone), then its last registered submodule with
-    /// parameters, stepping into module lists and dictionaries (so a ResNet backbone gives its last stage). Empty when
-    /// nothing is shared. Architectures with a better notion of their last shared layer override this.</summary>
-    public virtual IReadOnlyList<Parameter> LastSharedParameters()
-    {
-        var shared = SharedParameters();
-        if (shared.Count == 0) return [];
-        var handles = shared.Select(p => p.Handle).ToHashSet();
-        bool AllShared(nn.Module m) => m.parameters().All(p => handles.Contains(p.Handle));
-        bool AnyShared(nn.Module m) => m.parameters().Any(p => handles.Contains(p.Handle));
+    /// and MGDA-UB (Sener &amp; Koltun 2018, §3.3) approximates its task gradients. Derived from <see cref="SharedParameters"/>:
+    /// find the shared part (the outermost submodule whose parameters are all shared, e.g. the backbone), then its last
+    /// registered submodule with parameters, stepping into module lists and dictionaries (so a ResNet backbone gives its
+    /// last stage). A dictionary keyed by tasks holds parallel per-task branches that are all shared (PAD-Net's task
+    /// features, which distillation hands to every task): then the last layer of every branch. Always a subset of the
+    /// shared parameters; empty when nothing is shared.</summary>
+    public IReadOnlyList<Parameter> LastSharedParameters() => Resolve(Reach().LastShared);
 
-        nn.Module part = this;
-        while (!AllShared(part))
-        {
-            var next = part.named_children().Select(c => c.module).LastOrDefault(AnyShared);
-            if (next is null) return shared;    // shared parameters registered directly on a mixed module
-            part = next;
-        }
-        while (part.named_children().Select(c => c.module).LastOrDefault(m => m.parameters().Any()) is { } last)
-        {
-            part = last;
-            var type = last.GetType();
-            bool container = type.IsGenericType && type.GetGenericTypeDefinition() is var g &&
-                             (g == typeof(ModuleList<>) || g == typeof(ModuleDict<>));
-            if (!container) break;
-        }
-        return part.parameters().Where(p => handles.Contains(p.Handle)).ToArray();
+    /// <summary>Which parameters (by name) each task's outputs reach in the autograd graph: the measurement behind
+    /// <see cref="SharedParameters"/>. Measured once, on first use, by <see cref="ParameterReach.Measure"/> and cached (by
+    /// name, so moving the network to another device or loading a checkpoint keeps it valid).</summary>
+    public ParameterReach Reach() => _reach ??= ParameterReach.Measure(this);
+
+    private ParameterReach? _reach;
+
+    private IReadOnlyList<Parameter> Resolve(IReadOnlyList<string> names)
+    {
+        if (names.Count == 0) return [];
+        var all = named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        return names.Select(n => all[n]).ToArray();
     }
 
     /// <summary>How one training step divides into forward/backward/optimiser passes, each over a set of tasks. Default:

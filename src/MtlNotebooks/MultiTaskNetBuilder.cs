@@ -128,7 +128,11 @@ public sealed record MultiTaskNetBuilder
         {
             manual_seed(Seed);
             network = Architecture.Create(context);
-            balancer = Balancer.Create(new BalancerContext(context.AllTasks.Select(t => t.Name).ToArray(), device));
+            var created = network;
+            balancer = Balancer.Create(new BalancerContext(context.AllTasks.Select(t => t.Name).ToArray(), device)
+            {
+                SharedParameterCount = () => created.SharedParameters().Where(p => p.requires_grad).Sum(p => p.numel()),
+            });
         }
         catch (ExternalException ex)
         {

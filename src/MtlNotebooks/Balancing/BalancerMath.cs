@@ -100,4 +100,57 @@ internal static class BalancerMath
         }
         return w;
     }
+
+    /// <summary>Eigenvalues and eigenvectors (columns of the second result) of a symmetric matrix by cyclic Jacobi rotations,
+    /// exact to rounding for the T×T Gram matrices here.</summary>
+    public static (double[] Values, double[,] Vectors) SymmetricEigen(double[,] matrix, int maxSweeps = 100)
+    {
+        int n = matrix.GetLength(0);
+        var a = (double[,])matrix.Clone();
+        var v = new double[n, n];
+        for (int i = 0; i < n; i++) v[i, i] = 1;
+        for (int sweep = 0; sweep < maxSweeps; sweep++)
+        {
+            double off = 0;
+            for (int p = 0; p < n; p++)
+                for (int q = p + 1; q < n; q++) off += a[p, q] * a[p, q];
+            if (off < 1e-30) break;
+            for (int p = 0; p < n; p++)
+                for (int q = p + 1; q < n; q++)
+                {
+                    if (a[p, q] == 0) continue;
+                    double theta = (a[q, q] - a[p, p]) / (2 * a[p, q]);
+                    double t = Math.Sign(theta == 0 ? 1 : theta) / (Math.Abs(theta) + Math.Sqrt(theta * theta + 1));
+                    double c = 1 / Math.Sqrt(t * t + 1), s = t * c;
+                    for (int k = 0; k < n; k++)
+                    {
+                        double akp = a[k, p], akq = a[k, q];
+                        a[k, p] = c * akp - s * akq;
+                        a[k, q] = s * akp + c * akq;
+                    }
+                    for (int k = 0; k < n; k++)
+                    {
+                        double apk = a[p, k], aqk = a[q, k];
+                        a[p, k] = c * apk - s * aqk;
+                        a[q, k] = s * apk + c * aqk;
+                    }
+                    for (int k = 0; k < n; k++)
+                    {
+                        double vkp = v[k, p], vkq = v[k, q];
+                        v[k, p] = c * vkp - s * vkq;
+                        v[k, q] = s * vkp + c * vkq;
+                    }
+                }
+        }
+        return (Enumerable.Range(0, n).Select(i => a[i, i]).ToArray(), v);
+    }
+
+    /// <summary>The softmax of <paramref name="z"/>.</summary>
+    public static double[] Softmax(IReadOnlyList<double> z)
+    {
+        double max = z.Max();
+        var e = z.Select(x => Math.Exp(x - max)).ToArray();
+        double sum = e.Sum();
+        return e.Select(x => x / sum).ToArray();
+    }
 }

@@ -73,7 +73,7 @@ public sealed class GradNormModule : LossBalancer
         for (int t = 0; t < _tasks; t++)
         {
             var grads = autograd.grad([stacked[t]], layer, retain_graph: true, allow_unused: true);
-            norms[t] = cat(grads.Where(g => g is not null && g.Handle != IntPtr.Zero).Select(g => g.flatten()).ToArray()).norm();
+            norms[t] = cat(grads.Where(g => g is { IsInvalid: false }).Select(g => g.flatten()).ToArray()).norm();
         }
         var gradientNorms = stack(norms).detach();
         var weighted = weights * gradientNorms;                       // G_t, differentiable in w only

@@ -13,6 +13,11 @@ public enum GradientScope
     /// <summary>Only the last shared layer (<see cref="StepContext.LastSharedParameters"/>), which is cheap; the balancer
     /// returns loss weights and the base back-propagates Σ_t w_t L_t once (MGDA-UB).</summary>
     LastSharedLayer,
+
+    /// <summary>All shared parameters, taken with <c>torch.autograd.grad</c>; the balancer returns loss weights and the
+    /// base back-propagates Σ_t w_t L_t once, so every parameter, task-specific ones included, gets the weighted
+    /// gradient (FairGrad, ExcessMTL: loss weights computed from the task gradients).</summary>
+    WeightedLoss,
 }
 
 /// <summary>The result of <see cref="GradientBalancer.Combine"/>: the combined shared gradient [P] (null when the
@@ -45,7 +50,7 @@ public abstract class GradientBalancer : LossBalancer
 
     /// <summary>Combines the task gradients <paramref name="gradients"/> [T, P] (float32, rows in task order) given the
     /// values of the (transformed) losses. With <see cref="GradientScope.SharedParameters"/> it must return the
-    /// combined gradient [P]; with <see cref="GradientScope.LastSharedLayer"/> it returns only weights.</summary>
+    /// combined gradient [P]; with the other scopes it returns only weights.</summary>
     protected abstract GradientCombination Combine(Tensor gradients, double[] losses, StepContext step);
 
     public sealed override BalancerStep Backward(TaskLosses losses, StepContext step)
@@ -132,5 +137,5 @@ public abstract class GradientBalancer : LossBalancer
         }
     }
 
-    private static bool IsDefined(Tensor? t) => t is not null && t.Handle != IntPtr.Zero;
+    private static bool IsDefined(Tensor? t) => t is { IsInvalid: false };
 }

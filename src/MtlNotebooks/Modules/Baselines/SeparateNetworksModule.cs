@@ -31,6 +31,4 @@ public sealed class SeparateNetworksModule : MultiTaskNet
         .GroupBy(g => (g.Name, g.LearningRateScale))
         .Select(g => new ParameterGroup(g.Key.Name, [.. g.SelectMany(x => x.Parameters)], g.Key.LearningRateScale))
         .ToArray();
-
-    public override IReadOnlyList<Parameter> SharedParameters() => [];
 }

@@ -23,8 +23,6 @@ public sealed class SingleTaskModule : MultiTaskNet
 
     public override TaskOutputs forward(Tensor image) => TaskOutputs.From(Tasks, task => networks[task].call(image));
 
-    public override IReadOnlyList<Parameter> SharedParameters() => [];
-
     /// <summary>Backbone + head for one task, output resized to the input.</summary>
     private sealed class SingleTaskNetwork : nn.Module<Tensor, Tensor>
     {

@@ -69,8 +69,6 @@ public sealed class MtiNetModule : MultiTaskNet
             Resize.To(heads[task].call(new FeatureMaps(distilled.Select(d => d[task]).Reverse())), image.shape[2], image.shape[3]), intermediate);
     }
 
-    public override IReadOnlyList<Parameter> SharedParameters() => backbone.parameters().ToArray();
-
     /// <summary>One scale of MTI-Net: per-task features and initial predictions, distillation, and the FPM toward the
     /// next finer scale.</summary>
     private sealed class ScaleModule : Module<Tensor, Tensor>

@@ -65,6 +65,4 @@ public sealed class PadNetModule : MultiTaskNet
         var distilled = distill.call(perTask);
         return TaskOutputs.From(Tasks, t => Resize.To(heads[t].call(distilled[t]), image.shape[2], image.shape[3]), predictions);
     }
-
-    public override IReadOnlyList<Parameter> SharedParameters() => backbone.parameters().ToArray();
 }

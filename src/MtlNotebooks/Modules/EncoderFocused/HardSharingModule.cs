@@ -27,6 +27,4 @@ public sealed class HardSharingModule : MultiTaskNet
         var features = backbone.call(image);
         return TaskOutputs.From(Tasks, task => Resize.To(heads[task].call(features), image.shape[2], image.shape[3]));
     }
-
-    public override IReadOnlyList<Parameter> SharedParameters() => backbone.parameters().ToArray();
 }

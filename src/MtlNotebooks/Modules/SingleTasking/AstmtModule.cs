@@ -101,18 +101,14 @@ public abstract class AstmtModule : MultiTaskNet
         var named = named_parameters().ToArray();
         var discriminatorParameters = named.Where(p => p.name.StartsWith("discriminator.", StringComparison.Ordinal)).Select(p => p.parameter).ToArray();
         var taskSpecific = named.Where(p => IsTaskSpecific(p.name)).Select(p => p.parameter).ToArray();
-        var shared = SharedParameters();
+        var shared = named.Where(p => !IsTaskSpecific(p.name) && !p.name.StartsWith("discriminator.", StringComparison.Ordinal))
+            .Select(p => p.parameter).ToArray();
         return [
             new ParameterGroup("shared", shared),
             new ParameterGroup("task-specific", taskSpecific, _settings.TaskLearningRateScale ?? Tasks.Count),
             new ParameterGroup("discriminator", discriminatorParameters, _settings.DiscriminatorLearningRateScale),
         ];
     }
-
-    /// <summary>Every parameter used by more than one task: all but the task-specific layers and the discriminator.</summary>
-    public override IReadOnlyList<Parameter> SharedParameters() => named_parameters()
-        .Where(p => !IsTaskSpecific(p.name) && !p.name.StartsWith("discriminator.", StringComparison.Ordinal))
-        .Select(p => p.parameter).ToArray();
 
     /// <summary>The SE gates [B, C] of every SE block, in the order the forward pass runs them, for one forward pass of <paramref name="task"/>:
     /// the activations ASTMT's Fig. 6 embeds with t-SNE. Runs in evaluation mode without gradients.</summary>
