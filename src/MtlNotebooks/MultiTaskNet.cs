@@ -46,7 +46,8 @@ public abstract class MultiTaskNet : nn.Module<Tensor, TaskOutputs>
 
     /// <summary>How one training step divides into forward/backward/optimiser passes, each over a set of tasks. Default:
     /// one pass over every task. A task-conditional network (single-tasking, survey §2.4; ASTMT) returns one pass per
-    /// task, so the trainer steps once per task and parameters a task did not use get no gradient and no update.</summary>
+    /// task, so the trainer steps once per task and parameters a task did not use get no gradient and no update. A single
+    /// pass trains every task with a loss, auxiliary tasks included.</summary>
     public virtual IReadOnlyList<IReadOnlyList<string>> TrainingPasses() => [Tasks];
 
     /// <summary>The outputs of one training pass's <paramref name="tasks"/>. Default: the full forward pass.</summary>

@@ -120,7 +120,10 @@ public static class Trainer
         double total = 0;
         // One pass over every task, or one per task for task-conditional networks (ASTMT): each pass is its own
         // forward, backward and optimiser step, as the paper trains.
-        foreach (var pass in model.Network.TrainingPasses())
+        var passes = model.Network.TrainingPasses();
+        // One pass trains every task with a loss, auxiliary tasks included (a network lists only those it outputs finally).
+        if (passes.Count == 1) passes = [model.AllTasks.Select(t => t.Name).ToArray()];
+        foreach (var pass in passes)
         {
             var result = TrainPass(model, optimizer, pass, images, labels, context, taskLosses, diagnostics, train.Name);
             total += result.TotalLoss;

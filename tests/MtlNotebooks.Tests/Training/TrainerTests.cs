@@ -205,6 +205,17 @@ public sealed class TrainerTests : IDisposable
         Assert.Contains("step 1", error.Message);
     }
 
+    /// <summary>MTI-Net outputs only its main tasks finally, but its auxiliary task's initial predictions are trained too.</summary>
+    [Fact]
+    public void Fit_AuxiliaryTask_IsTrainedInEveryStep()
+    {
+        using var model = MultiTaskNet.CreateBuilder().UseBackbone(Backbones.SmallResNet(4))
+            .AddTask(DenseTasks.SemanticSegmentation(SyntheticScenes.SemanticClassCount)).AddTask(DenseTasks.Depth())
+            .AddAuxiliaryTask(DenseTasks.SurfaceNormals()).UseArchitecture(Architectures.MtiNet()).WithSeed(7).Build();
+        var history = Trainer.Fit(model, _train, _validation, Options(1));
+        Assert.All(history.Steps, s => Assert.Equal(["semseg", "depth", "normals"], s.TaskLosses.Keys));
+    }
+
     [Fact]
     public void Fit_TaskWithoutLabels_FailsBeforeTraining()
     {

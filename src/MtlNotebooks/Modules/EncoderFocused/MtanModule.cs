@@ -89,10 +89,4 @@ public sealed class MtanModule : MultiTaskNet
         }
         return (masks, attended);
     }
-
-    /// <summary>The backbone and the refinement blocks: every task's loss depends on them.</summary>
-    public override IReadOnlyList<Parameter> SharedParameters() => [.. backbone.parameters(), .. _refine.SelectMany(r => r.parameters())];
-
-    /// <summary>The backbone's last block, the last layer all tasks share.</summary>
-    public override IReadOnlyList<Parameter> LastSharedParameters() => _stages.Blocks[^1][^1].parameters().ToArray();
 }

@@ -62,17 +62,6 @@ public abstract class TaskTowersModule : MultiTaskNet
     /// <summary>Parameters of the last fusion unit: each of its outputs feeds one task only.</summary>
     protected abstract IReadOnlyList<Parameter> LastFusionParameters();
 
-    /// <summary>Every task's loss depends on every tower (through the units) and on every unit but the last.</summary>
-    public override IReadOnlyList<Parameter> SharedParameters()
-    {
-        var last = LastFusionParameters().Select(p => p.Handle).ToHashSet();
-        return [.. backbone.parameters(), .. FusionParameters().Where(p => !last.Contains(p.Handle))];
-    }
-
-    /// <summary>The towers' last stages, the last layer all tasks share.</summary>
-    public override IReadOnlyList<Parameter> LastSharedParameters() =>
-        Tasks.SelectMany(t => _stages[t].Blocks[^1].SelectMany(b => b.parameters())).ToArray();
-
     /// <summary>The fusion units at <c>fusionLearningRateScale</c>× the rate (the survey code: 100×), the rest at 1×.</summary>
     public override IReadOnlyList<ParameterGroup> ParameterGroups()
     {
