@@ -30,6 +30,17 @@ public static class Architectures
     /// shared refinement blocks between stages. Needs at least two blocks per stage.</summary>
     public static Mtan Mtan(IHead? head = null) => new(head ?? Heads.Conv());
 
+    /// <summary>A branched multi-task network (survey §2.2.4; Vandenhende et al., BMVC 2020): the stages of a staged backbone shared by
+    /// the groups of <paramref name="tree"/> (<see cref="TaskTree.Shared"/> is hard sharing, <see cref="TaskTree.Separate"/> the
+    /// single-task networks), one head per task.</summary>
+    public static Branched Branched(TaskTree tree, IHead? head = null) => new(head ?? Heads.Conv(), tree);
+
+    /// <summary>A branched network whose tree comes from trained single-task networks: RSA task affinity at every stage output, then
+    /// the least dissimilar tree within <paramref name="budgetFraction"/> of the way from hard sharing's parameter count (0) to the
+    /// single-task networks' (1). An experiment resolves it after training its baselines (<see cref="IArchitecture.AfterBaselines"/>).</summary>
+    public static BranchedSearch BranchedSearch(double budgetFraction = 0.5, int probeImages = 32, IHead? head = null) =>
+        new(head ?? Heads.Conv(), budgetFraction, probeImages);
+
     /// <summary>One full network per task: the single-task baselines of Δm.</summary>
     public static SingleTask SingleTask(IHead? head = null) => new(head ?? Heads.Conv());
 
@@ -85,6 +96,7 @@ public static class Architectures
         ["cross-stitch"] = CrossStitch(),
         ["nddr-cnn"] = NddrCnn(),
         ["mtan"] = Mtan(),
+        ["branched"] = BranchedSearch(),
         ["pad-net"] = PadNet(),
         ["pap-net"] = PapNet(),
         ["jtrl"] = Jtrl(),

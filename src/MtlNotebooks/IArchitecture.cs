@@ -42,6 +42,11 @@ public interface IArchitecture
     /// for experiments that leave the backbone open; null when any backbone fits.</summary>
     IBackbone? DefaultBackbone(int width) => null;
 
+    /// <summary>The architecture to train once an experiment's single-task baselines are trained: itself (the default) for every
+    /// architecture whose structure is fixed in advance. A branched-network search (<see cref="Architectures.BranchedSearch"/>, survey
+    /// §2.2.4) returns the tree it derives from the trained <paramref name="baselines"/> on the probe <paramref name="images"/> [K, 3, H, W].</summary>
+    IArchitecture AfterBaselines(MultiTaskNet baselines, Tensor images) => this;
+
     IEnumerable<string> Validate(ArchitectureContext context) => [];
     MultiTaskNet Create(ArchitectureContext context);
 }

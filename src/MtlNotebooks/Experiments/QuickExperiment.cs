@@ -46,7 +46,23 @@ public static class QuickExperiment
         {
             var trained = new List<(int Seed, IReadOnlyList<(RunResult Run, string Checkpoint)> Runs)>();
             foreach (var seed in options.SeedList())
-                trained.Add((seed, configurations.Select(c => TrainSeed(c.Name, c.Builder.WithSeed(seed), seed, models, data, options, resuming, log, trainWithProgress)).ToList()));
+            {
+                var (baselineName, baselineBuilder) = configurations[0];
+                var baseline = baselineBuilder.WithSeed(seed).Build();
+                try
+                {
+                    var runs = new List<(RunResult Run, string Checkpoint)> { Train(baselineName, seed, baseline, data, options, resuming, log, trainWithProgress) };
+                    foreach (var (name, builder) in configurations.Skip(1))
+                        runs.Add(TrainSeed(name, AfterBaselines(name, builder.WithSeed(seed), baseline, data, log), seed, models, data, options, resuming, log, trainWithProgress));
+                    trained.Add((seed, runs));
+                }
+                finally
+                {
+                    // The first seed's baselines stay for the report (its predictions); the others' go once the arms are trained.
+                    if (seed == options.Seed) models.Insert(0, baseline);
+                    else baseline.Dispose();
+                }
+            }
             return WriteOutputs(options, trained, models, data);
         }
         finally
@@ -64,6 +80,20 @@ public static class QuickExperiment
         if (seed == options.Seed) return Train(name, seed, Build(builder, models), data, options, resuming, log, trainWithProgress);
         using var model = builder.Build();
         return Train(name, seed, model, data, options, resuming, log, trainWithProgress);
+    }
+
+    /// <summary>An arm whose structure depends on the trained baselines (<see cref="IArchitecture.AfterBaselines"/>: a branched
+    /// network's tree) gets it here, before it is built; the others pass unchanged. Deterministic given the baselines' weights and the
+    /// validation images, so a resumed run derives the same network again.</summary>
+    private static MultiTaskNetBuilder AfterBaselines(string name, MultiTaskNetBuilder builder, MultiTaskModel baseline, ExperimentData data, TextWriter log)
+    {
+        using var probe = data.Validation.GetBatch(Enumerable.Range(0, Math.Min(data.Validation.Count, 64)).ToArray());
+        var architecture = builder.Architecture.AfterBaselines(baseline.Network, probe.Images);
+        if (ReferenceEquals(architecture, builder.Architecture)) return builder;
+        log.WriteLine($"  {name}: {architecture.Name}");
+        var derived = builder.UseArchitecture(architecture);
+        derived.Plan().ThrowIfInvalid();
+        return derived;
     }
 
     /// <summary>A real data set trains the preset's tasks whose labels this version decodes (<see cref="ExperimentData"/>

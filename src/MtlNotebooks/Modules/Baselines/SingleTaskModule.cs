@@ -23,6 +23,9 @@ public sealed class SingleTaskModule : MultiTaskNet
 
     public override TaskOutputs forward(Tensor image) => TaskOutputs.From(Tasks, task => networks[task].call(image));
 
+    /// <summary>The backbone of <paramref name="task"/>'s network (what representation similarity analysis probes).</summary>
+    public Backbone Backbone(string task) => ((SingleTaskNetwork)networks[task]).Encoder;
+
     /// <summary>Backbone + head for one task, output resized to the input.</summary>
     private sealed class SingleTaskNetwork : nn.Module<Tensor, Tensor>
     {
@@ -35,6 +38,8 @@ public sealed class SingleTaskModule : MultiTaskNet
             this.head = head;
             RegisterComponents();
         }
+
+        public Backbone Encoder => backbone;
 
         public override Tensor forward(Tensor image) =>
             Resize.To(head.call(backbone.call(image)), image.shape[2], image.shape[3]);
