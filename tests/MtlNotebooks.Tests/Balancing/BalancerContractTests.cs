@@ -62,8 +62,7 @@ public sealed class BalancerContractTests : IDisposable
         var history = Trainer.Fit(model, _train, _validation, Options with { Epochs = 1 });
         Assert.All(history.Steps, s => Assert.True(double.IsFinite(s.TotalLoss)));
         // No shared parameters: GradNorm and the gradient methods back-propagate the plain sum with weights 1.
-        if (Balancers.All[name] is MtlNotebooks.Balancing.GradNorm or MtlNotebooks.Balancing.Mgda or MtlNotebooks.Balancing.MgdaUB or MtlNotebooks.Balancing.PCGrad
-            or MtlNotebooks.Balancing.CAGrad or MtlNotebooks.Balancing.GradDrop or MtlNotebooks.Balancing.NashMtl or MtlNotebooks.Balancing.Imtl)
+        if (model.Balancer is MtlNotebooks.Balancing.GradientBalancer or MtlNotebooks.Balancing.GradNormModule)
         {
             Assert.All(history.Steps, s => Assert.All(s.Weights.Values, w => Assert.Equal(1.0, w)));
             Assert.All(history.Steps, s => Assert.Equal(s.TaskLosses.Values.Sum(), s.TotalLoss, 4));
