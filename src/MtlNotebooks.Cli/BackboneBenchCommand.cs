@@ -1,3 +1,4 @@
+using MtlNotebooks.Analysis;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Json;
@@ -101,12 +102,12 @@ internal static class BackboneBenchCommand
 
     private static (long Parameters, double MedianMs, double PeakMiB, double StartMiB) TimeTorchSharp(IBackbone spec, int size, int batch, int steps, int warmup)
     {
-        ProcessMemory.ResetPeak();
-        double start = ProcessMemory.ResidentMiB();
+        ResidentMemory.ResetPeak();
+        double start = ResidentMemory.CurrentMiB();
         using var module = spec.Create();
         module.train();
         double median = MedianStepMs(() => module.zero_grad(), x => module.call(x), size, batch, steps, warmup);
-        return (module.parameters().Sum(p => p.numel()), median, ProcessMemory.PeakResidentMiB(), start);
+        return (module.parameters().Sum(p => p.numel()), median, ResidentMemory.PeakMiB(), start);
     }
 
     private static double TimeTorchScript(string path, int size, int batch, int steps, int warmup)

@@ -1,4 +1,3 @@
-using Microsoft.Data.Analysis;
 using System.CommandLine;
 using System.Globalization;
 using MtlNotebooks.Analysis;
@@ -10,38 +9,39 @@ using MtlNotebooks.Training;
 namespace MtlNotebooks.Cli;
 
 /// <summary><c>bench-balancers</c>: the per-step cost of every loss balancer relative to fixed weights on the quick run's
-/// hard-sharing model, and optionally (<c>--delta-m</c>) each balancer's Δm against single-task baselines trained with
-/// the same settings. A benchmark, not a test: it prints numbers and asserts nothing.</summary>
+/// hard-sharing model; with <c>--delta-m</c> the balancer league (<see cref="BalancerLeague"/>): every balancer trained
+/// over several seeds, Δm mean ± std, paired t-tests, step time and memory. A benchmark, not a test: it asserts nothing.</summary>
 internal sealed class BalancerBenchCommand
 {
-    private static readonly QuickExperimentOptions Defaults = new();
+    private static readonly QuickExperimentOptions QuickRun = new();
+    private static readonly QuickExperimentOptions League = BalancerLeagueOptions.DefaultExperiment;
 
     private readonly Option<int> _steps = new("--steps") { Description = "Timed training steps per balancer (after 3 warm-up steps).", DefaultValueFactory = _ => 20 };
-    private readonly Option<int> _imageSize = new("--image-size") { Description = "Image side.", DefaultValueFactory = _ => Defaults.ImageSize };
-    private readonly Option<int> _batchSize = new("--batch-size") { Description = "Batch size.", DefaultValueFactory = _ => Defaults.BatchSize };
-    private readonly Option<int> _width = new("--width") { Description = "Backbone width.", DefaultValueFactory = _ => Defaults.Width };
+    private readonly Option<int?> _imageSize = new("--image-size") { Description = $"Image side (default {QuickRun.ImageSize}, with --delta-m {League.ImageSize})." };
+    private readonly Option<int?> _batchSize = new("--batch-size") { Description = $"Batch size (default {QuickRun.BatchSize}, with --delta-m {League.BatchSize})." };
+    private readonly Option<int?> _width = new("--width") { Description = $"Backbone width (default {QuickRun.Width}, with --delta-m {League.Width})." };
     private readonly Option<string[]> _names = new Option<string[]>("--balancer")
     {
         Description = $"Balancers to measure (repeatable; default all): {string.Join(", ", Balancers.All.Keys)}.",
         AllowMultipleArgumentsPerToken = true,
     }.AcceptOnlyKeys(Balancers.All.Keys);
-    private readonly Option<bool> _deltaM = new("--delta-m") { Description = "Also train each balancer with the quick run's settings and report Δm against single-task baselines." };
-    private readonly Option<int> _epochs = new("--epochs") { Description = "Epochs of the --delta-m runs.", DefaultValueFactory = _ => Defaults.Epochs };
-    private readonly Option<int> _trainSamples = new("--train-samples") { Description = "Training scenes of the --delta-m runs.", DefaultValueFactory = _ => Defaults.TrainSamples };
-    private readonly Option<int> _valSamples = new("--val-samples") { Description = "Validation scenes of the --delta-m runs.", DefaultValueFactory = _ => Defaults.ValidationSamples };
+    private readonly Option<bool> _deltaM = new("--delta-m") { Description = "The league: train every balancer over --seeds seeds and report Δm mean ± std, paired t-tests against uniform weights, step time and memory." };
+    private readonly Option<int> _seeds = new("--seeds") { Description = "Seeds of the --delta-m runs.", DefaultValueFactory = _ => League.Seeds };
+    private readonly Option<int> _epochs = new("--epochs") { Description = "Epochs of the --delta-m runs.", DefaultValueFactory = _ => League.Epochs };
+    private readonly Option<int> _trainSamples = new("--train-samples") { Description = "Training scenes of the --delta-m runs.", DefaultValueFactory = _ => League.TrainSamples };
+    private readonly Option<int> _valSamples = new("--val-samples") { Description = "Validation scenes of the --delta-m runs.", DefaultValueFactory = _ => League.ValidationSamples };
+    private readonly Option<string?> _output = new("--output") { Description = "Run folder of the --delta-m runs (default: the next free runs/balancer-league/version_N)." };
+    private readonly Option<bool> _resume = new("--resume") { Description = "Continue the --delta-m run in --output with the same settings." };
     private readonly Option<string?> _csv = new("--csv") { Description = "Also write the table to this CSV file." };
     private readonly Option<int?> _threads = new("--threads") { Description = "libtorch intra-op threads (default: libtorch's choice)." };
-
-    /// <summary>One balancer's line of the table; <see cref="DeltaM"/> is NaN without <c>--delta-m</c>.</summary>
-    private sealed record Row(string Name, string Spec, double StepMs, double Relative, double DeltaM, string Metrics);
 
     public static Command Create() => new BalancerBenchCommand().Build();
 
     private Command Build()
     {
-        var command = new Command("bench-balancers", "Per-step time of each loss balancer relative to fixed weights; with --delta-m, Δm of each on synthetic data.")
+        var command = new Command("bench-balancers", "Per-step time of each loss balancer relative to fixed weights; with --delta-m, the league: Δm of each over seeds.")
         {
-            _steps, _imageSize, _batchSize, _width, _names, _deltaM, _epochs, _trainSamples, _valSamples, _csv, _threads,
+            _steps, _imageSize, _batchSize, _width, _names, _deltaM, _seeds, _epochs, _trainSamples, _valSamples, _output, _resume, _csv, _threads,
         };
         command.SetAction(Execute);
         return command;
@@ -51,42 +51,91 @@ internal sealed class BalancerBenchCommand
     {
         if (parse.GetValue(_threads) is int count) TorchSharp.torch.set_num_threads(count);
         var selected = parse.GetValue(_names) is { Length: > 0 } n ? n : Balancers.All.Keys.ToArray();
-        if (!selected.Contains("uniform")) selected = ["uniform", .. selected];
-        int timed = parse.GetValue(_steps), size = parse.GetValue(_imageSize), batch = parse.GetValue(_batchSize), width = parse.GetValue(_width);
-        Console.WriteLine($"bench-balancers: {timed} steps, batch {batch}, {size}x{size}, width {width}, {TorchSharp.torch.get_num_threads()} threads");
-
-        var stepMs = MeasureSteps(selected, timed, size, batch, width);
-        var rows = selected.Select(name => new Row(name, Balancers.All[name].Name, stepMs[name], stepMs[name] / stepMs["uniform"], double.NaN, "")).ToList();
-        if (parse.GetValue(_deltaM))
-            rows = AddDeltaM(rows, parse.GetValue(_epochs), parse.GetValue(_trainSamples), parse.GetValue(_valSamples), size, batch, width);
-        PrintTable(rows);
-        if (parse.GetValue(_csv) is { } path) WriteCsv(path, rows);
-        return 0;
+        if (parse.GetValue(_resume) && parse.GetValue(_output) is null)
+            return CliError.Report("--resume acts on an existing league: name its folder with --output.");
+        return parse.GetValue(_deltaM) ? RunLeague(parse, selected) : TimeOnly(parse, selected);
     }
 
-    /// <summary>Median step time of every selected balancer on the hard-sharing model, printed as it is measured.</summary>
-    private static Dictionary<string, double> MeasureSteps(IReadOnlyList<string> selected, int timed, int size, int batch, int width)
+    private int RunLeague(ParseResult parse, IReadOnlyList<string> selected)
     {
+        var options = new BalancerLeagueOptions
+        {
+            Balancers = selected.ToDictionary(name => name, name => Balancers.All[name]),
+            TimedSteps = parse.GetValue(_steps),
+            Experiment = League with
+            {
+                ImageSize = parse.GetValue(_imageSize) ?? League.ImageSize,
+                BatchSize = parse.GetValue(_batchSize) ?? League.BatchSize,
+                Width = parse.GetValue(_width) ?? League.Width,
+                Seeds = parse.GetValue(_seeds),
+                Epochs = parse.GetValue(_epochs),
+                TrainSamples = parse.GetValue(_trainSamples),
+                ValidationSamples = parse.GetValue(_valSamples),
+                OutputDirectory = parse.GetValue(_output),
+                ExistingRun = parse.GetValue(_resume) ? ExistingRun.Resume : ExistingRun.Refuse,
+            },
+        };
+        try
+        {
+            var started = DateTime.UtcNow;
+            var league = BalancerLeague.Run(options, Console.Out, (name, work) => ConsoleProgress.Run(name, work));
+            Console.WriteLine();
+            Console.WriteLine(DeltaM.ToText(league.Table));
+            Console.WriteLine();
+            Console.WriteLine($"Within noise of the best (paired t-test, p ≥ {options.Significance}): {string.Join(", ", league.WithinNoiseOfBest)}");
+            Console.WriteLine($"League:  {league.CsvPath}");
+            Console.WriteLine($"Report:  {league.ReportPath}");
+            Console.WriteLine($"Finished in {DateTime.UtcNow - started:h\\:mm\\:ss}.");
+            if (parse.GetValue(_csv) is { } path) ResultsCsv.WriteDeltaM(path, league.Table);
+            return 0;
+        }
+        catch (ExistingRunException ex)
+        {
+            return CliError.Report($"--output {ex.Folder} already holds a run: pass --resume to continue it, or another --output.");
+        }
+        catch (Exception ex) when (ex is ArgumentException or BuildException or TrainingDivergedException or CheckpointException or IOException or UnauthorizedAccessException)
+        {
+            return CliError.Report(ex.Message);
+        }
+    }
+
+    private int TimeOnly(ParseResult parse, IReadOnlyList<string> selected)
+    {
+        if (!selected.Contains(BalancerLeagueOptions.Reference)) selected = [BalancerLeagueOptions.Reference, .. selected];
+        int timed = parse.GetValue(_steps), size = parse.GetValue(_imageSize) ?? QuickRun.ImageSize,
+            batch = parse.GetValue(_batchSize) ?? QuickRun.BatchSize, width = parse.GetValue(_width) ?? QuickRun.Width;
+        Console.WriteLine($"bench-balancers: {timed} steps, batch {batch}, {size}x{size}, width {width}, {TorchSharp.torch.get_num_threads()} threads");
         var stepMs = new Dictionary<string, double>();
         var (train, validation) = SyntheticDataset.CreateSplits((timed + 3) * batch, batch, size, size, seed: 0);
         using (train)
         using (validation)
         {
             // The first run of a process pays libtorch's start-up costs: one untimed run keeps them out of the ratios.
-            MedianStepMs("uniform", train, validation, batch, width);
+            MedianStepMs(BalancerLeagueOptions.Reference, train, validation, batch, width);
             foreach (var name in selected)
             {
                 stepMs[name] = MedianStepMs(name, train, validation, batch, width);
-                Console.WriteLine($"{name,-12} step median {stepMs[name],7:0.0} ms  ×{stepMs[name] / stepMs["uniform"],5:0.00} of uniform");
+                Console.WriteLine($"{name,-12} step median {stepMs[name],7:0.0} ms  ×{stepMs[name] / stepMs[BalancerLeagueOptions.Reference],5:0.00} of uniform");
             }
         }
-        return stepMs;
+        if (parse.GetValue(_csv) is { } path)
+        {
+            var table = new Microsoft.Data.Analysis.DataFrame(
+                new Microsoft.Data.Analysis.StringDataFrameColumn(BalancerLeague.BalancerColumn, selected),
+                new Microsoft.Data.Analysis.StringDataFrameColumn(BalancerLeague.MethodColumn, selected.Select(s => Balancers.All[s].Name)),
+                new Microsoft.Data.Analysis.DoubleDataFrameColumn(BalancerLeague.StepColumn, selected.Select(s => stepMs[s])),
+                new Microsoft.Data.Analysis.DoubleDataFrameColumn(BalancerLeague.RelativeStepColumn, selected.Select(s => stepMs[s] / stepMs[BalancerLeagueOptions.Reference])));
+            ResultsCsv.WriteDeltaM(path, table);
+            Console.WriteLine($"Table: {path}");
+        }
+        return 0;
     }
 
     /// <summary>One epoch with balancer <paramref name="name"/>: the median of its step times after two warm-up steps.</summary>
     private static double MedianStepMs(string name, IMultiTaskDataset train, IMultiTaskDataset validation, int batch, int width)
     {
-        using var model = BenchModels.QuickRun(width).UseArchitecture(Architectures.HardSharing()).UseBalancer(Balancers.All[name]).Build();
+        var balancer = name == BalancerLeagueOptions.Reference ? Balancers.FixedWeights() : Balancers.All[name];
+        using var model = BenchModels.QuickRun(width).UseArchitecture(Architectures.HardSharing()).UseBalancer(balancer).Build();
         var stamps = new List<TimeSpan>();
         Trainer.Fit(model, train, validation, new TrainingOptions
         {
@@ -95,68 +144,4 @@ internal sealed class BalancerBenchCommand
         var times = stamps.Zip(stamps.Skip(1), (a, b) => (b - a).TotalMilliseconds).Skip(2).Order().ToArray();
         return times[times.Length / 2];
     }
-
-    /// <summary>Trains single-task baselines, then every balancer with the quick run's settings, and fills in Δm and the
-    /// final metrics (or why a run diverged).</summary>
-    private static List<Row> AddDeltaM(IReadOnlyList<Row> rows, int epochs, int trainSamples, int valSamples, int size, int batch, int width)
-    {
-        var options = new TrainingOptions { Epochs = epochs, BatchSize = batch, Optimizer = Defaults.Optimizer, Seed = Defaults.Seed };
-        var (train, validation) = SyntheticDataset.CreateSplits(trainSamples, valSamples, size, size, Defaults.Seed);
-        using (train)
-        using (validation)
-        {
-            using var baselines = BenchModels.QuickRun(width).UseArchitecture(Architectures.SingleTask()).Build();
-            var single = Trainer.Fit(baselines, train, validation, options with { RunName = "single-task" });
-            Console.WriteLine($"single-task  {Format(single.Final)}");
-            var result = new List<Row>();
-            foreach (var row in rows)
-            {
-                result.Add(WithDeltaM(row, single.Final, train, validation, options, width));
-                Console.WriteLine($"{row.Name,-12} Δm {Signed(result[^1].DeltaM),7} %  {result[^1].Metrics}");
-            }
-            return result;
-        }
-    }
-
-    private static Row WithDeltaM(Row row, EvaluationRecord single, IMultiTaskDataset train, IMultiTaskDataset validation, TrainingOptions options, int width)
-    {
-        using var model = BenchModels.QuickRun(width).UseArchitecture(Architectures.HardSharing()).UseBalancer(Balancers.All[row.Name]).Build();
-        try
-        {
-            var history = Trainer.Fit(model, train, validation, options with { RunName = row.Name });
-            return row with { DeltaM = DeltaM.Compute(single, history.Final), Metrics = Format(history.Final) };
-        }
-        catch (TrainingDivergedException ex)
-        {
-            return row with { Metrics = "diverged: " + ex.Message };
-        }
-    }
-
-    private static void PrintTable(IEnumerable<Row> rows)
-    {
-        Console.WriteLine();
-        Console.WriteLine($"{"balancer",-12} {"spec",-22} {"step (ms)",10} {"× uniform",10} {"Δm (%)",8}  final metrics");
-        foreach (var r in rows)
-            Console.WriteLine($"{r.Name,-12} {r.Spec,-22} {r.StepMs,10:0.0} {r.Relative,10:0.00} {(double.IsNaN(r.DeltaM) ? "" : Signed(r.DeltaM)),8}  {r.Metrics}");
-    }
-
-    /// <summary>The table as CSV through the library's writer (DataFrame.SaveCsv, atomic); numbers keep three decimals.</summary>
-    private static void WriteCsv(string path, IReadOnlyList<Row> rows)
-    {
-        static string Number(double value) => double.IsNaN(value) ? "" : value.ToString("0.###", CultureInfo.InvariantCulture);
-        var table = new DataFrame(
-            new StringDataFrameColumn("balancer", rows.Select(r => r.Name)),
-            new StringDataFrameColumn("spec", rows.Select(r => r.Spec)),
-            new StringDataFrameColumn("step_ms", rows.Select(r => Number(r.StepMs))),
-            new StringDataFrameColumn("relative_to_uniform", rows.Select(r => Number(r.Relative))),
-            new StringDataFrameColumn("delta_m_percent", rows.Select(r => Number(r.DeltaM))),
-            new StringDataFrameColumn("final_metrics", rows.Select(r => r.Metrics)));
-        ResultsCsv.WriteDeltaM(path, table);
-        Console.WriteLine($"Table: {path}");
-    }
-
-    private static string Format(EvaluationRecord evaluation) =>
-        string.Join("; ", evaluation.Metrics.Where(m => m.IsPrimary).Select(m => $"{m.Task} {m.Metric} {m.Value.ToString("0.###", CultureInfo.InvariantCulture)}"));
-
-    private static string Signed(double value) => value.ToString("+0.00;-0.00", CultureInfo.InvariantCulture);
 }

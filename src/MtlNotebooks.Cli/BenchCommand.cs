@@ -1,3 +1,4 @@
+using MtlNotebooks.Analysis;
 using System.CommandLine;
 using System.Diagnostics;
 using MtlNotebooks.Data;
@@ -64,7 +65,7 @@ internal static class BenchCommand
         return $"{architecture.Name,-12} params {parameters,10:N0}  step median {stepMs[stepMs.Length / 2],7:0.0} ms  " +
                $"mean {stepMs.Average(),7:0.0} ms  p90 {stepMs[(int)(stepMs.Length * 0.9)],7:0.0} ms  " +
                $"{batch * 1000.0 / stepMs.Average(),6:0} img/s  RSS {last.Rss / 1048576.0:0} MiB " +
-               $"(growth over timed steps {(last.Rss - first.Rss) / 1048576.0:+0.0;-0.0} MiB)  peak {ProcessMemory.PeakResidentMiB():0} MiB  " +
+               $"(growth over timed steps {(last.Rss - first.Rss) / 1048576.0:+0.0;-0.0} MiB)  peak {ResidentMemory.PeakMiB():0} MiB  " +
                $"live tensors {first.Live:N0} → {last.Live:N0}";
     }
 }

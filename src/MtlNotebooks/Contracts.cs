@@ -4,13 +4,13 @@ using static TorchSharp.torch;
 
 namespace MtlNotebooks;
 
-/// <summary>Checks that a backbone, head, distillation unit or feature propagation keeps the contract the architectures
+/// <summary>Checks that a backbone, head, distillation unit, feature propagation or loss balancer keeps the contract the architectures
 /// rely on, by creating it in a small context and running it: a forward in training mode, a backward (every trainable
 /// parameter must get a gradient), the same forward in evaluation mode without gradients, and the output shapes and
 /// values. Each <c>Check</c> returns the problems in plain words; an empty list means the component conforms. Run it on a
 /// component of your own before handing it to the builder (the way timm runs every model through one test suite).
 /// Checking leaves the global random number generator as it found it.</summary>
-public static class Contracts
+public static partial class Contracts
 {
     /// <summary>The task a head is checked for when no context is given.</summary>
     private const string DefaultTask = "task";

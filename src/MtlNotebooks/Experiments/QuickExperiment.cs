@@ -30,12 +30,7 @@ public static class QuickExperiment
         bool resuming = RunFolder.Check(folder, options.ExistingRun, settings);
         options = options with { OutputDirectory = folder };
         using var data = ExperimentData.Create(options);
-        var tasks = TrainedTasks(options.Dataset, data);
-        var backbone = options.Backbone
-                       ?? options.Architectures.Select(a => a.Architecture.DefaultBackbone(options.Width)).FirstOrDefault(b => b is not null)
-                       ?? Backbones.SmallResNet(options.Width);
-        var baselineHead = options.Head ?? Heads.Conv();
-        var configurations = Configurations(options, CommonBuilder(options, backbone, tasks), baselineHead);
+        var (configurations, tasks, backbone, baselineHead) = Prepare(options, data);
         // Refused before the folder is committed (an overwritten run is deleted there), not first in training.
         Trainer.ThrowIfAny(Trainer.Problems(data.Train, TrainingFor(BaselineName, options)).ToList());
         RunFolder.Commit(folder, options.ExistingRun, settings);
@@ -69,6 +64,18 @@ public static class QuickExperiment
         {
             foreach (var model in models) model.Dispose();
         }
+    }
+
+    /// <summary>The builders of the baselines and of every arm (validated), with the tasks, backbone and baseline head they share.</summary>
+    internal static ((string Name, MultiTaskNetBuilder Builder)[] Configurations, IDenseTask[] Tasks, IBackbone Backbone, IHead BaselineHead) Prepare(
+        QuickExperimentOptions options, ExperimentData data)
+    {
+        var tasks = TrainedTasks(options.Dataset, data);
+        var backbone = options.Backbone
+                       ?? options.Architectures.Select(a => a.Architecture.DefaultBackbone(options.Width)).FirstOrDefault(b => b is not null)
+                       ?? Backbones.SmallResNet(options.Width);
+        var baselineHead = options.Head ?? Heads.Conv();
+        return (Configurations(options, CommonBuilder(options, backbone, tasks), baselineHead), tasks, backbone, baselineHead);
     }
 
     /// <summary>Trains one configuration with one seed. The first seed's models are kept (and disposed by the caller):
@@ -118,14 +125,14 @@ public static class QuickExperiment
     }
 
     /// <summary>The single-task baselines first (Δm of every other network is measured against them), then one
-    /// configuration per arm with the options' balancer and head; all validated before anything is trained, so a wrong
+    /// configuration per arm with its own balancer (or the options') and the options' head; all validated before anything is trained, so a wrong
     /// combination fails in a second, not after minutes.</summary>
     private static (string Name, MultiTaskNetBuilder Builder)[] Configurations(QuickExperimentOptions options, MultiTaskNetBuilder common, IHead baselineHead)
     {
         ThrowIfArmNamesClash(options.Architectures);
         var multiTask = options.Balancer is null ? common : common.UseBalancer(options.Balancer);
         var configurations = options.Architectures
-            .Select(arm => (arm.Name, multiTask.UseArchitecture(WithHead(arm.Architecture, options.Head))))
+            .Select(arm => (arm.Name, (arm.Balancer is null ? multiTask : common.UseBalancer(arm.Balancer)).UseArchitecture(WithHead(arm.Architecture, options.Head))))
             .Prepend((BaselineName, common.UseArchitecture(Baseline(options.Architectures, baselineHead))))
             .ToArray();
         foreach (var (_, builder) in configurations) builder.Plan().ThrowIfInvalid();
@@ -196,8 +203,17 @@ public static class QuickExperiment
             CheckpointPath = checkpoint,
             ResumeFrom = resuming && File.Exists(checkpoint) ? checkpoint : null,
         };
-        TrainingHistory Fit(IProgress<TrainingProgress>? progress) =>
-            Trainer.Fit(model, data.Train, data.Validation, training with { Progress = progress });
+        TrainingHistory Fit(IProgress<TrainingProgress>? progress)
+        {
+            try
+            {
+                return Trainer.Fit(model, data.Train, data.Validation, training with { Progress = progress });
+            }
+            catch (TrainingDivergedException e)
+            {
+                throw new TrainingDivergedException($"{training.RunName} ({model.Plan.Balancer.Name}): {e.Message}");
+            }
+        }
         var history = trainWithProgress is null ? Fit(null) : trainWithProgress($"{training.RunName} ({model.Network.ParameterCount():N0} parameters)", p => Fit(p));
         log.WriteLine($"  {training.RunName}: {history.Elapsed.TotalSeconds:0.0} s, {FormatMetrics(history.Final)}");
         return (new RunResult(name, model.Plan.Architecture.Name, model.Plan.Balancer.Name, history, model.Network.ParameterCount()), checkpoint);

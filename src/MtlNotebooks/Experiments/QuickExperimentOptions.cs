@@ -80,7 +80,7 @@ public sealed record QuickExperimentOptions
             ["device"] = Device,
             ["optimizer"] = Optimizer.Name,
             ["learningRate"] = Optimizer.LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-            ["architectures"] = string.Join("; ", Architectures.Select(a => $"{a.Name} = {a.Architecture.Name}")),
+            ["architectures"] = string.Join("; ", Architectures.Select(a => a.Setting)),
             ["backbone"] = Backbone?.Name ?? "",
             ["head"] = Head?.Name ?? "",
             ["balancer"] = Balancer?.Name ?? "",

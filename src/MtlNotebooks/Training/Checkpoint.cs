@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -29,12 +30,16 @@ public static class Checkpoint
     private static readonly byte[] Magic = "MTLCKPT1"u8.ToArray();
     private const int HashLength = 32;
 
+    /// <summary>A step's weights or a metric can be NaN or infinite (a balancer's bug, an empty class): the history keeps
+    /// them as "NaN"/"Infinity" rather than failing to save.</summary>
+    private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     public static void Save(string path, MultiTaskModel model, OptimizerHelper optimizer, CheckpointInfo info)
     {
         using var payload = new MemoryStream();
         using (var writer = new BinaryWriter(payload, Encoding.UTF8, leaveOpen: true))
         {
-            writer.Write(JsonSerializer.Serialize(info));
+            writer.Write(JsonSerializer.Serialize(info, Json));
             model.Network.save(writer);
             optimizer.save_state_dict(writer);
             model.Balancer.save(writer);
@@ -91,7 +96,7 @@ public static class Checkpoint
     {
         try
         {
-            return JsonSerializer.Deserialize<CheckpointInfo>(reader.ReadString())
+            return JsonSerializer.Deserialize<CheckpointInfo>(reader.ReadString(), Json)
                    ?? throw new CheckpointException(path, "has an empty header.");
         }
         catch (Exception ex) when (ex is JsonException or EndOfStreamException or IOException)

@@ -5,22 +5,13 @@ using static TorchSharp.torch;
 
 namespace MtlNotebooks.Tests.Balancing;
 
-/// <summary>What any balancer, the library's or a user's own, must do: the same run twice gives the same steps (it is
-/// deterministic under the run's seed), its weights are finite, it trains a single-task and a multi-task model, and a
-/// run stopped after a checkpoint and resumed from it continues exactly as the uninterrupted run (its state, buffers and
-/// parameters, is saved and restored).</summary>
+/// <summary>What any balancer, the library's or a user's own, must do (<see cref="Contracts.Check(ILossBalancer)"/>): the
+/// same run twice gives the same steps (it is deterministic under the run's seed), its weights are finite, it trains a
+/// single-task and a multi-task model, and a run stopped after a checkpoint and resumed from it continues exactly as the
+/// uninterrupted run (its state, buffers and parameters, is saved and restored). Broken balancers are named.</summary>
 [Collection("Torch")]
-public sealed class BalancerResumeTests : IDisposable
+public sealed class BalancerResumeTests
 {
-    private readonly SyntheticDataset _train = SyntheticDataset.Create(SyntheticSplit.Train, 8, 32, 32, seed: 4);
-    private readonly SyntheticDataset _validation = SyntheticDataset.Create(SyntheticSplit.Validation, 4, 32, 32, seed: 4);
-
-    public void Dispose()
-    {
-        _train.Dispose();
-        _validation.Dispose();
-    }
-
     /// <summary>Every registered strategy, STCH past its warm-up, and two written here as a user would.</summary>
     private static readonly IReadOnlyDictionary<string, ILossBalancer> Subjects = new Dictionary<string, ILossBalancer>(Balancers.All)
     {
@@ -31,66 +22,79 @@ public sealed class BalancerResumeTests : IDisposable
 
     public static TheoryData<string> Names() => [.. Subjects.Keys];
 
-    private static MultiTaskNetBuilder Builder(ILossBalancer balancer, IArchitecture architecture) => MultiTaskNet.CreateBuilder()
-        .UseBackbone(Backbones.SmallResNet(4))
-        .AddTask(DenseTasks.SemanticSegmentation(SyntheticScenes.SemanticClassCount))
-        .AddTask(DenseTasks.Depth())
-        .AddTask(DenseTasks.SurfaceNormals())
-        .UseArchitecture(architecture)
-        .UseBalancer(balancer)
-        .WithSeed(1);
-
-    private static TrainingOptions Options => new() { Epochs = 3, BatchSize = 4, Seed = 1, Optimizer = Optimizers.Adam(1e-3) };
-
     [Theory]
     [MemberData(nameof(Names))]
-    public void Fit_StoppedAndResumed_RepeatsTheUninterruptedRunStepForStep(string name)
-    {
-        var balancer = Subjects[name];
-        var folder = Directory.CreateTempSubdirectory("mtl-resume-").FullName;
-        try
-        {
-            var path = Path.Combine(folder, "run.ckpt");
-            TrainingHistory reference;
-            using (var full = Builder(balancer, Architectures.HardSharing()).Build())
-                reference = Trainer.Fit(full, _train, _validation, Options);
-            using (var first = Builder(balancer, Architectures.HardSharing()).Build())
-                Assert.Throws<OperationCanceledException>(() =>
-                    Trainer.Fit(first, _train, _validation, Options with { CheckpointPath = path, Progress = new StopAt(4) }));
-            using var resumed = Builder(balancer, Architectures.HardSharing()).Build();
-            var continued = Trainer.Fit(resumed, _train, _validation, Options with { ResumeFrom = path });
+    public void Contract_DeterministicFiniteResumableAndTrainsSingleTaskBaselines(string name) =>
+        Assert.Empty(Contracts.Check(Subjects[name]));
 
-            Assert.Equal(6, continued.Steps.Count);
-            foreach (var (expected, actual) in reference.Steps.Zip(continued.Steps))
-            {
-                Assert.All(actual.Weights.Values, w => Assert.True(double.IsFinite(w), $"{name}: weight {w} at step {actual.Step}"));
-                Assert.True(expected.TotalLoss == actual.TotalLoss, $"{name}: step {actual.Step} loss {actual.TotalLoss} != {expected.TotalLoss}");
-                Assert.Equal(expected.Weights, actual.Weights);
-            }
-            Assert.Equal(reference.Final.Metrics.Select(m => m.Value), continued.Final.Metrics.Select(m => m.Value));
-        }
-        finally
+    [Fact]
+    public void Contract_NamesAnUnseededBalancer_AndOneWhoseStateIsNotInTheCheckpoint()
+    {
+        var unseeded = Contracts.Check(new Jittered());
+        Assert.Contains(unseeded, p => p.Contains("'jittered': two runs with the same seed differ at step 1"));
+
+        var forgetful = Contracts.Check(new Forgetful());
+        // Stopped in epoch 2, the run resumes from epoch 1's checkpoint: its step counter starts again at step 3.
+        Assert.StartsWith("Balancer 'forgetful': a run resumed from its checkpoint differs from the uninterrupted run at step 3 (total loss",
+            Assert.Single(forgetful));
+    }
+
+    [Fact]
+    public void Contract_NamesNonFiniteWeights()
+    {
+        var problems = Contracts.Check(new NotANumber());
+        Assert.Contains(problems, p => p.StartsWith("Balancer 'not a number': the multi-task run has non-finite values at step 1: semseg weight NaN", StringComparison.Ordinal));
+    }
+
+    /// <summary>Draws its weights from an unseeded generator: two runs differ.</summary>
+    private sealed record Jittered : ILossBalancer
+    {
+        public string Name => "jittered";
+        public LossBalancer Create(BalancerContext context) => new JitteredModule(context.Tasks);
+    }
+
+    private sealed class JitteredModule(IReadOnlyList<string> tasks) : WeightedLossBalancer("Jittered", tasks)
+    {
+        private readonly Random _random = new();
+
+        protected override (Tensor Total, Tensor Weights) Combine(TaskLosses losses, StepContext step)
         {
-            Directory.Delete(folder, recursive: true);
+            var weights = tensor(losses.Tasks.Select(_ => (float)(0.5 + _random.NextDouble())).ToArray());
+            return ((weights * losses.Stack()).sum(), weights);
         }
     }
 
-    [Theory]
-    [InlineData("user-loss-weights")]
-    [InlineData("user-gradient")]
-    public void UserBalancer_TrainsSingleTaskBaselines(string name)
+    /// <summary>Counts its steps in a plain field, which no checkpoint holds: a resumed run starts counting again.</summary>
+    private sealed record Forgetful : ILossBalancer
     {
-        using var model = Builder(Subjects[name], Architectures.SingleTask()).Build();
-        var history = Trainer.Fit(model, _train, _validation, Options with { Epochs = 1 });
-        Assert.All(history.Steps, s => Assert.True(double.IsFinite(s.TotalLoss)));
-        Assert.All(history.Steps, s => Assert.All(s.Weights.Values, w => Assert.True(double.IsFinite(w))));
+        public string Name => "forgetful";
+        public LossBalancer Create(BalancerContext context) => new ForgetfulModule(context.Tasks);
     }
 
-    private sealed class StopAt(long step) : IProgress<TrainingProgress>
+    private sealed class ForgetfulModule(IReadOnlyList<string> tasks) : WeightedLossBalancer("Forgetful", tasks)
     {
-        public void Report(TrainingProgress value)
+        private int _steps;
+
+        protected override (Tensor Total, Tensor Weights) Combine(TaskLosses losses, StepContext step)
         {
-            if (value.Step == step) throw new OperationCanceledException("stopped");
+            _steps++;
+            var weights = full(losses.Count, 1.0f / _steps);
+            return ((weights * losses.Stack()).sum(), weights);
+        }
+    }
+
+    private sealed record NotANumber : ILossBalancer
+    {
+        public string Name => "not a number";
+        public LossBalancer Create(BalancerContext context) => new NotANumberModule(context.Tasks);
+    }
+
+    private sealed class NotANumberModule(IReadOnlyList<string> tasks) : WeightedLossBalancer("NotANumber", tasks)
+    {
+        protected override (Tensor Total, Tensor Weights) Combine(TaskLosses losses, StepContext step)
+        {
+            var weights = full(losses.Count, float.NaN);
+            return (losses.Stack().sum(), weights);
         }
     }
 
