@@ -16,15 +16,19 @@ public static class Architectures
     /// <summary>Cross-stitch networks (survey §2.2.1): one staged backbone per task, a cross-stitch unit after every stage
     /// (per-channel weights initialised <paramref name="alpha"/> on the diagonal, <paramref name="beta"/> off it; the survey code:
     /// NYUD 0.9/0.1, PASCAL 0.8/0.05, see <see cref="CrossStitch.SurveyInitialisation"/>), trained at
-    /// <paramref name="fusionLearningRateScale"/>× the rate. Start the towers from single-task networks with
+    /// <paramref name="fusionLearningRateScale"/>× the rate. With <paramref name="startFromSingleTask"/> an experiment starts the towers and
+    /// heads from its trained single-task baselines (<see cref="IArchitecture.AfterBaselines"/>), as the survey code does; by hand:
     /// <see cref="TaskTowersModule.InitialiseFromSingleTask(MultiTaskNet)"/>.</summary>
-    public static CrossStitch CrossStitch(IHead? head = null, double alpha = 0.9, double beta = 0.1, double fusionLearningRateScale = 100) =>
-        new(head ?? Heads.Conv(), new CrossStitchOptions(alpha, beta, fusionLearningRateScale));
+    public static CrossStitch CrossStitch(IHead? head = null, double alpha = 0.9, double beta = 0.1, double fusionLearningRateScale = 100,
+        bool startFromSingleTask = true) =>
+        new(head ?? Heads.Conv(), new CrossStitchOptions(alpha, beta, fusionLearningRateScale, startFromSingleTask));
 
     /// <summary>NDDR-CNN (survey §2.2.2): one staged backbone per task, an NDDR layer (1x1 conv T·C → C initialised α·I/β·I,
-    /// BN with momentum 0.05, ReLU) per task after the stem and every stage, trained at <paramref name="fusionLearningRateScale"/>× the rate.</summary>
-    public static NddrCnn NddrCnn(IHead? head = null, double alpha = 0.9, double beta = 0.1, double fusionLearningRateScale = 100) =>
-        new(head ?? Heads.Conv(), new NddrCnnOptions(alpha, beta, fusionLearningRateScale));
+    /// BN with momentum 0.05, ReLU) per task after the stem and every stage, trained at <paramref name="fusionLearningRateScale"/>× the rate;
+    /// towers and heads start from an experiment's trained single-task baselines with <paramref name="startFromSingleTask"/>, as for cross-stitch.</summary>
+    public static NddrCnn NddrCnn(IHead? head = null, double alpha = 0.9, double beta = 0.1, double fusionLearningRateScale = 100,
+        bool startFromSingleTask = true) =>
+        new(head ?? Heads.Conv(), new NddrCnnOptions(alpha, beta, fusionLearningRateScale, StartFromSingleTask: startFromSingleTask));
 
     /// <summary>MTAN (survey §2.2.3): one shared staged backbone with a task attention mask over each stage's last block and
     /// shared refinement blocks between stages. Needs at least two blocks per stage.</summary>

@@ -93,6 +93,43 @@ public sealed class BalancerContractTests : IDisposable
         if (shared.Count > 0) Assert.All(history.Steps, s => Assert.NotNull(s.GradientNorms));
     }
 
+    public static TheoryData<string> ArchitectureKeys() => [.. Architectures.All.Keys];
+
+    /// <summary>Every architecture of the registry × every balancer of the registry: one training step with finite losses
+    /// and weights, or, for a task-conditional network (ASTMT) and a balancer that needs every task in one step, a
+    /// <see cref="BuildException"/> naming the balancer. The branched search gets its tree from untrained single-task networks.</summary>
+    [Theory]
+    [MemberData(nameof(ArchitectureKeys))]
+    public void EveryBalancer_TrainsAStep_OnEveryArchitecture(string key)
+    {
+        using var train = SyntheticDataset.Create(SyntheticSplit.Train, 4, 32, 32, seed: 5);
+        using var validation = SyntheticDataset.Create(SyntheticSplit.Validation, 2, 32, 32, seed: 5);
+        var architecture = Architectures.All[key];
+        if (architecture is MtlNotebooks.Modules.EncoderFocused.BranchedSearch search)
+        {
+            using var baselines = Builder("uniform", Architectures.SingleTask()).UseBackbone(Backbones.SmallResNet(4)).Build();
+            using var images = randn(4, 3, 32, 32);
+            architecture = search.AfterBaselines(baselines.Network, images);
+        }
+        var failures = new List<string>();
+        foreach (var (name, balancer) in Balancers.All)
+        {
+            var builder = Builder(name, architecture);
+            if (architecture.TaskConditional && !balancer.Separable)
+            {
+                var refused = Assert.Throws<BuildException>(() => builder.Build());
+                if (!refused.Message.Contains(balancer.Name, StringComparison.Ordinal)) failures.Add($"{name}: the refusal does not name it: {refused.Message}");
+                continue;
+            }
+            using var model = builder.Build();
+            var history = Trainer.Fit(model, train, validation, Options with { Epochs = 1 });
+            var step = Assert.Single(history.Steps);
+            if (!double.IsFinite(step.TotalLoss) || step.Weights.Values.Any(w => !double.IsFinite(w)))
+                failures.Add($"{name}: loss {step.TotalLoss}, weights {string.Join(", ", step.Weights.Values)}");
+        }
+        Assert.True(failures.Count == 0, $"{key}: " + string.Join("; ", failures));
+    }
+
     [Fact]
     public void Build_InvalidHyperParameters_ListsEveryProblem()
     {

@@ -131,6 +131,40 @@ public sealed class EncoderFocusedTests
         }
     }
 
+    [Theory]
+    [InlineData("cross-stitch", "cross_stitch.")]
+    [InlineData("nddr-cnn", "nddr.")]
+    public void AfterBaselines_StartsTowersAndHeadsFromTheTrainedSingleTaskNetworks_FusionUnitsFromTheirInitialisation(string architecture, string fusion)
+    {
+        using var single = Builder(Architectures.SingleTask()).WithSeed(5).Build();
+        using var images = randn(2, 3, 32, 32);
+        var started = Architectures.All[architecture].AfterBaselines(single.Network, images);
+        var source = single.Network.state_dict().ToDictionary(e => e.Key, e => e.Value.detach().clone());
+        single.Dispose();   // the architecture holds copies
+
+        using var model = Builder(started).Build();
+        using var scratch = Builder(Architectures.All[architecture]).Build();
+        var fresh = scratch.Network.state_dict();
+        int copied = 0;
+        foreach (var (key, value) in model.Network.state_dict())
+        {
+            if (key.StartsWith(fusion, StringComparison.Ordinal))
+            {
+                Assert.True(value.equal(fresh[key]).all().item<bool>(), $"{key}: the fusion unit keeps its α/β initialisation");
+                continue;
+            }
+            var parts = key.Split('.', 3);
+            Assert.True(value.equal(source[$"networks.{parts[1]}.{(parts[0] == "heads" ? "head" : "backbone")}.{parts[2]}"]).all().item<bool>(), key);
+            copied++;
+        }
+        Assert.True(copied > 0);
+
+        var fromScratch = architecture == "cross-stitch" ? (IArchitecture)Architectures.CrossStitch(startFromSingleTask: false) : Architectures.NddrCnn(startFromSingleTask: false);
+        Assert.Same(fromScratch, fromScratch.AfterBaselines(model.Network, images));
+        var error = Assert.Throws<ArgumentException>(() => Architectures.All[architecture].AfterBaselines(model.Network, images));
+        Assert.Contains("backbone + head per task", error.Message);
+    }
+
     public static TheoryData<string, string> ArchitecturesOnStagedBackbones()
     {
         var data = new TheoryData<string, string>();

@@ -16,5 +16,19 @@ public sealed record CrossStitch(IHead Head, CrossStitchOptions Options) : IHead
         TowerChecks.Validate("UseArchitecture(CrossStitch)", "a cross-stitch unit mixes the task towers after every stage",
             context, Head, Options.FusionLearningRateScale);
 
-    public MultiTaskNet Create(ArchitectureContext context) => new CrossStitchModule(TowerChecks.Towers(context, Head), Options);
+    /// <summary>The trained single-task networks the towers and heads start from; null starts them from their own
+    /// initialisation. An experiment sets it after training its baselines when <c>Options.StartFromSingleTask</c>.</summary>
+    public SingleTaskWeights? Start { get; init; }
+
+    /// <summary>With <c>Options.StartFromSingleTask</c>, this architecture starting from the trained <paramref name="baselines"/>
+    /// (backbone + head per task), as the survey code does.</summary>
+    public IArchitecture AfterBaselines(MultiTaskNet baselines, TorchSharp.torch.Tensor images) =>
+        Options.StartFromSingleTask ? this with { Start = SingleTaskWeights.From(baselines) } : this;
+
+    public MultiTaskNet Create(ArchitectureContext context)
+    {
+        var network = new CrossStitchModule(TowerChecks.Towers(context, Head), Options);
+        if (Start is not null) network.InitialiseFromSingleTask(Start.PerTask);
+        return network;
+    }
 }

@@ -5,7 +5,7 @@ namespace MtlNotebooks.Modules.EncoderFocused;
 
 /// <summary>Options of <see cref="CrossStitchModule"/>: the units' initial weights (α on the diagonal, β off it; the survey
 /// code: NYUD 0.9/0.1, PASCAL 0.8/0.05) and the units' learning-rate factor (100× in the survey code).</summary>
-public sealed record CrossStitchOptions(double Alpha = 0.9, double Beta = 0.1, double FusionLearningRateScale = 100);
+public sealed record CrossStitchOptions(double Alpha = 0.9, double Beta = 0.1, double FusionLearningRateScale = 100, bool StartFromSingleTask = true);
 
 /// <summary>Cross-stitch networks (Misra et al. 2016; survey §2.2.1): one backbone per task, a cross-stitch unit after every
 /// stage that mixes the towers' features linearly, one head per task. State-dict keys equal the survey code's
