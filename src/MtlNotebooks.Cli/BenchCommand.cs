@@ -22,40 +22,54 @@ internal static class BenchCommand
         var batchSize = new Option<int>("--batch-size") { Description = "Batch size.", DefaultValueFactory = _ => defaults.BatchSize }.AtLeast(1);
         var width = new Option<int>("--width") { Description = "Backbone width.", DefaultValueFactory = _ => defaults.Width }.AtLeast(1);
         var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: libtorch's choice)." }.AtLeast(1);
-        var bench = new Command("bench", "Measure train-step time and memory of the quick run's models.") { steps, imageSize, batchSize, width, threads };
+        var channelsLast = new Option<bool>("--channels-last") { Description = "Feed the images channels-last, as run quick does by default." };
+        var profile = new Option<bool>("--profile") { Description = "Also show where a step's time goes: data, forward, loss, backward, optimiser, and each module's forward." };
+        var bench = new Command("bench", "Measure train-step time and memory of the quick run's models.") { steps, imageSize, batchSize, width, threads, profile, channelsLast };
         bench.SetAction(parse =>
         {
             if (parse.GetValue(threads) is int n) TorchSharp.torch.set_num_threads(n);
-            return Run(parse.GetValue(steps), parse.GetValue(imageSize), parse.GetValue(batchSize), parse.GetValue(width));
+            return Run(parse.GetValue(steps), parse.GetValue(imageSize), parse.GetValue(batchSize), parse.GetValue(width), parse.GetValue(profile), parse.GetValue(channelsLast));
         });
         return bench;
     }
 
-    private static int Run(int timed, int size, int batch, int width)
+    private static int Run(int timed, int size, int batch, int width, bool profile, bool channelsLast)
     {
-        Console.WriteLine($"bench: {timed} steps, batch {batch}, {size}x{size}, width {width}, {TorchSharp.torch.get_num_threads()} threads");
+        Console.WriteLine($"bench: {timed} steps, batch {batch}, {size}x{size}, width {width}, {TorchSharp.torch.get_num_threads()} threads, " +
+                          (channelsLast ? "channels-last" : "contiguous"));
         var (train, validation) = SyntheticDataset.CreateSplits((timed + WarmupSteps) * batch, batch, size, size, seed: 0);
         using (train)
         using (validation)
         {
             foreach (var architecture in new IArchitecture[] { Architectures.HardSharing(), Architectures.SingleTask() })
-                Console.WriteLine(Measure(architecture, width, batch, train, validation));
+                Console.WriteLine(Measure(architecture, width, batch, train, validation, profile, channelsLast));
         }
         return 0;
     }
 
     /// <summary>Trains one epoch, sampling elapsed time, resident memory and live tensors after every step.</summary>
-    private static string Measure(IArchitecture architecture, int width, int batch, IMultiTaskDataset train, IMultiTaskDataset validation)
+    private static string Measure(IArchitecture architecture, int width, int batch, IMultiTaskDataset train, IMultiTaskDataset validation, bool profile, bool channelsLast)
     {
-        using var model = BenchModels.QuickRun(width).UseArchitecture(architecture).Build();
+        using var model = BenchModels.QuickRun(width).UseArchitecture(architecture).WithChannelsLast(channelsLast).Build();
         var samples = new List<(TimeSpan Elapsed, long Rss, long Live)>();
-        Trainer.Fit(model, train, validation, new TrainingOptions
+        var steps = profile ? new StepProfile() : null;
+        using (steps?.Attach(model.Network, depth: 3))
         {
-            Epochs = 1,
-            BatchSize = batch,
-            Progress = new SyncProgress(p => samples.Add((p.Elapsed, Process.GetCurrentProcess().WorkingSet64, TorchSharp.torch.Tensor.TotalCount))),
-        });
-        return Format(architecture, model.Network.ParameterCount(), batch, samples);
+            Trainer.Fit(model, train, validation, new TrainingOptions
+            {
+                Epochs = 1,
+                BatchSize = batch,
+                Profile = steps,
+                Progress = new SyncProgress(p =>
+                {
+                    samples.Add((p.Elapsed, Process.GetCurrentProcess().WorkingSet64, TorchSharp.torch.Tensor.TotalCount));
+                    if (p.Step == WarmupSteps) steps?.Reset();   // the profile covers the timed steps and the evaluation
+                }),
+            });
+        }
+        var line = Format(architecture, model.Network.ParameterCount(), batch, samples);
+        if (steps is null) return line;
+        return $"{line}\n\n{DeltaM.ToText(steps.PhaseTable())}\n\n{DeltaM.ToText(steps.ModuleTable())}\n";
     }
 
     private static string Format(IArchitecture architecture, long parameters, int batch, IReadOnlyList<(TimeSpan Elapsed, long Rss, long Live)> samples)

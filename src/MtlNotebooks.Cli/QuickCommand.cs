@@ -55,6 +55,12 @@ internal sealed class QuickCommand
         Description = $"Loss balancer of the multi-task network(s): {string.Join(", ", Balancers.All.Keys)} (default: the data set's weights; the single-task baselines keep them).",
     }.AcceptOnlyKeys(Balancers.All.Keys);
 
+    private readonly Option<string> _memoryFormat = new Option<string>("--memory-format")
+    {
+        Description = "Layout of the images, which every convolution follows: channels-last (oneDNN's NHWC kernels; the main job 13 % faster on 2 cores) or contiguous (NCHW).",
+        DefaultValueFactory = _ => "channels-last",
+    }.AcceptOnlyKeys(["channels-last", "contiguous"]);
+
     private readonly Option<string?> _backbone = new Option<string?>("--backbone")
     {
         Description = $"Backbone of every network: {string.Join(", ", Backbones.All.Keys)} (default: SmallResNet of --width).",
@@ -74,7 +80,7 @@ internal sealed class QuickCommand
             "print per-task metrics and Δm; write report.html, metrics.csv and checkpoints.")
         {
             _tiny, _dataset, _dataRoot, _architectures, _balancer, _epochs, _imageSize, _trainSamples, _valSamples, _batchSize, _width,
-            _lr, _optimizer, _seed, _seeds, _device, _output, _resume, _overwrite, _backbone, _head,
+            _lr, _optimizer, _seed, _seeds, _device, _output, _resume, _overwrite, _backbone, _head, _memoryFormat,
         };
         quick.SetAction(Execute);
         return quick;
@@ -104,6 +110,7 @@ internal sealed class QuickCommand
         Seed = parse.GetValue(_seed),
         Seeds = parse.GetValue(_seeds) ?? options.Seeds,
         Device = parse.GetValue(_device)!,
+        ChannelsLast = parse.GetValue(_memoryFormat) == "channels-last",
         OutputDirectory = parse.GetValue(_output),
         ExistingRun = parse.GetValue(_resume) ? ExistingRun.Resume : parse.GetValue(_overwrite) ? ExistingRun.Overwrite : ExistingRun.Refuse,
         Optimizer = parse.GetValue(_optimizer) == "sgd"
@@ -172,6 +179,7 @@ internal sealed class QuickCommand
         Console.WriteLine($"Δm table:    {result.DeltaMCsvPath}");
         if (result.DeltaMPerSeedCsvPath is { } perSeed) Console.WriteLine($"Δm per seed: {perSeed}");
         Console.WriteLine($"Checkpoints: {string.Join(", ", result.CheckpointPaths)}");
-        Console.WriteLine($"Finished in {elapsed:m\\:ss}.");
+        Console.WriteLine($"Finished in {elapsed:m\\:ss}" +
+                          (ResidentMemory.IsAvailable ? $"; peak resident memory {ResidentMemory.PeakMiB():0} MiB." : "."));
     }
 }

@@ -20,6 +20,17 @@ public sealed class MultiTaskModel : IDisposable
     public LossBalancer Balancer { get; }
     public BuildPlan Plan { get; }
     public Device Device { get; }
+
+    /// <summary>Whether the network takes its images channels-last (<see cref="MultiTaskNetBuilder.WithChannelsLast"/>).</summary>
+    public bool ChannelsLast { get; internal init; }
+
+    /// <summary><paramref name="images"/> as the network takes them: on its device and, when <see cref="ChannelsLast"/>, channels-last.</summary>
+    public Tensor Input(Tensor images)
+    {
+        ArgumentNullException.ThrowIfNull(images);
+        var moved = images.to(Device);
+        return ChannelsLast ? MemoryLayout.ChannelsLast(moved) : moved;
+    }
     public IReadOnlyList<IDenseTask> Tasks => Plan.Tasks;
     public IReadOnlyList<IDenseTask> AuxiliaryTasks => Plan.AuxiliaryTasks;
 

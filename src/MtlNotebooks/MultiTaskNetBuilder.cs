@@ -18,6 +18,7 @@ public sealed record MultiTaskNetBuilder
     public ILossBalancer Balancer { get; private init; } = Balancers.FixedWeights();
     public int Seed { get; private init; }
     public string Device { get; private init; } = "cpu";
+    public bool ChannelsLast { get; private init; }
 
     public MultiTaskNetBuilder UseBackbone(IBackbone backbone) =>
         this with { Backbone = backbone ?? throw new ArgumentNullException(nameof(backbone)) };
@@ -42,6 +43,11 @@ public sealed record MultiTaskNetBuilder
     /// <summary>"cpu", "cuda" or "cuda:N". CUDA needs the TorchSharp-cuda-linux build (README, "GPU").</summary>
     public MultiTaskNetBuilder WithDevice(string device) =>
         this with { Device = device ?? throw new ArgumentNullException(nameof(device)) };
+
+    /// <summary>Feeds the network its images channels-last (<see cref="MemoryLayout"/>), so libtorch runs oneDNN's
+    /// channels-last kernels in every convolution: the same model and maths, faster on many CPUs, results equal up to float
+    /// rounding (the kernels sum in another order). Weights stay as they are, so checkpoints do not change.</summary>
+    public MultiTaskNetBuilder WithChannelsLast(bool enabled = true) => this with { ChannelsLast = enabled };
 
     /// <summary>Validates the whole configuration and resolves shapes, without allocating any tensor. All problems are
     /// collected, each naming the builder call and the thing at fault.</summary>
@@ -140,7 +146,7 @@ public sealed record MultiTaskNetBuilder
         }
         network.to(device);
         balancer.to(device);
-        return new MultiTaskModel(network, balancer, plan, device);
+        return new MultiTaskModel(network, balancer, plan, device) { ChannelsLast = ChannelsLast };
     }
 
     private static DeviceType? ParseDevice(string name)

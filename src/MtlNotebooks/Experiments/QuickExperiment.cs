@@ -115,7 +115,8 @@ public static class QuickExperiment
             MultiTaskNet.CreateBuilder()
                 .UseBackbone(backbone)
                 .WithSeed(options.Seed)
-                .WithDevice(options.Device),
+                .WithDevice(options.Device)
+                .WithChannelsLast(options.ChannelsLast),
             (b, t) => b.AddTask(t));
         // The papers' per-task loss weights of the preset (ASTMT appendix, MTI-Net); the default preset has none.
         var preset = options.Dataset;

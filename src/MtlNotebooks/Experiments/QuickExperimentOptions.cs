@@ -23,6 +23,9 @@ public sealed record QuickExperimentOptions
     /// <summary>The seeds <see cref="Seeds"/> asks for, in the order they are run.</summary>
     public IReadOnlyList<int> SeedList() => Enumerable.Range(Seed, Seeds).ToArray();
     public string Device { get; init; } = "cpu";
+
+    /// <summary>Images fed channels-last, so convolutions run oneDNN's channels-last kernels (<see cref="MultiTaskNetBuilder.WithChannelsLast"/>).</summary>
+    public bool ChannelsLast { get; init; }
     public IOptimizerSpec Optimizer { get; init; } = Optimizers.Adam(learningRate: 2e-3);
 
     /// <summary>The run folder (checkpoints, CSVs, report, <c>run.json</c>); null writes to the next free
@@ -86,6 +89,8 @@ public sealed record QuickExperimentOptions
             ["balancer"] = Balancer?.Name ?? "",
         };
         // A single-seed run records no seed count, so runs started before there was one stay resumable.
+        // Recorded only when on, so runs started before there was a choice stay resumable.
+        if (ChannelsLast) settings["memoryFormat"] = "channels-last";
         if (Seeds != 1) settings["seeds"] = Seeds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return settings;
     }

@@ -77,7 +77,7 @@ internal static class QuickReport
         var outputs = models.Select(m =>
         {
             m.Network.eval();
-            return m.Network.call(batch.Images.to(m.Device));
+            return m.Network.call(m.Input(batch.Images));
         }).ToArray();
         int h = validation.Height, w = validation.Width;
         byte[] Tile(byte[] rgb) => LabelImages.Upscale(rgb, h, w, TileScale);

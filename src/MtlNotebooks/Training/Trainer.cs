@@ -58,7 +58,8 @@ public static class Trainer
                 foreach (var (group, spec) in optimizer.ParamGroups.Zip(groups)) group.LearningRate = lr * spec.LearningRateScale;
 
                 var record = TrainStep(model, optimizer, train, order.AsSpan(i * options.BatchSize, options.BatchSize).ToArray(),
-                    new StepContext(shared, epoch, step) { LastSharedParameters = lastShared, Epochs = options.Epochs }, lr);
+                    new StepContext(shared, epoch, step) { LastSharedParameters = lastShared, Epochs = options.Epochs }, lr, options.Profile);
+                options.Profile?.CountStep();
                 steps.Add(record);
                 foreach (var (task, loss) in record.TaskLosses) epochLosses[task] += loss / stepsPerEpoch;
 
@@ -69,7 +70,10 @@ public static class Trainer
             }
 
             TrainingCancellation.ThrowIfRequested(options);
-            evaluations.Add(Evaluate(model, validation, options.EvaluationBatchSize, epoch + 1, (long)(epoch + 1) * stepsPerEpoch));
+            var evaluation = options.Profile is { } profile
+                ? profile.Time(StepProfile.Evaluation, () => Evaluate(model, validation, options.EvaluationBatchSize, epoch + 1, (long)(epoch + 1) * stepsPerEpoch))
+                : Evaluate(model, validation, options.EvaluationBatchSize, epoch + 1, (long)(epoch + 1) * stepsPerEpoch);
+            evaluations.Add(evaluation);
             model.Balancer.OnEvaluation(evaluations[^1]);
             model.Balancer.OnEpochEnd(new EpochSummary(epoch + 1, epochLosses));
             if (options.CheckpointPath is not null)
@@ -106,13 +110,16 @@ public static class Trainer
             throw new ArgumentException("Training cannot start:" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  - " + p)));
     }
 
-    private static StepRecord TrainStep(MultiTaskModel model, OptimizerHelper optimizer, IMultiTaskDataset train, int[] indices, StepContext context, double lr)
+    private static StepRecord TrainStep(MultiTaskModel model, OptimizerHelper optimizer, IMultiTaskDataset train, int[] indices, StepContext context,
+        double lr, StepProfile? profile)
     {
         // Everything a step allocates dies with this scope: native memory stays flat over training.
         using var scope = NewDisposeScope();
-        var batch = train.GetBatch(indices);
-        var images = batch.Images.to(model.Device);
-        var labels = new TaskLabels(batch.Labels.Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value.to(model.Device))));
+        var (images, labels) = Timed(profile, StepProfile.Data, () =>
+        {
+            var batch = train.GetBatch(indices);
+            return (model.Input(batch.Images), new TaskLabels(batch.Labels.Select(kv => new KeyValuePair<string, Tensor>(kv.Key, kv.Value.to(model.Device)))));
+        });
         var taskLosses = new Dictionary<string, double>();
         var weights = new Dictionary<string, double>();
         var diagnostics = new Dictionary<string, double>();
@@ -125,7 +132,7 @@ public static class Trainer
         if (passes.Count == 1) passes = [model.AllTasks.Select(t => t.Name).ToArray()];
         foreach (var pass in passes)
         {
-            var result = TrainPass(model, optimizer, pass, images, labels, context, taskLosses, diagnostics, train.Name);
+            var result = TrainPass(model, optimizer, pass, images, labels, context, taskLosses, diagnostics, train.Name, profile);
             total += result.TotalLoss;
             foreach (var (task, weight) in result.Weights) weights[task] = weight;
             if (result.GradientNorms is not null)
@@ -145,31 +152,36 @@ public static class Trainer
     /// task-conditional step changes only what its task used.</summary>
     public static BalancerStep TrainPass(MultiTaskModel model, OptimizerHelper optimizer, IReadOnlyList<string> tasks, Tensor images,
         TaskLabels labels, StepContext context, Dictionary<string, double> taskLosses, Dictionary<string, double> diagnostics,
-        string data = "the batch")
+        string data = "the batch", StepProfile? profile = null)
     {
         using var scope = NewDisposeScope();
         model.Network.zero_grad(set_to_none: true);
         model.Balancer.zero_grad(set_to_none: true);
-        var result = Backward(model, tasks, images, labels, context, taskLosses, diagnostics, data, optimizer.ParamGroups.First().LearningRate);
-        optimizer.step();
+        var result = Backward(model, tasks, images, labels, context, taskLosses, diagnostics, data, optimizer.ParamGroups.First().LearningRate, profile);
+        Timed(profile, StepProfile.Optimizer, () => optimizer.step());
         return result;
     }
 
+    private static T Timed<T>(StepProfile? profile, string phase, Func<T> body) => profile is null ? body() : profile.Time(phase, body);
+
     private static BalancerStep Backward(MultiTaskModel model, IReadOnlyList<string> tasks, Tensor images, TaskLabels labels,
-        StepContext context, Dictionary<string, double> taskLosses, Dictionary<string, double> diagnostics, string data, double lr)
+        StepContext context, Dictionary<string, double> taskLosses, Dictionary<string, double> diagnostics, string data, double lr, StepProfile? profile)
     {
         TaskOutputs outputs;
         try
         {
-            outputs = model.Network.Forward(images, tasks);
+            outputs = Timed(profile, StepProfile.ForwardPhase, () => model.Network.Forward(images, tasks));
         }
         catch (ExternalException ex)
         {
             throw new InvalidOperationException(
                 $"{model.Plan.Architecture.Name} forward pass failed on a batch of shape [{string.Join(", ", images.shape)}] from '{data}': {ex.Message.Split('\n')[0]}", ex);
         }
-        var losses = model.ComputeLosses(outputs, labels, tasks);
-        var values = losses.Stack().detach().cpu().to(ScalarType.Float64).data<double>().ToArray();
+        var (losses, values) = Timed(profile, StepProfile.Loss, () =>
+        {
+            var computed = model.ComputeLosses(outputs, labels, tasks);
+            return (computed, computed.Stack().detach().cpu().to(ScalarType.Float64).data<double>().ToArray());
+        });
         foreach (var (task, k) in losses.Tasks.Select((t, k) => (t, k)))
         {
             taskLosses[task] = values[k];
@@ -179,12 +191,15 @@ public static class Trainer
                     "Lower the learning rate, check that task's labels, or reduce its loss weight.");
         }
         var term = model.Network.TrainingTerm(outputs, losses, labels, context);
-        if (term is null) return model.Balancer.Backward(losses, context);
+        if (term is null) return Timed(profile, StepProfile.BackwardPhase, () => model.Balancer.Backward(losses, context));
         foreach (var (name, value) in term.Diagnostics) diagnostics[name] = value;
         // The term's graph shares the forward pass with the task losses: keep it for the balancer's backward.
-        term.Loss.backward(retain_graph: true);
         var scaled = TaskLosses.From(losses.Tasks, t => losses[t] * term.TaskLossScale);
-        var step = model.Balancer.Backward(scaled, context);
+        var step = Timed(profile, StepProfile.BackwardPhase, () =>
+        {
+            term.Loss.backward(retain_graph: true);
+            return model.Balancer.Backward(scaled, context);
+        });
         return step with { TotalLoss = step.TotalLoss + term.Loss.detach().cpu().to(ScalarType.Float64).item<double>() };
     }
 
@@ -203,7 +218,7 @@ public static class Trainer
                 using var scope = NewDisposeScope();
                 var indices = Enumerable.Range(start, Math.Min(batchSize, data.Count - start)).ToArray();
                 var batch = data.GetBatch(indices);
-                var outputs = model.Network.call(batch.Images.to(model.Device));
+                var outputs = model.Network.call(model.Input(batch.Images));
                 foreach (var task in model.Tasks)
                 {
                     var output = outputs[task.Name].cpu();

@@ -33,6 +33,9 @@ public sealed record TrainingOptions
     /// which is checked too.</summary>
     public CancellationToken CancellationToken { get; init; }
 
+    /// <summary>Where the phases of every step take their time (<see cref="StepProfile"/>); null (the default) measures nothing.</summary>
+    public StepProfile? Profile { get; init; }
+
     public IEnumerable<string> Validate()
     {
         if (Epochs < 1) yield return $"TrainingOptions.Epochs must be >= 1, got {Epochs}.";

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using Microsoft.Data.Analysis;
+using static TorchSharp.torch;
+
+namespace MtlNotebooks.Training;
+
+/// <summary>Where a training step's time goes: the trainer adds each phase's wall time (data, forward, loss, backward —
+/// the balancer's, which owns it —, optimiser, evaluation) when <see cref="TrainingOptions.Profile"/> is set, and
+/// <see cref="Attach"/> adds the forward time of a network's modules. On the CPU libtorch returns from an operator when it is
+/// done, so wall time is the operator's time. Phases: <see cref="Data"/>, <see cref="ForwardPhase"/>, …</summary>
+public sealed class StepProfile
+{
+    public const string Data = "data", ForwardPhase = "forward", Loss = "loss", BackwardPhase = "backward",
+        Optimizer = "optimiser", Evaluation = "evaluation";
+
+    private readonly Dictionary<string, long> _phases = new();
+    private readonly Dictionary<string, long> _modules = new();
+    private readonly Dictionary<nn.Module, long> _started = new();
+
+    /// <summary>Training steps counted since the last <see cref="Reset"/>.</summary>
+    public long Steps { get; private set; }
+
+    /// <summary>Forgets everything measured (after warm-up steps, say).</summary>
+    public void Reset()
+    {
+        _phases.Clear();
+        _modules.Clear();
+        Steps = 0;
+    }
+
+    internal void CountStep() => Steps++;
+
+    internal T Time<T>(string phase, Func<T> body)
+    {
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            return body();
+        }
+        finally
+        {
+            _phases[phase] = _phases.GetValueOrDefault(phase) + (Stopwatch.GetTimestamp() - start);
+        }
+    }
+
+    internal void Time(string phase, Action body) => Time(phase, () => { body(); return 0; });
+
+    /// <summary>Measures the forward time of <paramref name="network"/>'s modules down to <paramref name="depth"/> levels
+    /// (1: its children, 2: also theirs) through forward hooks; disposing the result removes the hooks. A module's time
+    /// includes its children's.</summary>
+    public IDisposable Attach(nn.Module network, int depth = 2)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        var removers = new List<Action>();
+        foreach (var (name, module) in network.named_modules().Where(m => m.name.Length > 0 && m.name.Count(c => c == '.') < depth))
+        {
+            var pre = FindHook(module, "register_forward_pre_hook");
+            var post = FindHook(module, "register_forward_hook");
+            if (pre is null || post is null) continue;
+            var key = name;
+            Action<nn.Module> started = m => _started[m] = Stopwatch.GetTimestamp();
+            Action<nn.Module> finished = m =>
+            {
+                if (_started.Remove(m, out var start)) _modules[key] = _modules.GetValueOrDefault(key) + (Stopwatch.GetTimestamp() - start);
+            };
+            foreach (var remover in new[] { pre.Invoke(module, [started]), post.Invoke(module, [finished]) })
+                if (remover?.GetType().GetMethod("remove") is { } remove) removers.Add(() => remove.Invoke(remover, null));
+        }
+        return new Detach(removers);
+    }
+
+    /// <summary>One row per phase: total ms, ms per step, share of the step (evaluation, outside the steps, has no share).</summary>
+    public DataFrame PhaseTable()
+    {
+        var order = new[] { Data, ForwardPhase, Loss, BackwardPhase, Optimizer, Evaluation };
+        var phases = order.Where(_phases.ContainsKey).Concat(_phases.Keys.Except(order)).ToList();
+        double step = phases.Where(p => p != Evaluation).Sum(p => Milliseconds(_phases[p]));
+        return new DataFrame(
+            new StringDataFrameColumn("phase", phases),
+            new DoubleDataFrameColumn("ms per step", phases.Select(p => Milliseconds(_phases[p]) / Math.Max(1, Steps))),
+            new DoubleDataFrameColumn("share of step (%)", phases.Select(p => p == Evaluation ? double.NaN : 100 * Milliseconds(_phases[p]) / step)));
+    }
+
+    /// <summary>One row per attached module, slowest first: forward ms per step (training steps and evaluation batches alike).</summary>
+    public DataFrame ModuleTable()
+    {
+        var rows = _modules.OrderByDescending(m => m.Value).ToList();
+        return new DataFrame(
+            new StringDataFrameColumn("module", rows.Select(r => r.Key)),
+            new DoubleDataFrameColumn("forward ms per step", rows.Select(r => Milliseconds(r.Value) / Math.Max(1, Steps))));
+    }
+
+    private static double Milliseconds(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
+
+    /// <summary>TorchSharp's hookable modules take an <c>Action&lt;Module&gt;</c> hook whatever their input and output types.</summary>
+    private static System.Reflection.MethodInfo? FindHook(nn.Module module, string name) =>
+        module.GetType().GetMethods().FirstOrDefault(m => m.Name == name && m.GetParameters() is [{ ParameterType: var p }] && p == typeof(Action<nn.Module>));
+
+    private sealed class Detach(List<Action> removers) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var remove in removers) remove();
+            removers.Clear();
+        }
+    }
+}
