@@ -10,7 +10,7 @@ namespace MtlNotebooks;
 /// values. Each <c>Check</c> returns the problems in plain words; an empty list means the component conforms. Run it on a
 /// component of your own before handing it to the builder (the way timm runs every model through one test suite).
 /// Checking leaves the global random number generator as it found it.</summary>
-public static partial class Contracts
+public static class Contracts
 {
     /// <summary>The task a head is checked for when no context is given.</summary>
     private const string DefaultTask = "task";
@@ -139,6 +139,14 @@ public static partial class Contracts
         return CheckTaskFeatures($"feature propagation '{propagation.Name}'", () => propagation.Validate(ctx), () => propagation.Create(ctx),
             ctx.Tasks, ctx.Tasks, ctx.Channels, featureSize);
     }
+
+    /// <summary>Checks <paramref name="balancer"/> by training with it on tiny synthetic scenes (semantic segmentation, depth,
+    /// normals; a SmallResNet of width 4; 3 epochs of 2 steps): the same run twice gives the same losses and weights step
+    /// for step (deterministic under the run's seed); every weight and loss is finite; a run stopped after its first
+    /// checkpoints and resumed repeats the uninterrupted run exactly (the balancer's state — buffers, parameters — is in the
+    /// checkpoint); and it trains the single-task baselines too, where there is nothing to balance. Takes a few seconds;
+    /// the library's own strategies pass it in the tests.</summary>
+    public static IReadOnlyList<string> Check(ILossBalancer balancer) => BalancerContract.Check(balancer);
 
     /// <summary>What <see cref="MultiTaskNetBuilder.Build"/> checks on the first module created from the user's backbone:
     /// its levels equal the spec's, and one forward of a zero image (batch 1, evaluation mode, no gradients, a side of at
@@ -328,7 +336,7 @@ public static partial class Contracts
     /// <summary>The module, then its descendants, parents before children.</summary>
     private static IEnumerable<nn.Module> Descendants(nn.Module module) => module.named_modules().Select(m => m.module).Prepend(module);
 
-    private static T? Guard<T>(List<string> problems, string owner, string step, Func<T> action) where T : class
+    internal static T? Guard<T>(List<string> problems, string owner, string step, Func<T> action) where T : class
     {
         try
         {

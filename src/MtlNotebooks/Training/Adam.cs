@@ -15,8 +15,8 @@ public sealed record Adam(double LearningRate = 1e-3, double WeightDecay = 1e-4)
     }
 
     public OptimizerHelper Create(IReadOnlyList<ParameterGroup> groups) =>
-        optim.Adam(groups.Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Parameters, new TorchSharp.Modules.Adam.Options
+        new ScalarSafeAdam(groups.Select(g => new TorchSharp.Modules.Adam.ParamGroup(g.Parameters, new TorchSharp.Modules.Adam.Options
         {
             LearningRate = LearningRate * g.LearningRateScale, weight_decay = WeightDecay,
-        })), LearningRate, weight_decay: WeightDecay);
+        })), LearningRate, WeightDecay);
 }

@@ -17,8 +17,8 @@ public sealed record Sgd(double LearningRate = 0.01, double Momentum = 0.9, doub
     }
 
     public OptimizerHelper Create(IReadOnlyList<ParameterGroup> groups) =>
-        optim.SGD(groups.Select(g => new SGD.ParamGroup(g.Parameters, new SGD.Options
+        new ScalarSafeSgd(groups.Select(g => new SGD.ParamGroup(g.Parameters, new SGD.Options
         {
             LearningRate = LearningRate * g.LearningRateScale, momentum = Momentum, weight_decay = WeightDecay, nesterov = Nesterov,
-        })), LearningRate, momentum: Momentum, weight_decay: WeightDecay, nesterov: Nesterov);
+        })), LearningRate, Momentum, WeightDecay, Nesterov);
 }

@@ -4,14 +4,11 @@ using static TorchSharp.torch;
 
 namespace MtlNotebooks;
 
-public static partial class Contracts
+/// <summary>The contract of a loss balancer, behind <see cref="Contracts.Check(ILossBalancer)"/>: it trains tiny networks
+/// with the balancer and names every broken promise.</summary>
+internal static class BalancerContract
 {
-    /// <summary>Checks <paramref name="balancer"/> by training with it on tiny synthetic scenes (semantic segmentation, depth,
-    /// normals; a SmallResNet of width 4; 3 epochs of 2 steps): the same run twice gives the same losses and weights step
-    /// for step (deterministic under the run's seed); every weight and loss is finite; a run stopped after its first
-    /// checkpoint and resumed from it repeats the uninterrupted run exactly (the balancer's state — buffers, parameters —
-    /// is in the checkpoint); and it trains the single-task baselines too, where there is nothing to balance. Takes a few
-    /// seconds; the library's own strategies pass it in the tests.</summary>
+    /// <inheritdoc cref="Contracts.Check(ILossBalancer)"/>
     public static IReadOnlyList<string> Check(ILossBalancer balancer)
     {
         ArgumentNullException.ThrowIfNull(balancer);
@@ -24,7 +21,7 @@ public static partial class Contracts
         if (plan.Problems.Count > 0)
             return [.. plan.Problems.Select(p => $"{owner}: the builder refuses it: {p}")];
 
-        TrainingHistory? Fit(string what, IArchitecture architecture, TrainingOptions run) => Guard(problems, owner, what, () =>
+        TrainingHistory? Fit(string what, IArchitecture architecture, TrainingOptions run) => Contracts.Guard(problems, owner, what, () =>
         {
             using var model = BalancerProbe(balancer, architecture).Build();
             return Trainer.Fit(model, train, validation, run);
@@ -65,7 +62,7 @@ public static partial class Contracts
                     // The stop this check asked for.
                 }
             }
-            var resumed = Guard(problems, owner, "resuming from a checkpoint", () =>
+            var resumed = Contracts.Guard(problems, owner, "resuming from a checkpoint", () =>
             {
                 using var model = BalancerProbe(balancer, Architectures.HardSharing()).Build();
                 return Trainer.Fit(model, train, validation, options with { ResumeFrom = path });
