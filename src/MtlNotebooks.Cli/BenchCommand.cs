@@ -24,16 +24,27 @@ internal static class BenchCommand
         var threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: libtorch's choice)." }.AtLeast(1);
         var channelsLast = new Option<bool>("--channels-last") { Description = "Feed the images channels-last, as run quick does by default." };
         var profile = new Option<bool>("--profile") { Description = "Also show where a step's time goes: data, forward, loss, backward, optimiser, and each module's forward." };
-        var bench = new Command("bench", "Measure train-step time and memory of the quick run's models.") { steps, imageSize, batchSize, width, threads, profile, channelsLast };
+        var architectures = new Option<string[]>("--architecture")
+        {
+            Description = $"Architectures to measure (repeatable; 'all' for every one): {string.Join(", ", Architectures.All.Keys)}. Default: hard-sharing and single-task.",
+            AllowMultipleArgumentsPerToken = true,
+            DefaultValueFactory = _ => ["hard-sharing", "single-task"],
+        }.AcceptOnlyKeys([.. Architectures.All.Keys, "all"]);
+        var bench = new Command("bench", "Measure train-step time and memory of the quick run's models.")
+        {
+            steps, imageSize, batchSize, width, threads, profile, channelsLast, architectures,
+        };
         bench.SetAction(parse =>
         {
             if (parse.GetValue(threads) is int n) TorchSharp.torch.set_num_threads(n);
-            return Run(parse.GetValue(steps), parse.GetValue(imageSize), parse.GetValue(batchSize), parse.GetValue(width), parse.GetValue(profile), parse.GetValue(channelsLast));
+            var keys = parse.GetValue(architectures)!;
+            return Run(keys.Contains("all") ? [.. Architectures.All.Keys] : keys, parse.GetValue(steps), parse.GetValue(imageSize), parse.GetValue(batchSize),
+                parse.GetValue(width), parse.GetValue(profile), parse.GetValue(channelsLast));
         });
         return bench;
     }
 
-    private static int Run(int timed, int size, int batch, int width, bool profile, bool channelsLast)
+    private static int Run(IReadOnlyList<string> keys, int timed, int size, int batch, int width, bool profile, bool channelsLast)
     {
         Console.WriteLine($"bench: {timed} steps, batch {batch}, {size}x{size}, width {width}, {TorchSharp.torch.get_num_threads()} threads, " +
                           (channelsLast ? "channels-last" : "contiguous"));
@@ -41,16 +52,36 @@ internal static class BenchCommand
         using (train)
         using (validation)
         {
-            foreach (var architecture in new IArchitecture[] { Architectures.HardSharing(), Architectures.SingleTask() })
-                Console.WriteLine(Measure(architecture, width, batch, train, validation, profile, channelsLast));
+            foreach (var key in keys)
+                Console.WriteLine(Measure(Resolve(Architectures.All[key], width, size), width, batch, train, validation, profile, channelsLast));
         }
         return 0;
+    }
+
+    /// <summary>A branched-network search gets its tree from untrained single-task networks: the bench times the network, not the tree.</summary>
+    private static IArchitecture Resolve(IArchitecture architecture, int width, int size)
+    {
+        if (architecture is not MtlNotebooks.Modules.EncoderFocused.BranchedSearch search) return architecture;
+        using var baselines = Builder(Architectures.SingleTask(), width).Build();
+        using var images = TorchSharp.torch.randn(4, 3, size, size);
+        return search.AfterBaselines(baselines.Network, images);
+    }
+
+    /// <summary>The quick run's builder with <paramref name="architecture"/> on its own backbone where it has one (ASTMT's SE-ResNet).</summary>
+    private static MultiTaskNetBuilder Builder(IArchitecture architecture, int width)
+    {
+        var builder = BenchModels.QuickRun(width).UseArchitecture(architecture);
+        return architecture.DefaultBackbone(width) is { } own ? builder.UseBackbone(own) : builder;
     }
 
     /// <summary>Trains one epoch, sampling elapsed time, resident memory and live tensors after every step.</summary>
     private static string Measure(IArchitecture architecture, int width, int batch, IMultiTaskDataset train, IMultiTaskDataset validation, bool profile, bool channelsLast)
     {
-        using var model = BenchModels.QuickRun(width).UseArchitecture(architecture).WithChannelsLast(channelsLast).Build();
+        // The previous model's tensors that nothing disposed explicitly wait for the finaliser: let them go first, so the
+        // live-tensor count belongs to this model.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        using var model = Builder(architecture, width).WithChannelsLast(channelsLast).Build();
         var samples = new List<(TimeSpan Elapsed, long Rss, long Live)>();
         var steps = profile ? new StepProfile() : null;
         using (steps?.Attach(model.Network, depth: 3))
