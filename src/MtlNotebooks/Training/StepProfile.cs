@@ -43,8 +43,6 @@ public sealed class StepProfile
         }
     }
 
-    internal void Time(string phase, Action body) => Time(phase, () => { body(); return 0; });
-
     /// <summary>Measures the forward time of <paramref name="network"/>'s modules down to <paramref name="depth"/> levels
     /// (1: its children, 2: also theirs) through forward hooks; disposing the result removes the hooks. A module's time
     /// includes its children's.</summary>
