@@ -45,7 +45,7 @@ internal static class BackboneBenchCommand
     private static int Execute(Settings settings, string? python, string? only)
     {
         set_num_threads(settings.Threads);
-        string? script = python is null or "none" ? null : FindScript();
+        string? script = python is null or "none" ? null : BenchProcesses.FindScript("bench-backbones", "backbone_bench.py");
         if (only is null)
             return RunEachInOwnProcess(settings, python);
         var (_, spec) = Models.FirstOrDefault(m => m.Name == only);
@@ -64,7 +64,7 @@ internal static class BackboneBenchCommand
         Console.WriteLine($"bench-backbones: batch {s.BatchSize}, {s.ImageSize}x{s.ImageSize}, {s.Threads} threads, {s.Steps} timed steps after {s.Warmup} untimed (forward + backward of the sum of squared feature means)");
         int failures = 0;
         foreach (var (name, _) in Models)
-            failures += RunSelf(["bench-backbones", "--model", name, "--steps", $"{s.Steps}", "--warmup", $"{s.Warmup}", "--image-size", $"{s.ImageSize}",
+            failures += BenchProcesses.RunSelf(["bench-backbones", "--model", name, "--steps", $"{s.Steps}", "--warmup", $"{s.Warmup}", "--image-size", $"{s.ImageSize}",
                                  "--batch-size", $"{s.BatchSize}", "--threads", $"{s.Threads}", "--python", python ?? "none"]) == 0 ? 0 : 1;
         return failures == 0 ? 0 : 1;
     }
@@ -75,7 +75,7 @@ internal static class BackboneBenchCommand
         string trace = Path.Combine(Path.GetTempPath(), $"mtl-bench-{Environment.ProcessId}-{name}.pt");
         try
         {
-            var reference = script is null ? null : RunPyTorch(python!, script, name, s.ImageSize, s.BatchSize, s.Threads, s.Steps, s.Warmup, trace);
+            var reference = script is null ? null : BenchProcesses.RunPython(python!, script, [name, $"{s.ImageSize}", $"{s.BatchSize}", $"{s.Threads}", $"{s.Steps}", $"{s.Warmup}", trace]);
             var (parameters, median, peak, start) = TimeTorchSharp(spec, s.ImageSize, s.BatchSize, s.Steps, s.Warmup);
             Console.Write($"{name,-17} params {parameters,11:N0}  TorchSharp {median,7:0.0} ms (peak RSS {peak:0} MiB, {start:0} before the model)");
             if (reference is { } r) PrintPyTorch(r, median, trace, s);
@@ -133,56 +133,5 @@ internal static class BackboneBenchCommand
         }
         times.Sort();
         return times[times.Count / 2];
-    }
-
-    /// <summary>Runs this program again with <paramref name="arguments"/>, its output passed through; the exit code.</summary>
-    private static int RunSelf(IEnumerable<string> arguments)
-    {
-        var info = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") info.ArgumentList.Add(typeof(BackboneBenchCommand).Assembly.Location);
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
-        using var process = Process.Start(info)!;
-        process.WaitForExit();
-        return process.ExitCode;
-    }
-
-    private static JsonElement? RunPyTorch(string python, string script, string model, int size, int batch, int threads, int steps, int warmup, string tracePath)
-    {
-        var info = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { script, model, $"{size}", $"{batch}", $"{threads}", $"{steps}", $"{warmup}", tracePath }) info.ArgumentList.Add(argument);
-        try
-        {
-            using var process = Process.Start(info)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            string output = process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            var line = output.Split('\n').LastOrDefault(l => l.StartsWith('{'));
-            if (process.ExitCode != 0 || line is null)
-            {
-                Console.Write($"  PyTorch failed (exit {process.ExitCode}): {stderr.Result.Trim().Split('\n').LastOrDefault()}");
-                return null;
-            }
-            return JsonDocument.Parse(line).RootElement.Clone();
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            Console.Write($"  PyTorch not run: cannot start '{python}' ({e.Message})");
-            return null;
-        }
-    }
-
-    /// <summary>bench/backbone_bench.py next to this project's sources, searched upward from the working and the program folder.</summary>
-    private static string? FindScript()
-    {
-        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, "src", "MtlNotebooks.Cli", "bench", "backbone_bench.py");
-                if (File.Exists(candidate)) return candidate;
-            }
-        }
-        Console.WriteLine("bench-backbones: src/MtlNotebooks.Cli/bench/backbone_bench.py not found (run from the repository); PyTorch skipped.");
-        return null;
     }
 }

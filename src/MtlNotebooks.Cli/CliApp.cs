@@ -13,6 +13,7 @@ public static class CliApp
         root.Add(BenchCommand.Create());
         root.Add(BalancerBenchCommand.Create());
         root.Add(BackboneBenchCommand.Create());
+        root.Add(ModelBenchCommand.Create());
         root.Add(NotebookCommands.CreateNotebook());
         root.Add(NotebookCommands.CreateScript());
         root.Add(KernelCommands.Create());

@@ -10,13 +10,7 @@ where the checkout is a clone of github.com/SimonVandenhende/Multi-Task-Learning
 checkout (nothing of it is copied here): the configurations are its own configs/{nyud/resnet50,pascal/resnet18}/*.yml,
 the task set comes from utils.config.parse_task_dictionary and the networks from utils.common_config.get_model.
 
-Run-time shims (sys.modules stubs and one patch, the checkout is never modified):
-  * cv2, easydict               - stubbed when not installed (config.py needs cv2.INTER_* and EasyDict).
-  * torchvision.models.utils    - removed from torchvision; load_state_dict_from_url is torch.hub's (never called:
-                                  every backbone is built with pretrained=False).
-  * utils.custom_collate        - imports torch._six names that PyTorch 1.13 no longer has; not used here.
-  * get_model loads trained single-task checkpoints into the cross-stitch and NDDR-CNN towers; while it runs, torch.load
-    returns None and Module.load_state_dict does nothing (the weights do not change parameter counts or shapes).
+The shims that let the checkout run under PyTorch 1.13 are tools/reference_code.py's (the benchmark uses them too).
 
 Writes encoder_reference.json next to this script:
   * "configurations": for NYUD (ResNet-50) and PASCAL (ResNet-18), dilated, DeepLab heads: the MTL baseline,
@@ -28,14 +22,12 @@ Writes encoder_reference.json next to this script:
     block (attention layer, mask applied to the last block's output, refinement block, 2x2 pooling).
 """
 import contextlib
-import copy
 import hashlib
 import io
 import json
 import os
 import sys
 import tempfile
-import types
 
 import numpy as np
 import torch
@@ -43,51 +35,8 @@ import yaml
 
 torch.set_num_threads(1)
 HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def install_shims(checkout):
-    sys.path.insert(0, os.path.abspath(checkout))
-    try:
-        import cv2  # noqa: F401
-    except ImportError:
-        cv2 = types.ModuleType('cv2')
-        cv2.INTER_NEAREST, cv2.INTER_LINEAR, cv2.INTER_CUBIC = 0, 1, 2
-        sys.modules['cv2'] = cv2
-    try:
-        import easydict  # noqa: F401
-    except ImportError:
-        class EasyDict(dict):
-            def __getattr__(self, k):
-                try:
-                    return self[k]
-                except KeyError:
-                    raise AttributeError(k)
-
-            def __setattr__(self, k, v):
-                self[k] = v
-
-        ed = types.ModuleType('easydict')
-        ed.EasyDict = EasyDict
-        sys.modules['easydict'] = ed
-    tvu = types.ModuleType('torchvision.models.utils')
-    tvu.load_state_dict_from_url = torch.hub.load_state_dict_from_url
-    sys.modules['torchvision.models.utils'] = tvu
-    import utils  # real package
-    cc = types.ModuleType('utils.custom_collate')
-    cc.collate_mil = None
-    sys.modules['utils.custom_collate'] = cc
-    utils.custom_collate = cc
-
-
-@contextlib.contextmanager
-def no_checkpoints():
-    load, load_state_dict = torch.load, torch.nn.Module.load_state_dict
-    torch.load = lambda *a, **k: None
-    torch.nn.Module.load_state_dict = lambda self, *a, **k: None
-    try:
-        yield
-    finally:
-        torch.load, torch.nn.Module.load_state_dict = load, load_state_dict
+sys.path.insert(0, os.path.join(HERE, '..', '..', '..', 'tools'))
+from reference_code import install_shims, no_checkpoints  # noqa: E402
 
 
 def t2l(t):

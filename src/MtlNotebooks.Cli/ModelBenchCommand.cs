@@ -1,0 +1,204 @@
+using Microsoft.Data.Analysis;
+using MtlNotebooks.Analysis;
+using MtlNotebooks.Training;
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Json;
+using static TorchSharp.torch;
+
+namespace MtlNotebooks.Cli;
+
+/// <summary>The train step of the papers' whole models in TorchSharp and, in the same run, of the survey code's own
+/// models under PyTorch (bench/model_bench.py with a user's checkout), as a ratio with peak memory per model.</summary>
+internal static class ModelBenchCommand
+{
+    /// <summary>A model of the survey code (its configs/<see cref="Config"/>.yml) and the same network from the builder:
+    /// parameter counts are equal (ResourceTableTests, EncoderReferenceTests) and the table checks them again.</summary>
+    internal sealed record BenchModel(string Name, string Config, int ImageSize, Func<MultiTaskNetBuilder> Builder);
+
+    // HRNet models at 256×256 (the size of the first comparison); the dilated ResNet-50 ones (output stride 8, two
+    // towers for cross-stitch and NDDR-CNN) at 96×96, so one run of every model stays within ~15 minutes on 2 cores.
+    internal static readonly BenchModel[] Models =
+    [
+        new("hard-sharing", "nyud/hrnet18/multi_task_baseline", 256, () => Nyud(Backbones.HRNetW18Small(), Architectures.HardSharing(Heads.HRNet()))),
+        new("pad-net", "nyud/hrnet18/pad_net", 256, () => Nyud(Backbones.HRNetW18Small(), Architectures.PadNet())),
+        new("mti-net", "nyud/hrnet18/mti_net", 256, () => Nyud(Backbones.HRNetW18Small(), Architectures.MtiNet())),
+        new("mti-net+aux", "nyud/hrnet18/mti_net+edges_normals", 256, () => Nyud(Backbones.HRNetW18Small(), Architectures.MtiNet())
+            .AddAuxiliaryTask(DenseTasks.SurfaceNormals()).AddAuxiliaryTask(DenseTasks.Edges())),
+        new("r50-hard-sharing", "nyud/resnet50/multi_task_baseline", 96, () => Nyud(Backbones.ResNet50(outputStride: 8), Architectures.HardSharing(Heads.DeepLab()))),
+        new("cross-stitch", "nyud/resnet50/cross_stitch", 96, () => Nyud(Backbones.ResNet50(outputStride: 8), Architectures.CrossStitch(Heads.DeepLab()))),
+        new("nddr-cnn", "nyud/resnet50/nddr_cnn", 96, () => Nyud(Backbones.ResNet50(outputStride: 8), Architectures.NddrCnn(Heads.DeepLab()))),
+        new("mtan", "nyud/resnet50/mtan", 96, () => Nyud(Backbones.ResNet50(outputStride: 8), Architectures.Mtan(Heads.DeepLab()))),
+    ];
+
+    private static MultiTaskNetBuilder Nyud(IBackbone backbone, IArchitecture architecture) => MultiTaskNet.CreateBuilder()
+        .UseBackbone(backbone).AddTask(DenseTasks.SemanticSegmentation(40)).AddTask(DenseTasks.Depth()).UseArchitecture(architecture);
+
+    /// <summary>What every measured step shares, in both frameworks.</summary>
+    internal sealed record Settings(int Steps, int Warmup, int? ImageSize, int BatchSize, int Threads, bool ChannelsLast);
+
+    public static Command Create()
+    {
+        var steps = new Option<int>("--steps") { Description = "Timed steps per model, in each framework.", DefaultValueFactory = _ => 20 }.AtLeast(1);
+        // .NET's tiered JIT recompiles hot methods after ~15 calls; a whole model's step is long enough that a few
+        // untimed steps reach the steady state (and libtorch's allocator caches warm up in both frameworks).
+        var warmup = new Option<int>("--warmup") { Description = "Untimed steps before timing, in both frameworks.", DefaultValueFactory = _ => 5 }.AtLeast(0);
+        var imageSize = new Option<int?>("--image-size") { Description = "Image side for every model (default: 256 for HRNet models, 96 for ResNet-50 ones)." }.AtLeast(8);
+        var batchSize = new Option<int>("--batch-size") { Description = "Batch size.", DefaultValueFactory = _ => 2 }.AtLeast(1);
+        var threads = new Option<int>("--threads") { Description = "Intra-op threads of both libtorch builds.", DefaultValueFactory = _ => 2 }.AtLeast(1);
+        var memoryFormat = new Option<string>("--memory-format")
+        {
+            Description = "TorchSharp's image layout: channels-last (as run quick) or contiguous. The PyTorch side runs the survey code as written.",
+            DefaultValueFactory = _ => "channels-last",
+        }.AcceptOnlyKeys(["channels-last", "contiguous"]);
+        var reference = new Option<DirectoryInfo?>("--reference-code")
+        {
+            Description = "A checkout of github.com/SimonVandenhende/Multi-Task-Learning-PyTorch: its models are timed under PyTorch beside ours. Without it, TorchSharp only.",
+        };
+        var python = new Option<string>("--python") { Description = "Python with PyTorch (Debian: apt-get install python3-torch python3-torchvision python3-yaml).", DefaultValueFactory = _ => "/usr/bin/python3" };
+        var models = new Option<string[]>("--model")
+        {
+            Description = $"Models to time (repeatable; default all): {string.Join(", ", Models.Select(m => m.Name))}.",
+            AllowMultipleArgumentsPerToken = true,
+        }.AcceptOnlyKeys(Models.Select(m => m.Name));
+        var output = new Option<FileInfo?>("--output") { Description = "Also write the table as CSV to this file." };
+        var result = new Option<FileInfo?>("--result") { Description = "Internal: the file one model's measurement is written to.", Hidden = true };
+        var command = new Command("bench-models",
+            "Train-step time and peak memory of the papers' models (hard sharing, PAD-Net, MTI-Net on HRNet-18; cross-stitch, NDDR-CNN, MTAN on ResNet-50), TorchSharp vs the survey code under PyTorch.")
+        {
+            steps, warmup, imageSize, batchSize, threads, memoryFormat, reference, python, models, output, result,
+        };
+        command.Validators.Add(parse =>
+        {
+            if (parse.GetValue(reference) is { } dir && !Directory.Exists(Path.Combine(dir.FullName, "configs")))
+                parse.AddError($"--reference-code: '{dir.FullName}' is not a checkout of Multi-Task-Learning-PyTorch (it has no configs/ folder).");
+        });
+        command.SetAction(parse =>
+        {
+            var settings = new Settings(parse.GetValue(steps), parse.GetValue(warmup), parse.GetValue(imageSize), parse.GetValue(batchSize),
+                parse.GetValue(threads), parse.GetValue(memoryFormat) == "channels-last");
+            var chosen = parse.GetValue(models) is { Length: > 0 } names ? Models.Where(m => names.Contains(m.Name)).ToArray() : Models;
+            var checkout = parse.GetValue(reference)?.FullName;
+            return parse.GetValue(result) is { } file
+                ? MeasureOne(chosen.Single(), settings, checkout, parse.GetValue(python)!, file.FullName)
+                : MeasureAll(chosen, settings, checkout, parse.GetValue(python)!, parse.GetValue(output)?.FullName);
+        });
+        return command;
+    }
+
+    /// <summary>Each model in its own process (every peak is its own), then the table.</summary>
+    private static int MeasureAll(IReadOnlyList<BenchModel> models, Settings s, string? checkout, string python, string? csv)
+    {
+        Console.WriteLine($"bench-models: batch {s.BatchSize}, {s.Threads} threads, median of {s.Steps} train steps after {s.Warmup} untimed " +
+                          $"(forward, sum of the outputs' mean squares, backward, Adam), TorchSharp {(s.ChannelsLast ? "channels-last" : "contiguous")}" +
+                          (checkout is null ? "; no --reference-code, so TorchSharp only" : $"; PyTorch runs {checkout}"));
+        var rows = new List<JsonElement>();
+        foreach (var model in models)
+        {
+            string file = Path.Combine(Path.GetTempPath(), $"mtl-bench-models-{Environment.ProcessId}-{model.Name}.json");
+            try
+            {
+                var arguments = new List<string>
+                {
+                    "bench-models", "--model", model.Name, "--result", file, "--steps", $"{s.Steps}", "--warmup", $"{s.Warmup}",
+                    "--batch-size", $"{s.BatchSize}", "--threads", $"{s.Threads}", "--memory-format", s.ChannelsLast ? "channels-last" : "contiguous", "--python", python,
+                };
+                if (s.ImageSize is int size) arguments.AddRange(["--image-size", $"{size}"]);
+                if (checkout is not null) arguments.AddRange(["--reference-code", checkout]);
+                if (BenchProcesses.RunSelf(arguments) == 0 && File.Exists(file))
+                    rows.Add(JsonDocument.Parse(File.ReadAllText(file)).RootElement.Clone());
+                else
+                    Console.WriteLine($"{model.Name}: not measured (its process failed; see above).");
+            }
+            finally
+            {
+                File.Delete(file);
+            }
+        }
+        if (rows.Count == 0) return 1;
+        var table = Table(rows);
+        Console.WriteLine();
+        Console.WriteLine(DeltaM.ToText(table));
+        if (csv is not null)
+        {
+            ResultsCsv.WriteDeltaM(csv, table);
+            Console.WriteLine($"bench-models: {csv}");
+        }
+        return rows.Count == models.Count ? 0 : 1;
+    }
+
+    /// <summary>One row per measured model; the ratio is TorchSharp's median step over PyTorch's (below 1: faster).</summary>
+    internal static DataFrame Table(IReadOnlyList<JsonElement> rows)
+    {
+        double Get(JsonElement row, string key) => row.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN;
+        return new DataFrame(
+            new StringDataFrameColumn("model", rows.Select(r => r.GetProperty("model").GetString())),
+            new StringDataFrameColumn("survey config", rows.Select(r => r.GetProperty("config").GetString())),
+            new Int32DataFrameColumn("image", rows.Select(r => r.GetProperty("image").GetInt32())),
+            new Int64DataFrameColumn("parameters", rows.Select(r => r.GetProperty("parameters").GetInt64())),
+            new BooleanDataFrameColumn("same count in PyTorch", rows.Select(r => r.TryGetProperty("torch_parameters", out var p) && p.GetInt64() == r.GetProperty("parameters").GetInt64())),
+            new DoubleDataFrameColumn("TorchSharp ms", rows.Select(r => Get(r, "median_ms"))),
+            new DoubleDataFrameColumn("PyTorch ms", rows.Select(r => Get(r, "torch_median_ms"))),
+            new DoubleDataFrameColumn("ratio", rows.Select(r => Get(r, "median_ms") / Get(r, "torch_median_ms"))),
+            new DoubleDataFrameColumn("TorchSharp peak MiB", rows.Select(r => Get(r, "peak_rss_mib"))),
+            new DoubleDataFrameColumn("PyTorch peak MiB", rows.Select(r => Get(r, "torch_peak_rss_mib"))));
+    }
+
+    /// <summary>One model: PyTorch first (its own process), then TorchSharp here; one line, and the JSON row in <paramref name="file"/>.</summary>
+    private static int MeasureOne(BenchModel model, Settings s, string? checkout, string python, string file)
+    {
+        set_num_threads(s.Threads);
+        int size = s.ImageSize ?? model.ImageSize;
+        JsonElement? reference = null;
+        if (checkout is not null && BenchProcesses.FindScript("bench-models", "model_bench.py") is { } script)
+            reference = BenchProcesses.RunPython(python, script, [checkout, model.Config, $"{size}", $"{s.BatchSize}", $"{s.Threads}", $"{s.Steps}", $"{s.Warmup}"]);
+        var (parameters, median, peak) = TimeTorchSharp(model, size, s);
+        var row = new Dictionary<string, object?>
+        {
+            ["model"] = model.Name, ["config"] = model.Config, ["image"] = size, ["parameters"] = parameters, ["median_ms"] = median, ["peak_rss_mib"] = peak,
+        };
+        Console.Write($"{model.Name,-17} {size}x{size}  params {parameters,11:N0}  TorchSharp {median,8:0.0} ms (peak RSS {peak:0} MiB)");
+        if (reference is { } r)
+        {
+            row["torch"] = r.GetProperty("torch").GetString();
+            row["torch_parameters"] = r.GetProperty("parameters").GetInt64();
+            row["torch_median_ms"] = r.GetProperty("median_ms").GetDouble();
+            row["torch_peak_rss_mib"] = r.GetProperty("peak_rss_mib").GetDouble();
+            Console.Write($"  PyTorch {r.GetProperty("torch").GetString()} {r.GetProperty("median_ms").GetDouble(),8:0.0} ms (peak RSS {r.GetProperty("peak_rss_mib").GetDouble():0} MiB, " +
+                          $"params {r.GetProperty("parameters").GetInt64():N0})  ratio {median / r.GetProperty("median_ms").GetDouble():0.00}");
+            if (r.GetProperty("parameters").GetInt64() != parameters)
+                Console.Write("  PARAMETER COUNTS DIFFER: not the same network");
+        }
+        Console.WriteLine();
+        File.WriteAllText(file, JsonSerializer.Serialize(row));
+        return 0;
+    }
+
+    /// <summary>The same step as bench/model_bench.py: zero the gradients, forward, the sum over every output (final and
+    /// deep supervision) of its mean square, backward, one Adam step (lr 1e-4, weight decay 1e-4).</summary>
+    private static (long Parameters, double MedianMs, double PeakMiB) TimeTorchSharp(BenchModel spec, int size, Settings s)
+    {
+        ResidentMemory.ResetPeak();
+        using var model = spec.Builder().WithChannelsLast(s.ChannelsLast).Build();
+        model.Network.train();
+        using var optimizer = ((IOptimizerSpec)Optimizers.Adam(1e-4, 1e-4)).Create(model.Network.parameters());
+        using var images = randn(s.BatchSize, 3, size, size);
+        var input = model.Input(images);   // the images themselves when contiguous
+        var times = new List<double>();
+        for (int step = 0; step < s.Warmup + s.Steps; step++)
+        {
+            var watch = Stopwatch.StartNew();
+            using (NewDisposeScope())
+            {
+                optimizer.zero_grad();
+                var outputs = model.Network.call(input);
+                outputs.Values.Concat(outputs.Intermediate.Select(i => i.Output)).Select(o => o.square().mean()).Aggregate((a, b) => a + b).backward();
+                optimizer.step();
+            }
+            if (step >= s.Warmup) times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        if (!ReferenceEquals(input, images)) input.Dispose();
+        times.Sort();
+        return (model.Network.ParameterCount(), times[times.Count / 2], ResidentMemory.PeakMiB());
+    }
+}
