@@ -1,6 +1,5 @@
 using MtlNotebooks.Analysis;
 using System.CommandLine;
-using System.Diagnostics;
 using MtlNotebooks.Data;
 using MtlNotebooks.Data.Synthetic;
 using MtlNotebooks.Experiments;
@@ -82,7 +81,7 @@ internal static class BenchCommand
         GC.Collect();
         GC.WaitForPendingFinalizers();
         using var model = Builder(architecture, width).WithChannelsLast(channelsLast).Build();
-        var samples = new List<(TimeSpan Elapsed, long Rss, long Live)>();
+        var samples = new List<(TimeSpan Elapsed, double RssMiB, long Live)>();
         var steps = profile ? new StepProfile() : null;
         using (steps?.Attach(model.Network, depth: 3))
         {
@@ -93,7 +92,7 @@ internal static class BenchCommand
                 Profile = steps,
                 Progress = new SyncProgress(p =>
                 {
-                    samples.Add((p.Elapsed, Process.GetCurrentProcess().WorkingSet64, TorchSharp.torch.Tensor.TotalCount));
+                    samples.Add((p.Elapsed, ResidentMemory.CurrentMiB(), TorchSharp.torch.Tensor.TotalCount));
                     if (p.Step == WarmupSteps) steps?.Reset();   // the profile covers the timed steps and the evaluation
                 }),
             });
@@ -103,14 +102,14 @@ internal static class BenchCommand
         return $"{line}\n\n{DeltaM.ToText(steps.PhaseTable())}\n\n{DeltaM.ToText(steps.ModuleTable())}\n";
     }
 
-    private static string Format(IArchitecture architecture, long parameters, int batch, IReadOnlyList<(TimeSpan Elapsed, long Rss, long Live)> samples)
+    private static string Format(IArchitecture architecture, long parameters, int batch, IReadOnlyList<(TimeSpan Elapsed, double RssMiB, long Live)> samples)
     {
         var stepMs = samples.Zip(samples.Skip(1), (a, b) => (b.Elapsed - a.Elapsed).TotalMilliseconds).Skip(2).Order().ToArray();
         var (first, last) = (samples[WarmupSteps], samples[^1]);
         return $"{architecture.Name,-12} params {parameters,10:N0}  step median {stepMs[stepMs.Length / 2],7:0.0} ms  " +
                $"mean {stepMs.Average(),7:0.0} ms  p90 {stepMs[(int)(stepMs.Length * 0.9)],7:0.0} ms  " +
-               $"{batch * 1000.0 / stepMs.Average(),6:0} img/s  RSS {last.Rss / 1048576.0:0} MiB " +
-               $"(growth over timed steps {(last.Rss - first.Rss) / 1048576.0:+0.0;-0.0} MiB)  peak {ResidentMemory.PeakMiB():0} MiB  " +
+               $"{batch * 1000.0 / stepMs.Average(),6:0} img/s  RSS {last.RssMiB:0} MiB " +
+               $"(growth over timed steps {last.RssMiB - first.RssMiB:+0.0;-0.0} MiB)  peak {ResidentMemory.PeakMiB():0} MiB  " +
                $"live tensors {first.Live:N0} → {last.Live:N0}";
     }
 }
