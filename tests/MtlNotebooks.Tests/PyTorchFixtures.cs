@@ -1,10 +1,12 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks.Tests;
 
-/// <summary>Reads the PyTorch reference fixtures under Fixtures/ (written by the make_*_fixtures.py scripts) and loads
-/// their weights into a module.</summary>
+/// <summary>Reads the PyTorch reference fixtures under Fixtures/ (written by the make_*_fixtures.py scripts), loads
+/// their weights into a module and compares with them.</summary>
 internal static class PyTorchFixtures
 {
     public static T Load<T>(string name) =>
@@ -26,4 +28,39 @@ internal static class PyTorchFixtures
             }
         module.eval();
     }
+
+    /// <summary>The fixture file <paramref name="name"/> as a JSON document.</summary>
+    public static JsonElement Json(string name) =>
+        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name))).RootElement;
+
+    /// <summary>A float32 tensor from nested JSON arrays (or a number).</summary>
+    public static Tensor ToTensor(JsonElement element)
+    {
+        var shape = new List<long>();
+        for (var e = element; e.ValueKind == JsonValueKind.Array; e = e[0]) shape.Add(e.GetArrayLength());
+        var values = new List<float>();
+        void Flatten(JsonElement e)
+        {
+            if (e.ValueKind == JsonValueKind.Array) foreach (var child in e.EnumerateArray()) Flatten(child);
+            else values.Add(float.Parse(e.GetRawText(), System.Globalization.CultureInfo.InvariantCulture));
+        }
+        Flatten(element);
+        return tensor(values.ToArray()).reshape([.. shape]);
+    }
+
+    /// <summary>The fixture's "tasks" array.</summary>
+    public static string[] Tasks(JsonElement fixture) => [.. fixture.GetProperty("tasks").EnumerateArray().Select(t => t.GetString()!)];
+
+    /// <summary>Same shape and every element within 1e-4 of PyTorch's.</summary>
+    public static void AssertClose(Tensor expected, Tensor actual, string what)
+    {
+        Assert.Equal(expected.shape, actual.shape);
+        double difference = (expected - actual.detach()).abs().max().item<float>();
+        Assert.True(difference < 1e-4, $"{what}: max |PyTorch − ours| = {difference:g3}");
+    }
+
+    /// <summary>SHA-256 of the sorted "key TAB shape" lines, num_batches_tracked left out (as the fixture scripts compute it).</summary>
+    public static string StateDictDigest(nn.Module module) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n",
+        module.state_dict().Where(e => !e.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal))
+            .Select(e => $"{e.Key}\t{string.Join(",", e.Value.shape)}").Order(StringComparer.Ordinal)))));
 }

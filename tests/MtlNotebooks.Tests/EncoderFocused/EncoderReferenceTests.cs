@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using MtlNotebooks.Modules.EncoderFocused;
 using MtlNotebooks.Modules.Layers;
@@ -13,8 +11,7 @@ namespace MtlNotebooks.Tests.EncoderFocused;
 [Collection("Torch")]
 public sealed class EncoderReferenceTests
 {
-    private static readonly Lazy<JsonElement> Reference = new(() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "encoder_reference.json"))).RootElement);
+    private static readonly Lazy<JsonElement> Reference = new(() => PyTorchFixtures.Json("encoder_reference.json"));
 
     private static JsonElement Fixture(string name) => Reference.Value.GetProperty("fixtures").GetProperty(name);
 
@@ -41,7 +38,7 @@ public sealed class EncoderReferenceTests
         using var model = builder.Build();
         Assert.Equal(parameters, model.Network.ParameterCount());
         Assert.Equal(fusion, model.Network.ParameterGroups().Where(g => g.Name == "fusion").SelectMany(g => g.Parameters).Sum(p => p.numel()));
-        Assert.Equal(official.GetProperty("state_dict_digest").GetString(), Digest(model.Network));
+        Assert.Equal(official.GetProperty("state_dict_digest").GetString(), PyTorchFixtures.StateDictDigest(model.Network));
     }
 
     private static IArchitecture Architecture(JsonElement official)
@@ -70,15 +67,11 @@ public sealed class EncoderReferenceTests
     };
 
     /// <summary>SHA-256 of the sorted "key TAB shape" lines, num_batches_tracked left out (as the fixture script computes it).</summary>
-    private static string Digest(nn.Module module) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n",
-        module.state_dict().Where(e => !e.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal))
-            .Select(e => $"{e.Key}\t{string.Join(",", e.Value.shape)}").Order(StringComparer.Ordinal)))));
-
     [Fact]
     public void CrossStitchUnit_MatchesTheOfficialUnit()
     {
         var fixture = Fixture("cross_stitch_unit");
-        using var unit = new CrossStitchUnit(Tasks(fixture), fixture.GetProperty("channels").GetInt32(), 0.9, 0.1);
+        using var unit = new CrossStitchUnit(PyTorchFixtures.Tasks(fixture), fixture.GetProperty("channels").GetInt32(), 0.9, 0.1);
         AssertTaskOutputs(unit, fixture);
     }
 
@@ -88,7 +81,7 @@ public sealed class EncoderReferenceTests
     public void NddrLayer_MatchesTheOfficialLayer(string name)
     {
         var fixture = Fixture(name);
-        using var layer = new NddrLayer(Tasks(fixture), fixture.GetProperty("channels").GetInt32(), fixture.GetProperty("alpha").GetDouble(), fixture.GetProperty("beta").GetDouble());
+        using var layer = new NddrLayer(PyTorchFixtures.Tasks(fixture), fixture.GetProperty("channels").GetInt32(), fixture.GetProperty("alpha").GetDouble(), fixture.GetProperty("beta").GetDouble());
         if (name == "nddr_layer_initial")     // our own initialisation equals the official one before any copy
             foreach (var (key, value) in State(fixture.GetProperty("state_dict")))
             {
@@ -108,46 +101,23 @@ public sealed class EncoderReferenceTests
         PyTorchFixtures.CopyState(attention, State(fixture.GetProperty("attention_state_dict")));
         PyTorchFixtures.CopyState(refine, State(fixture.GetProperty("refine_state_dict")));
         using var scope = NewDisposeScope();
-        var mask = attention.call(cat([ToTensor(fixture.GetProperty("before_last_block")), ToTensor(fixture.GetProperty("carried"))], 1));
-        AssertClose(ToTensor(fixture.GetProperty("mask")), mask, "mask");
-        var attended = mask * ToTensor(fixture.GetProperty("last_block"));
-        AssertClose(ToTensor(fixture.GetProperty("attended")), attended, "attended");
-        AssertClose(ToTensor(fixture.GetProperty("refined_pooled")), nn.functional.max_pool2d(refine.call(attended), 2, 2, ceil_mode: true), "refined and pooled");
+        var mask = attention.call(cat([PyTorchFixtures.ToTensor(fixture.GetProperty("before_last_block")), PyTorchFixtures.ToTensor(fixture.GetProperty("carried"))], 1));
+        PyTorchFixtures.AssertClose(PyTorchFixtures.ToTensor(fixture.GetProperty("mask")), mask, "mask");
+        var attended = mask * PyTorchFixtures.ToTensor(fixture.GetProperty("last_block"));
+        PyTorchFixtures.AssertClose(PyTorchFixtures.ToTensor(fixture.GetProperty("attended")), attended, "attended");
+        PyTorchFixtures.AssertClose(PyTorchFixtures.ToTensor(fixture.GetProperty("refined_pooled")), nn.functional.max_pool2d(refine.call(attended), 2, 2, ceil_mode: true), "refined and pooled");
     }
 
-    private static string[] Tasks(JsonElement fixture) => [.. fixture.GetProperty("tasks").EnumerateArray().Select(t => t.GetString()!)];
-
     private static Dictionary<string, Func<Tensor>> State(JsonElement state) =>
-        state.EnumerateObject().ToDictionary(p => p.Name, p => (Func<Tensor>)(() => ToTensor(p.Value)));
+        state.EnumerateObject().ToDictionary(p => p.Name, p => (Func<Tensor>)(() => PyTorchFixtures.ToTensor(p.Value)));
 
     private static void AssertTaskOutputs(nn.Module<IReadOnlyDictionary<string, Tensor>, Dictionary<string, Tensor>> module, JsonElement fixture)
     {
         PyTorchFixtures.CopyState(module, State(fixture.GetProperty("state_dict")));
         using var scope = NewDisposeScope();
-        var inputs = Tasks(fixture).ToDictionary(t => t, t => ToTensor(fixture.GetProperty("inputs").GetProperty(t)));
+        var inputs = PyTorchFixtures.Tasks(fixture).ToDictionary(t => t, t => PyTorchFixtures.ToTensor(fixture.GetProperty("inputs").GetProperty(t)));
         var outputs = module.call(inputs);
-        foreach (var task in Tasks(fixture))
-            AssertClose(ToTensor(fixture.GetProperty("outputs").GetProperty(task)), outputs[task], $"{module.GetName()}, task {task}");
-    }
-
-    private static void AssertClose(Tensor expected, Tensor actual, string what)
-    {
-        Assert.Equal(expected.shape, actual.shape);
-        double difference = (expected - actual.detach()).abs().max().item<float>();
-        Assert.True(difference < 1e-4, $"{what}: max |PyTorch − ours| = {difference:g3}");
-    }
-
-    private static Tensor ToTensor(JsonElement element)
-    {
-        var shape = new List<long>();
-        for (var e = element; e.ValueKind == JsonValueKind.Array; e = e[0]) shape.Add(e.GetArrayLength());
-        var values = new List<float>();
-        void Flatten(JsonElement e)
-        {
-            if (e.ValueKind == JsonValueKind.Array) foreach (var child in e.EnumerateArray()) Flatten(child);
-            else values.Add(float.Parse(e.GetRawText(), System.Globalization.CultureInfo.InvariantCulture));
-        }
-        Flatten(element);
-        return tensor(values.ToArray()).reshape([.. shape]);
+        foreach (var task in PyTorchFixtures.Tasks(fixture))
+            PyTorchFixtures.AssertClose(PyTorchFixtures.ToTensor(fixture.GetProperty("outputs").GetProperty(task)), outputs[task], $"{module.GetName()}, task {task}");
     }
 }

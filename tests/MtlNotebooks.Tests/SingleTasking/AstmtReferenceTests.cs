@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 using MtlNotebooks.Modules.SingleTasking;
 using static TorchSharp.torch;
@@ -13,8 +11,7 @@ namespace MtlNotebooks.Tests.SingleTasking;
 [Collection("Torch")]
 public sealed class AstmtReferenceTests
 {
-    private static readonly Lazy<JsonElement> Reference = new(() =>
-        JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "astmt_reference.json"))).RootElement);
+    private static readonly Lazy<JsonElement> Reference = new(() => PyTorchFixtures.Json("astmt_reference.json"));
 
     private static JsonElement Fixture(string name) => Reference.Value.GetProperty("fixtures").GetProperty(name);
 
@@ -69,10 +66,6 @@ public sealed class AstmtReferenceTests
     };
 
     /// <summary>SHA-256 of the sorted "key TAB shape" lines, num_batches_tracked left out (as the fixture script computes it).</summary>
-    private static string Digest(nn.Module module) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join("\n",
-        module.state_dict().Where(e => !e.Key.EndsWith("num_batches_tracked", StringComparison.Ordinal))
-            .Select(e => $"{e.Key}\t{string.Join(",", e.Value.shape)}").Order(StringComparer.Ordinal)))));
-
     [Theory]
     [MemberData(nameof(Configurations))]
     public void Build_EveryOfficialConfiguration_HasItsParameterCountAndStateDict(string name)
@@ -99,7 +92,7 @@ public sealed class AstmtReferenceTests
             Assert.Equal(keys, model.Network.state_dict().Keys.Where(k => !k.EndsWith("num_batches_tracked", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         }
         if (official.TryGetProperty("state_dict_digest", out var digest))      // NYUD's configurations record counts only
-            Assert.Equal(digest.GetString(), Digest(model.Network));
+            Assert.Equal(digest.GetString(), PyTorchFixtures.StateDictDigest(model.Network));
     }
 
     [Fact]
@@ -107,7 +100,7 @@ public sealed class AstmtReferenceTests
     {
         var fixture = Fixture("se_layer");
         var active = new ActiveTask();
-        using var se = new TaskSqueezeExcitation(32, 16, Tasks(fixture), active);
+        using var se = new TaskSqueezeExcitation(32, 16, PyTorchFixtures.Tasks(fixture), active);
         AssertOutputsPerTask(se, active, fixture);
     }
 
@@ -118,7 +111,7 @@ public sealed class AstmtReferenceTests
     {
         var fixture = Fixture(name);
         var active = new ActiveTask();
-        var layers = new AstmtEncoderLayers(Tasks(fixture), active, SqueezeExcitation: true, TaskSqueeze: true, TaskNorm: true, Adapters: true);
+        var layers = new AstmtEncoderLayers(PyTorchFixtures.Tasks(fixture), active, SqueezeExcitation: true, TaskSqueeze: true, TaskNorm: true, Adapters: true);
         using var block = new AstmtBottleneck(inChannels, 16, stride, 1, project, layers);
         AssertOutputsPerTask(block, active, fixture);
     }
@@ -128,7 +121,7 @@ public sealed class AstmtReferenceTests
     {
         var units = Fixture("decoder_units").EnumerateArray().ToArray();
         var active = new ActiveTask();
-        var style = new TaskConvStyle(Tasks(units[0]), active, TaskSqueeze: true, TaskNorm: true, Adapters: true, MobileNet: false);
+        var style = new TaskConvStyle(PyTorchFixtures.Tasks(units[0]), active, TaskSqueeze: true, TaskNorm: true, Adapters: true, MobileNet: false);
         using var dilated = new TaskConv([nn.Conv2d(16, 32, 3, padding: 2, dilation: 2, bias: false)], style);
         AssertOutputsPerTask(dilated, active, units[0]);
         using var pooling = new TaskConv([nn.AdaptiveAvgPool2d(1), nn.Conv2d(16, 32, 1, bias: false)], style, adapters: false);
@@ -140,7 +133,7 @@ public sealed class AstmtReferenceTests
     {
         var fixture = Fixture("decoder");
         var active = new ActiveTask();
-        var tasks = Tasks(fixture);
+        var tasks = PyTorchFixtures.Tasks(fixture);
         var style = new TaskConvStyle(tasks, active, TaskSqueeze: true, TaskNorm: true, Adapters: true, MobileNet: false);
         using var decoder = new AstmtDecoder(4, 8, new Dictionary<string, int> { ["edge"] = 1, ["semseg"] = 5 }, 32, [1, 2, 3], style);
         PyTorchFixtures.CopyState(decoder, State(fixture));
@@ -148,9 +141,9 @@ public sealed class AstmtReferenceTests
         foreach (var task in tasks)
         {
             active.Set(task);
-            var (output, features) = decoder.call(ToTensor(fixture.GetProperty("input_low")), ToTensor(fixture.GetProperty("input_high")));
-            AssertClose(ToTensor(fixture.GetProperty("outputs").GetProperty(task)), output, $"decoder output, {task}");
-            AssertClose(ToTensor(fixture.GetProperty("features").GetProperty(task)), features, $"decoder features, {task}");
+            var (output, features) = decoder.call(PyTorchFixtures.ToTensor(fixture.GetProperty("input_low")), PyTorchFixtures.ToTensor(fixture.GetProperty("input_high")));
+            PyTorchFixtures.AssertClose(PyTorchFixtures.ToTensor(fixture.GetProperty("outputs").GetProperty(task)), output, $"decoder output, {task}");
+            PyTorchFixtures.AssertClose(PyTorchFixtures.ToTensor(fixture.GetProperty("features").GetProperty(task)), features, $"decoder features, {task}");
         }
     }
 
@@ -159,7 +152,7 @@ public sealed class AstmtReferenceTests
     {
         var fixture = Fixture("mnet_inverted_residual");
         var active = new ActiveTask();
-        var layers = new AstmtEncoderLayers(Tasks(fixture), active, SqueezeExcitation: true, TaskSqueeze: true, TaskNorm: true, Adapters: false, Reduction: 4);
+        var layers = new AstmtEncoderLayers(PyTorchFixtures.Tasks(fixture), active, SqueezeExcitation: true, TaskSqueeze: true, TaskNorm: true, Adapters: false, Reduction: 4);
         using var block = new AstmtInvertedResidual(16, 16, 1, 6, 1, layers);
         AssertOutputsPerTask(block, active, fixture);
     }
@@ -171,7 +164,7 @@ public sealed class AstmtReferenceTests
         using var discriminator = new GradientDiscriminator(64, 5);
         PyTorchFixtures.CopyState(discriminator, State(fixture));
         using var scope = NewDisposeScope();
-        AssertClose(ToTensor(fixture.GetProperty("output")), discriminator.call(ToTensor(fixture.GetProperty("input"))), "discriminator");
+        PyTorchFixtures.AssertClose(PyTorchFixtures.ToTensor(fixture.GetProperty("output")), discriminator.call(PyTorchFixtures.ToTensor(fixture.GetProperty("input"))), "discriminator");
     }
 
     /// <summary>The official compute_losses on a tiny graph x → producer (1x1) → f → normals classifier: the task loss's
@@ -183,18 +176,18 @@ public sealed class AstmtReferenceTests
         var fixture = Fixture("gradient_reversal");
         var c = fixture.GetProperty("cases").GetProperty("normals");
         var w = fixture.GetProperty("weights");
-        Tensor Weight(string key) => ToTensor(w.GetProperty(key)).requires_grad_(true);
+        Tensor Weight(string key) => PyTorchFixtures.ToTensor(w.GetProperty(key)).requires_grad_(true);
         using var scope = NewDisposeScope();
         var (pw, pb, cw, cb) = (Weight("producer.weight"), Weight("producer.bias"), Weight("classifier.normals.weight"), Weight("classifier.normals.bias"));
         using var discriminator = new GradientDiscriminator(8, 2);
         PyTorchFixtures.CopyState(discriminator, w.EnumerateObject().Where(p => p.Name.StartsWith("discriminator.", StringComparison.Ordinal))
-            .ToDictionary(p => p.Name["discriminator.".Length..], p => (Func<Tensor>)(() => ToTensor(p.Value))));
+            .ToDictionary(p => p.Name["discriminator.".Length..], p => (Func<Tensor>)(() => PyTorchFixtures.ToTensor(p.Value))));
 
-        var f = nn.functional.conv2d(ToTensor(fixture.GetProperty("input")), pw, pb);
-        AssertClose(ToTensor(c.GetProperty("f")), f, "f");
+        var f = nn.functional.conv2d(PyTorchFixtures.ToTensor(fixture.GetProperty("input")), pw, pb);
+        PyTorchFixtures.AssertClose(PyTorchFixtures.ToTensor(c.GetProperty("f")), f, "f");
         var output = nn.functional.conv2d(f, cw, cb);
         // The official NormalsLoss: L2-normalised prediction, L1 over valid elements (label ≠ 255), divided by their count.
-        var gt = ToTensor(c.GetProperty("gt"));
+        var gt = PyTorchFixtures.ToTensor(c.GetProperty("gt"));
         var valid = gt.ne(255);
         var normalised = output / linalg.vector_norm(output, 2, [1], keepdim: true).clamp_min(1e-12);
         var l1 = where(valid, (normalised - gt).abs(), zeros_like(gt)).sum() / valid.sum();
@@ -203,12 +196,12 @@ public sealed class AstmtReferenceTests
 
         double alpha = fixture.GetProperty("alpha").GetDouble();
         var input = GradientDiscriminator.TaskGradient(taskLoss, f, alpha);
-        AssertClose(ToTensor(c.GetProperty("discriminator_input")), input, "normalised gradient");
+        PyTorchFixtures.AssertClose(PyTorchFixtures.ToTensor(c.GetProperty("discriminator_input")), input, "normalised gradient");
         var logits = discriminator.call(input);
-        AssertClose(ToTensor(c.GetProperty("discriminator_logits")), logits, "discriminator logits");
+        PyTorchFixtures.AssertClose(PyTorchFixtures.ToTensor(c.GetProperty("discriminator_logits")), logits, "discriminator logits");
         // The code's labels come after NormalsLoss has overwritten the 255s: every pixel carries the task index.
-        var target = GradientDiscriminator.Target(ToTensor(c.GetProperty("gt_after_criterion")), 1, 4, 4);
-        Assert.True(ToTensor(c.GetProperty("task_labels")).to(ScalarType.Int64).eq(target).all().item<bool>());
+        var target = GradientDiscriminator.Target(PyTorchFixtures.ToTensor(c.GetProperty("gt_after_criterion")), 1, 4, 4);
+        Assert.True(PyTorchFixtures.ToTensor(c.GetProperty("task_labels")).to(ScalarType.Int64).eq(target).all().item<bool>());
         var discriminatorLoss = nn.functional.cross_entropy(logits, target, ignore_index: 255);
         Assert.Equal(c.GetProperty("loss_dscr").GetDouble(), discriminatorLoss.item<float>(), 4);
 
@@ -221,46 +214,24 @@ public sealed class AstmtReferenceTests
         string[] names = ["producer.weight", "producer.bias", "classifier.weight", "classifier.bias",
             "discriminator.model.0.weight", "discriminator.model.2.weight", "discriminator.model.2.bias"];
         foreach (var (name, gradient) in names.Zip(gradients))
-            AssertClose(ToTensor(expected.GetProperty(name)), gradient, $"gradient of the total loss w.r.t. {name}");
+            PyTorchFixtures.AssertClose(PyTorchFixtures.ToTensor(expected.GetProperty(name)), gradient, $"gradient of the total loss w.r.t. {name}");
     }
-
-    private static string[] Tasks(JsonElement fixture) => [.. fixture.GetProperty("tasks").EnumerateArray().Select(t => t.GetString()!)];
 
     private static Dictionary<string, Func<Tensor>> State(JsonElement fixture) => fixture.GetProperty("state_dict").EnumerateObject()
         .Where(p => !p.Name.EndsWith("num_batches_tracked", StringComparison.Ordinal))
-        .ToDictionary(p => p.Name, p => (Func<Tensor>)(() => ToTensor(p.Value.GetProperty("data"))));
+        .ToDictionary(p => p.Name, p => (Func<Tensor>)(() => PyTorchFixtures.ToTensor(p.Value.GetProperty("data"))));
 
     private static void AssertOutputsPerTask(nn.Module<Tensor, Tensor> module, ActiveTask active, JsonElement fixture)
     {
         PyTorchFixtures.CopyState(module, State(fixture));
         using var scope = NewDisposeScope();
-        var input = ToTensor(fixture.GetProperty("input"));
-        foreach (var task in Tasks(fixture))
+        var input = PyTorchFixtures.ToTensor(fixture.GetProperty("input"));
+        foreach (var task in PyTorchFixtures.Tasks(fixture))
         {
             active.Set(task);
-            AssertClose(ToTensor(fixture.GetProperty("outputs").GetProperty(task)), module.call(input), $"{module.GetName()}, task {task}");
+            PyTorchFixtures.AssertClose(PyTorchFixtures.ToTensor(fixture.GetProperty("outputs").GetProperty(task)), module.call(input), $"{module.GetName()}, task {task}");
         }
-    }
-
-    private static void AssertClose(Tensor expected, Tensor actual, string what)
-    {
-        Assert.Equal(expected.shape, actual.shape);
-        double difference = (expected - actual.detach()).abs().max().item<float>();
-        Assert.True(difference < 1e-4, $"{what}: max |PyTorch − ours| = {difference:g3}");
     }
 
     /// <summary>A float32 tensor from nested JSON arrays (or a number).</summary>
-    private static Tensor ToTensor(JsonElement element)
-    {
-        var shape = new List<long>();
-        for (var e = element; e.ValueKind == JsonValueKind.Array; e = e[0]) shape.Add(e.GetArrayLength());
-        var values = new List<float>();
-        void Flatten(JsonElement e)
-        {
-            if (e.ValueKind == JsonValueKind.Array) foreach (var child in e.EnumerateArray()) Flatten(child);
-            else values.Add(float.Parse(e.GetRawText(), System.Globalization.CultureInfo.InvariantCulture));
-        }
-        Flatten(element);
-        return tensor(values.ToArray()).reshape([.. shape]);
-    }
 }
