@@ -26,8 +26,9 @@ import numpy as np
 import torch
 
 
-def install_shims(checkout):
-    sys.path.insert(0, os.path.abspath(checkout))
+def stub_missing_modules():
+    """cv2, easydict and termcolor stubbed when not installed, and np.int restored (the official MTL codes of the
+    survey and of ASTMT import them at module level and use only constants, EasyDict and colored)."""
     try:
         import cv2  # noqa: F401
     except ImportError:
@@ -58,6 +59,11 @@ def install_shims(checkout):
         sys.modules['termcolor'] = tc
     if not hasattr(np, 'int'):
         np.int = int
+
+
+def install_shims(checkout):
+    sys.path.insert(0, os.path.abspath(checkout))
+    stub_missing_modules()
     tvu = types.ModuleType('torchvision.models.utils')
     tvu.load_state_dict_from_url = torch.hub.load_state_dict_from_url
     sys.modules['torchvision.models.utils'] = tvu

@@ -76,8 +76,9 @@ internal static class BenchCommand
     /// <summary>Trains one epoch, sampling elapsed time, resident memory and live tensors after every step.</summary>
     private static string Measure(IArchitecture architecture, int width, int batch, IMultiTaskDataset train, IMultiTaskDataset validation, bool profile, bool channelsLast)
     {
-        // The previous model's tensors that nothing disposed explicitly wait for the finaliser: let them go first, so the
-        // live-tensor count belongs to this model.
+        // The previous model's tensors that nothing disposed explicitly wait for the finaliser: let them go first. The count
+        // still starts above the previous model's: TorchSharp never uncounts the wrapper it makes per parameter created
+        // (README, Benchmark), so only its flatness within one model says something.
         GC.Collect();
         GC.WaitForPendingFinalizers();
         using var model = Builder(architecture, width).WithChannelsLast(channelsLast).Build();

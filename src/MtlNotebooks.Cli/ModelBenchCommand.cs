@@ -128,7 +128,7 @@ internal static class ModelBenchCommand
     }
 
     /// <summary>One row per measured model; the ratio is TorchSharp's median step over PyTorch's (below 1: faster).</summary>
-    internal static DataFrame Table(IReadOnlyList<JsonElement> rows)
+    private static DataFrame Table(IReadOnlyList<JsonElement> rows)
     {
         double Get(JsonElement row, string key) => row.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN;
         return new DataFrame(
@@ -160,13 +160,11 @@ internal static class ModelBenchCommand
         Console.Write($"{model.Name,-17} {size}x{size}  params {parameters,11:N0}  TorchSharp {median,8:0.0} ms (peak RSS {peak:0} MiB)");
         if (reference is { } r)
         {
-            row["torch"] = r.GetProperty("torch").GetString();
-            row["torch_parameters"] = r.GetProperty("parameters").GetInt64();
-            row["torch_median_ms"] = r.GetProperty("median_ms").GetDouble();
-            row["torch_peak_rss_mib"] = r.GetProperty("peak_rss_mib").GetDouble();
-            Console.Write($"  PyTorch {r.GetProperty("torch").GetString()} {r.GetProperty("median_ms").GetDouble(),8:0.0} ms (peak RSS {r.GetProperty("peak_rss_mib").GetDouble():0} MiB, " +
-                          $"params {r.GetProperty("parameters").GetInt64():N0})  ratio {median / r.GetProperty("median_ms").GetDouble():0.00}");
-            if (r.GetProperty("parameters").GetInt64() != parameters)
+            var (torchVersion, torchParameters, torchMs, torchPeak) = (r.GetProperty("torch").GetString(), r.GetProperty("parameters").GetInt64(),
+                r.GetProperty("median_ms").GetDouble(), r.GetProperty("peak_rss_mib").GetDouble());
+            (row["torch"], row["torch_parameters"], row["torch_median_ms"], row["torch_peak_rss_mib"]) = (torchVersion, torchParameters, torchMs, torchPeak);
+            Console.Write($"  PyTorch {torchVersion} {torchMs,8:0.0} ms (peak RSS {torchPeak:0} MiB, params {torchParameters:N0})  ratio {median / torchMs:0.00}");
+            if (torchParameters != parameters)
                 Console.Write("  PARAMETER COUNTS DIFFER: not the same network");
         }
         Console.WriteLine();

@@ -19,14 +19,7 @@ import torch
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'tools'))
 import reference_code  # noqa: E402
-
-
-def rss_mib(field):
-    with open('/proc/self/status') as f:
-        for line in f:
-            if line.startswith(field):
-                return int(line.split()[1]) / 1024.0
-    return float('nan')
+from backbone_bench import status_mib  # noqa: E402  (this folder: the script's own directory is on sys.path)
 
 
 def reset_peak():
@@ -58,7 +51,7 @@ def main():
     torch.manual_seed(0)
     reference_code.install_shims(checkout)
     reset_peak()
-    start = rss_mib('VmRSS:')
+    start = status_mib('VmRSS:')
     net, _ = reference_code.build(checkout, name)
     net.train()
     optimiser = torch.optim.Adam(net.parameters(), lr=1e-4, weight_decay=1e-4)
@@ -74,7 +67,7 @@ def main():
             times.append((time.perf_counter() - began) * 1000.0)
     print(json.dumps({'torch': torch.__version__, 'parameters': sum(p.numel() for p in net.parameters()),
                       'outputs': len(outputs), 'median_ms': statistics.median(times),
-                      'peak_rss_mib': rss_mib('VmHWM:'), 'start_rss_mib': start}))
+                      'peak_rss_mib': status_mib('VmHWM:'), 'start_rss_mib': start}))
 
 
 if __name__ == '__main__':

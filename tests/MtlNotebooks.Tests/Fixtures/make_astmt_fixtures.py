@@ -13,7 +13,8 @@ get_train_params), so every switch value recorded is the one the official code d
 Run-time shims (sys.modules stubs only, the checkout is never modified):
   * fblib.util.mypath   - the repository ships it as a template at the top level (mypath.py) that has to be
                           copied by hand; a stub Path class is installed instead (no paths are used).
-  * cv2, easydict       - only stubbed when not installed; config.py needs cv2.INTER_* constants and EasyDict.
+  * cv2, easydict       - only stubbed when not installed (tools/reference_code.py's stub_missing_modules);
+                          config.py needs cv2.INTER_* constants and EasyDict.
   * experiments.dense_predict.common_configs - stubbed (it pulls in the data loaders); config.py only imports
                           names from it that are not called here.
 Networks are built with pretrained='scratch' (no downloads).
@@ -52,6 +53,8 @@ torch.set_num_threads(1)
 
 PASCAL_TASKS = ['edge', 'semseg', 'human_parts', 'normals', 'sal']
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, '..', '..', '..', 'tools'))
+from reference_code import stub_missing_modules  # noqa: E402
 
 
 # ----------------------------------------------------------------------------------------------------------
@@ -60,29 +63,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def install_shims(checkout):
     sys.path.insert(0, os.path.abspath(checkout))
 
-    try:
-        import cv2  # noqa: F401
-    except ImportError:
-        cv2 = types.ModuleType('cv2')
-        cv2.INTER_NEAREST, cv2.INTER_LINEAR, cv2.INTER_CUBIC = 0, 1, 2
-        sys.modules['cv2'] = cv2
-
-    try:
-        import easydict  # noqa: F401
-    except ImportError:
-        class EasyDict(dict):
-            def __getattr__(self, k):
-                try:
-                    return self[k]
-                except KeyError:
-                    raise AttributeError(k)
-
-            def __setattr__(self, k, v):
-                self[k] = v
-
-        ed = types.ModuleType('easydict')
-        ed.EasyDict = EasyDict
-        sys.modules['easydict'] = ed
+    stub_missing_modules()
 
     tmp = tempfile.gettempdir()
 
