@@ -1,3 +1,4 @@
+using MtlNotebooks.Modules.Layers;
 using Microsoft.Data.Analysis;
 using Microsoft.FSharp.Core;
 using Plotly.NET;
@@ -66,7 +67,7 @@ public static class ResourceCounts
             // named_modules() leaves out the module itself: a lone layer is measured too.
             foreach (var (name, child) in module.named_modules().Prepend((module.GetName(), module)))
             {
-                if (child is not (Conv2d or Linear or BatchNorm2d)) continue;
+                if (child is not (Conv2d or Linear or BatchNorm2d or ScalarSafeBatchNorm2d)) continue;
                 var layer = (nn.Module<Tensor, Tensor>)child;
                 string path = name;
                 var remover = layer.register_forward_hook((m, input, output) =>
@@ -130,7 +131,7 @@ public static class ResourceCounts
             Conv2d conv => new LayerResources(path, "Conv2d", output.shape.ToArray(), parameters,
                 outputs * (conv.weight!.shape[1] * conv.weight.shape[2] * conv.weight.shape[3])),
             Linear linear => new LayerResources(path, "Linear", output.shape.ToArray(), parameters, outputs * linear.weight!.shape[1]),
-            _ => new LayerResources(path, module.GetType().Name, output.shape.ToArray(), parameters, outputs),
+            _ => new LayerResources(path, "BatchNorm2d", output.shape.ToArray(), parameters, outputs),
         };
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Data.Analysis;
 using MtlNotebooks.Modules.SingleTasking;
 using Plotly.NET;
 using Plotly.NET.CSharp;
+using TorchSharp;
 using static TorchSharp.torch;
 using CSharpChart = Plotly.NET.CSharp.Chart;
 
@@ -48,7 +49,8 @@ public static class TaskActivations
                 xs.Add(embedding[2 * i]);
                 ys.Add(embedding[2 * i + 1]);
             }
-            var distances = cdist(points, points) + eye(count, dtype: ScalarType.Float64) * double.MaxValue;
+            using Scalar largest = double.MaxValue;
+            var distances = cdist(points, points) + eye(count, dtype: ScalarType.Float64).mul(largest);
             var nearest = distances.argmin(1).data<long>().ToArray();
             separationDepth.Add(depth);
             separationLayer.Add(layers[index]);

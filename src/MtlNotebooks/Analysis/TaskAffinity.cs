@@ -2,6 +2,7 @@ using Microsoft.Data.Analysis;
 using MtlNotebooks.Data;
 using Plotly.NET;
 using Plotly.NET.CSharp;
+using TorchSharp;
 using CSharpChart = Plotly.NET.CSharp.Chart;
 using static TorchSharp.torch;
 
@@ -73,16 +74,17 @@ public static class TaskAffinity
         long h = map.shape[1], w = map.shape[2];
         var a = map.narrow(1, Math.Max(0, -dy), h - Math.Abs(dy)).narrow(2, Math.Max(0, -dx), w - Math.Abs(dx));
         var b = map.narrow(1, Math.Max(0, dy), h - Math.Abs(dy)).narrow(2, Math.Max(0, dx), w - Math.Abs(dx));
+        using Scalar zero = 0, tiny = 1e-6, threshold = depthThreshold, ignore = 255, half = 0.5;
         switch (task)
         {
             case "depth":
-                var valid = a.gt(0).logical_and(b.gt(0));
-                var relative = (a - b).abs() / maximum(a, b).clamp_min(1e-6);
-                return (relative.gt(depthThreshold), valid);
+                var valid = a.gt(zero).logical_and(b.gt(zero));
+                var relative = (a - b).abs() / maximum(a, b).clamp_min(tiny);
+                return (relative.gt(threshold), valid);
             case "semseg" or "human_parts":
-                return (a.ne(b), a.ne(255).logical_and(b.ne(255)));
+                return (a.ne(b), a.ne(ignore).logical_and(b.ne(ignore)));
             default:
-                return (a.gt(0.5).logical_xor(b.gt(0.5)), ones_like(a, ScalarType.Bool));
+                return (a.gt(half).logical_xor(b.gt(half)), ones_like(a, ScalarType.Bool));
         }
     }
 }

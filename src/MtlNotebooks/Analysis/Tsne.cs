@@ -34,12 +34,13 @@ public static class Tsne
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var p = JointProbabilities(points, options.Perplexity);
-        var exaggerated = p * options.EarlyExaggeration;
+        using Scalar exaggeration = options.EarlyExaggeration, scale = 1e-2, zero = 0, boost = 0.2, damp = 0.8, minGain = MinGain;
+        var exaggerated = p.mul(exaggeration);
 
         // Algorithm 1: y from N(0, 10⁻⁴ I) (standard deviation 10⁻²), then gradient descent with momentum and
         // per-coordinate gains.
         using var generator = new Generator((ulong)(uint)options.Seed);
-        var y = randn([n, options.Dimensions], dtype: ScalarType.Float64, generator: generator) * 1e-2;
+        var y = randn([n, options.Dimensions], dtype: ScalarType.Float64, generator: generator).mul(scale);
         var update = zeros_like(y);
         var gains = ones_like(y);
         var trajectory = new List<(int, double)>();
@@ -50,9 +51,10 @@ public static class Tsne
             var grad = Gradient(early ? exaggerated : p, y);
             // Delta-bar-delta: a coordinate whose gradient keeps its sign (opposite to the last step) speeds up, one
             // whose gradient flips slows down.
-            var kept = (update * grad).lt(0);
-            gains.copy_(where(kept, gains + 0.2, gains * 0.8).clamp_min(MinGain));
-            update.mul_(early ? InitialMomentum : FinalMomentum).sub_(options.LearningRate * gains * grad);
+            var kept = (update * grad).lt(zero);
+            gains.copy_(where(kept, gains.add(boost), gains.mul(damp)).clamp_min(minGain));
+            using Scalar momentum = early ? InitialMomentum : FinalMomentum, rate = options.LearningRate;
+            update.mul_(momentum).sub_(gains.mul(rate) * grad);
             y.add_(update);
             if (iteration % TrajectoryStride == 0 || iteration == options.Iterations)
                 trajectory.Add((iteration, Cost(p, y)));
@@ -67,7 +69,8 @@ public static class Tsne
     {
         using var scope = NewDisposeScope();
         var conditional = ConditionalProbabilities(points, perplexity);
-        return ((conditional + conditional.t()) / (2.0 * conditional.shape[0])).MoveToOuterDisposeScope();
+        using Scalar twoN = 2.0 * conditional.shape[0];
+        return (conditional + conditional.t()).div(twoN).MoveToOuterDisposeScope();
     }
 
     /// <summary>p_j|i (eq. 1) as an [N, N] float64 tensor, row i over j with a zero diagonal, each point's bandwidth
@@ -92,9 +95,10 @@ public static class Tsne
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var s = sigmas.detach().to(ScalarType.Float64).cpu();
-        if (!s.isfinite().all().item<bool>() || !s.gt(0).all().item<bool>())
+        using Scalar zero = 0, one = 1.0, two = 2;
+        if (!s.isfinite().all().item<bool>() || !s.gt(zero).all().item<bool>())
             throw new ArgumentException("sigmas must be positive and finite.", nameof(sigmas));
-        var (probabilities, _) = Kernel(ShiftedSquaredDistances(points, null), (1.0 / (2 * s.square())).unsqueeze(1));
+        var (probabilities, _) = Kernel(ShiftedSquaredDistances(points, null), (one / s.square().mul(two)).unsqueeze(1));
         return probabilities.MoveToOuterDisposeScope();
     }
 
@@ -105,7 +109,8 @@ public static class Tsne
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         var shifted = ShiftedSquaredDistances(points, perplexity);
-        return (0.5 / SearchPrecisions(shifted, perplexity).squeeze(1)).sqrt().MoveToOuterDisposeScope();
+        using Scalar half = 0.5;
+        return SearchPrecisions(shifted, perplexity).squeeze(1).reciprocal().mul(half).sqrt().MoveToOuterDisposeScope();
     }
 
     /// <summary>The cost C = KL(P‖Q) = Σ_i≠j p_ij log(p_ij / q_ij) (eq. 2) of <paramref name="embedding"/> ([N, d]) under
@@ -126,7 +131,8 @@ public static class Tsne
         var kernel = StudentKernel(y);
         var q = kernel / kernel.sum();                                   // eq. 4
         var weights = p.sub(q).mul_(kernel);
-        return y.mul(weights.sum(1, keepdim: true)).sub_(weights.mm(y)).mul_(4);
+        using Scalar four = 4;
+        return y.mul(weights.sum(1, keepdim: true)).sub_(weights.mm(y)).mul_(four);
     }
 
     private static double Cost(Tensor p, Tensor y)
@@ -134,21 +140,24 @@ public static class Tsne
         var kernel = StudentKernel(y);
         var q = kernel / kernel.sum();
         var offDiagonal = eye(p.shape[0], dtype: ScalarType.Bool).logical_not();
-        var positive = p.gt(0).logical_and(offDiagonal);
+        using Scalar zero = 0, one = 1.0, none = 0.0;
+        var positive = p.gt(zero).logical_and(offDiagonal);
         var outside = positive.logical_not();
-        return (p * (p / q.masked_fill(outside, 1.0)).log()).masked_fill(outside, 0.0).sum().item<double>();
+        return (p * (p / q.masked_fill(outside, one)).log()).masked_fill(outside, none).sum().item<double>();
     }
 
     /// <summary>(1 + ‖y_i − y_j‖²)⁻¹ with a zero diagonal: the unnormalised q_ij of eq. 4.</summary>
     private static Tensor StudentKernel(Tensor y)
     {
-        return ZeroDiagonal(SquaredDistances(y).add_(1).reciprocal_());
+        using Scalar one = 1;
+        return ZeroDiagonal(SquaredDistances(y).add_(one).reciprocal_());
     }
 
     private static Tensor SquaredDistances(Tensor x)
     {
         var norms = x.square().sum(1, keepdim: true);
-        return ZeroDiagonal((norms + norms.t()).addmm_(x, x.t(), beta: 1, alpha: -2).clamp_min_(0));
+        using Scalar zero = 0;
+        return ZeroDiagonal((norms + norms.t()).addmm_(x, x.t(), beta: 1, alpha: -2).clamp_min_(zero));
     }
 
     private static Tensor ZeroDiagonal(Tensor square)
@@ -168,8 +177,9 @@ public static class Tsne
         x = x - x.mean([0], keepdim: true);                              // less cancellation in ‖a‖² + ‖b‖² − 2ab
         var distances = SquaredDistances(x);
         var diagonal = eye(n, dtype: ScalarType.Bool);
-        var nearest = distances.masked_fill(diagonal, double.PositiveInfinity).amin([1], keepdim: true);
-        return (distances - nearest).masked_fill(diagonal, 0);
+        using Scalar infinity = double.PositiveInfinity, zero = 0;
+        var nearest = distances.masked_fill(diagonal, infinity).amin([1], keepdim: true);
+        return (distances - nearest).masked_fill(diagonal, zero);
     }
 
     /// <summary>Row-normalised exp(−β_i d_ij) over j ≠ i and each row's entropy H(P_i) in nats (eq. 3's H).</summary>
@@ -189,22 +199,23 @@ public static class Tsne
     private static Tensor SearchPrecisions(Tensor shifted, double perplexity)
     {
         long n = shifted.shape[0];
-        var target = Math.Log(perplexity);
+        using Scalar target = Math.Log(perplexity), tolerance = EntropyTolerance, zero = 0, two = 2;
+        using Scalar lowest = double.NegativeInfinity, highest = double.PositiveInfinity;
         var beta = ones(n, 1, dtype: ScalarType.Float64);
-        var low = full(n, 1, double.NegativeInfinity, dtype: ScalarType.Float64);
-        var high = full(n, 1, double.PositiveInfinity, dtype: ScalarType.Float64);
+        var low = full(n, 1, lowest, dtype: ScalarType.Float64);
+        var high = full(n, 1, highest, dtype: ScalarType.Float64);
         for (int step = 0; step < SearchSteps; step++)
         {
             using var inner = NewDisposeScope();
             var (_, entropy) = Kernel(shifted, beta);
-            var difference = entropy - target;
-            var open = difference.abs().gt(EntropyTolerance);
+            var difference = entropy.sub(target);
+            var open = difference.abs().gt(tolerance);
             if (!open.any().item<bool>()) break;
             // Entropy too high: the Gaussian is too wide, raise β; too low: lower it.
-            var raise = open.logical_and(difference.gt(0));
-            var lower = open.logical_and(difference.le(0));
-            var raised = where(high.isinf(), beta * 2, (beta + high) / 2);
-            var lowered = where(low.isinf(), beta / 2, (beta + low) / 2);
+            var raise = open.logical_and(difference.gt(zero));
+            var lower = open.logical_and(difference.le(zero));
+            var raised = where(high.isinf(), beta.mul(two), (beta + high).div(two));
+            var lowered = where(low.isinf(), beta.div(two), (beta + low).div(two));
             low.copy_(where(raise, beta, low));
             high.copy_(where(lower, beta, high));
             beta.copy_(where(raise, raised, where(lower, lowered, beta)));

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks.Balancing;
@@ -41,17 +42,23 @@ public sealed class DbMtlModule : GradientBalancer
         RegisterComponents();
     }
 
-    protected override Tensor TransformLosses(Tensor losses) => (losses + 1e-8).log();
+    protected override Tensor TransformLosses(Tensor losses)
+    {
+        using Scalar eps = 1e-8;
+        return losses.add(eps).log();
+    }
 
     protected override GradientCombination Combine(Tensor gradients, double[] losses, StepContext step)
     {
         using var _ = no_grad();
         StatefulGradients.Fit(averages, gradients);
-        steps.add_(1);
+        using Scalar one = 1, eps = 1e-8;
+        steps.add_(one);
         double k = steps.cpu().item<long>();
-        averages.copy_(gradients + _beta / Math.Pow(k, _betaSigma) * (averages - gradients));
+        using Scalar beta = _beta / Math.Pow(k, _betaSigma);
+        averages.copy_(gradients + (averages - gradients).mul(beta));
         var norms = averages.square().sum(1).sqrt();
-        var alpha = norms.max() / (norms + 1e-8);
+        var alpha = norms.max() / norms.add(eps);
         var weights = alpha.to(ScalarType.Float64).cpu().data<double>().ToArray();
         return new GradientCombination(alpha.unsqueeze(1).mul(averages).sum(dim: 0), weights);
     }

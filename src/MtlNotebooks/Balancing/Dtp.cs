@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks.Balancing;
@@ -61,8 +62,9 @@ public sealed class DtpModule : WeightedLossBalancer
     {
         _tasks = tasks;
         _spec = spec;
-        kpi = full(tasks.Count, double.NaN, ScalarType.Float64);
-        first_value = full(tasks.Count, double.NaN, ScalarType.Float64);
+        using Scalar nan = double.NaN;
+        kpi = full(tasks.Count, nan, ScalarType.Float64);
+        first_value = full(tasks.Count, nan, ScalarType.Float64);
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks.Balancing;
@@ -62,7 +63,8 @@ public sealed class DwaModule : WeightedLossBalancer
         var latest = tensor(_tasks.Select(t => epoch.MeanLoss.TryGetValue(t, out var v) ? v : 1.0).ToArray(), ScalarType.Float64).to(history.device);
         history[0].copy_(history[1]);
         history[1].copy_(latest);
-        epochs_seen.add_(1);
+        using Scalar one = 1;
+        epochs_seen.add_(one);
     }
 
     protected override (Tensor Total, Tensor Weights) Combine(TaskLosses losses, StepContext step)

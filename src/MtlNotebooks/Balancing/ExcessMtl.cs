@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks.Balancing;
@@ -35,7 +36,8 @@ public sealed class ExcessMtlModule : GradientBalancer
     {
         _stepSize = stepSize;
         squared_sum = zeros(tasks, sharedSize);
-        initial_risk = full(tasks, double.NaN, ScalarType.Float64);
+        using Scalar nan = double.NaN;
+        initial_risk = full(tasks, nan, ScalarType.Float64);
         loss_weights = ones(tasks, ScalarType.Float64);
         RegisterComponents();
     }
@@ -47,13 +49,14 @@ public sealed class ExcessMtlModule : GradientBalancer
         using var _ = no_grad();
         StatefulGradients.Fit(squared_sum, gradients);
         squared_sum.add_(gradients.square());
-        var risk = (gradients.square() / (squared_sum + 1e-7).sqrt()).sum(1).to(ScalarType.Float64).to(loss_weights.device);
+        using Scalar eps = 1e-7, stepSize = _stepSize, tasks = losses.Length;
+        var risk = (gradients.square() / squared_sum.add(eps).sqrt()).sum(1).to(ScalarType.Float64).to(loss_weights.device);
         if (double.IsNaN(initial_risk.cpu()[0].item<double>()))
             initial_risk.copy_(risk);
         else
         {
-            loss_weights.mul_((risk / initial_risk * _stepSize).exp());
-            loss_weights.mul_(losses.Length / loss_weights.sum());
+            loss_weights.mul_((risk / initial_risk).mul(stepSize).exp());
+            loss_weights.mul_(loss_weights.sum().reciprocal().mul(tasks));
         }
         return new GradientCombination(null, loss_weights.cpu().data<double>().ToArray());
     }

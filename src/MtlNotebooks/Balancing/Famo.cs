@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks.Balancing;
@@ -45,7 +46,8 @@ public sealed class FamoModule : WeightedLossBalancer
         adam_m = zeros(tasks, ScalarType.Float64);
         adam_v = zeros(tasks, ScalarType.Float64);
         adam_steps = zeros(1, ScalarType.Int64);
-        previous_loss = full(tasks, double.NaN, ScalarType.Float64);
+        using Scalar nan = double.NaN;
+        previous_loss = full(tasks, nan, ScalarType.Float64);
         RegisterComponents();
     }
 
@@ -81,7 +83,8 @@ public sealed class FamoModule : WeightedLossBalancer
         logits.copy_(tensor(xi, ScalarType.Float64).to(logits.device));
         adam_m.copy_(tensor(m, ScalarType.Float64).to(adam_m.device));
         adam_v.copy_(tensor(v2, ScalarType.Float64).to(adam_v.device));
-        adam_steps.fill_(k);
+        using Scalar steps = k;
+        adam_steps.fill_(steps);
     }
 
     protected override (Tensor Total, Tensor Weights) Combine(TaskLosses losses, StepContext step)
@@ -92,7 +95,8 @@ public sealed class FamoModule : WeightedLossBalancer
         if (!double.IsNaN(before[0])) Update(before, current);
         using (no_grad()) previous_loss.copy_(tensor(current, ScalarType.Float64).to(previous_loss.device));
         var z = logits.softmax(0).to(stacked.dtype).to(stacked.device);
-        var d = stacked + Epsilon;
+        using Scalar eps = Epsilon;
+        var d = stacked.add(eps);
         var c = (z / d).sum().detach();
         return ((d.log() * z / c).sum(), (z / (c * d)).detach());
     }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks.Balancing;
@@ -23,7 +24,8 @@ public sealed class GlsModule : WeightedLossBalancer
     protected override (Tensor Total, Tensor Weights) Combine(TaskLosses losses, StepContext step)
     {
         var stacked = losses.Stack();
-        var total = stacked.clamp_min(1e-20).log().mean().exp();
-        return (total, (total / (losses.Count * stacked)).detach());
+        using Scalar tiny = 1e-20, tasks = losses.Count;
+        var total = stacked.clamp_min(tiny).log().mean().exp();
+        return (total, (total / stacked.mul(tasks)).detach());
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks.Balancing;
@@ -41,11 +42,12 @@ public sealed class GradDropModule : GradientBalancer
     /// gradients M_t ⊙ g_t, [T, P].</summary>
     public static Tensor Masked(Tensor gradients, Tensor uniform, double leak = 0.0)
     {
-        var purity = 0.5 * (1 + gradients.sum(dim: 0) / (gradients.abs().sum(dim: 0) + 1e-12));
-        var keep = purity.gt(uniform).unsqueeze(0).logical_and(gradients.gt(0))
-            .logical_or(purity.lt(uniform).unsqueeze(0).logical_and(gradients.lt(0)))
+        using Scalar half = 0.5, one = 1, tiny = 1e-12, zero = 0, leakage = leak, passing = 1 - leak;
+        var purity = (gradients.sum(dim: 0) / gradients.abs().sum(dim: 0).add(tiny)).add(one).mul(half);
+        var keep = purity.gt(uniform).unsqueeze(0).logical_and(gradients.gt(zero))
+            .logical_or(purity.lt(uniform).unsqueeze(0).logical_and(gradients.lt(zero)))
             .to(gradients.dtype);
-        return (leak + (1 - leak) * keep) * gradients;
+        return keep.mul(passing).add(leakage) * gradients;
     }
 
     protected override GradientCombination Combine(Tensor gradients, double[] losses, StepContext step)
@@ -53,7 +55,8 @@ public sealed class GradDropModule : GradientBalancer
         using var generator = new Generator((ulong)(uint)RlwModule.StepSeed(_seed, step.Step), gradients.device);
         var uniform = rand([gradients.shape[1]], generator: generator, device: gradients.device);
         var kept = Masked(gradients, uniform, _leak);
-        var fraction = (kept.abs().sum(1) / (gradients.abs().sum(1) + 1e-12)).to(ScalarType.Float64).cpu().data<double>().ToArray();
+        using Scalar tiny = 1e-12;
+        var fraction = (kept.abs().sum(1) / gradients.abs().sum(1).add(tiny)).to(ScalarType.Float64).cpu().data<double>().ToArray();
         return new GradientCombination(kept.sum(dim: 0), fraction);
     }
 }

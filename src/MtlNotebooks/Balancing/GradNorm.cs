@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -38,7 +39,8 @@ public sealed class GradNormModule : LossBalancer
         _tasks = tasks;
         _alpha = alpha;
         weights = new Parameter(ones(tasks, ScalarType.Float32));
-        initial_losses = full(tasks, double.NaN, ScalarType.Float32);
+        using Scalar nan = double.NaN;
+        initial_losses = full(tasks, nan, ScalarType.Float32);
         RegisterComponents();
     }
 
@@ -61,8 +63,9 @@ public sealed class GradNormModule : LossBalancer
         using (no_grad())
         {
             // Renormalise so that Σ w = T (GradNorm); a weight pushed below zero by a large step is clipped first.
-            weights.clamp_(min: 1e-4);
-            weights.mul_(_tasks / weights.sum());
+            using Scalar floor = 1e-4, tasks = _tasks;
+            weights.clamp_(min: floor);
+            weights.mul_(weights.sum().reciprocal().mul(tasks));
         }
         var stacked = losses.Stack();
         if (double.IsNaN(initial_losses.cpu()[0].item<float>()))

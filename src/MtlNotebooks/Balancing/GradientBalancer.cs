@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -86,7 +87,8 @@ public abstract class GradientBalancer : LossBalancer
         }
 
         var gradients = stack(rows).detach();
-        var norms = gradients.pow(2).sum(1).sqrt().cpu().to(ScalarType.Float64).data<double>().ToArray();
+        using Scalar two = 2;
+        var norms = gradients.pow(two).sum(1).sqrt().cpu().to(ScalarType.Float64).data<double>().ToArray();
         var (shared, weights) = Combine(gradients, values, step);
         if (weights.Length != tasks)
             throw new InvalidOperationException($"{GetName()}: Combine returned {weights.Length} weights for {tasks} tasks.");

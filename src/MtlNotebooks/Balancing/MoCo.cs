@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks.Balancing;
@@ -38,7 +39,8 @@ public sealed class MoCoModule : GradientBalancer
     {
         _spec = spec;
         tracked = zeros(tasks, sharedSize);
-        lambda = full(tasks, 1.0 / tasks);
+        using Scalar share = 1.0 / tasks;
+        lambda = full(tasks, share);
         steps = zeros(1, ScalarType.Int64);
         RegisterComponents();
     }
@@ -50,13 +52,15 @@ public sealed class MoCoModule : GradientBalancer
     {
         using var _ = no_grad();
         StatefulGradients.Fit(tracked, gradients);
-        steps.add_(1);
+        using Scalar one = 1, eps = 1e-8, rho = _spec.Rho;
+        steps.add_(one);
         double k = steps.cpu().item<long>();
+        using Scalar beta = _spec.Beta / Math.Pow(k, _spec.BetaSigma), gamma = _spec.Gamma / Math.Pow(k, _spec.GammaSigma);
         var scale = tensor(losses.Select(l => (float)l).ToArray()).to(gradients.device).unsqueeze(1);
-        var normalised = gradients / (gradients.norm(1, keepdim: true) + 1e-8) * scale;
-        tracked.sub_(_spec.Beta / Math.Pow(k, _spec.BetaSigma) * (tracked - normalised));
-        var yy = tracked.mm(tracked.t()) + _spec.Rho * eye(losses.Length, device: gradients.device);
-        lambda.copy_((lambda - _spec.Gamma / Math.Pow(k, _spec.GammaSigma) * yy.mv(lambda)).softmax(0));
+        var normalised = gradients / gradients.norm(1, keepdim: true).add(eps) * scale;
+        tracked.sub_((tracked - normalised).mul(beta));
+        var yy = tracked.mm(tracked.t()) + eye(losses.Length, device: gradients.device).mul(rho);
+        lambda.copy_((lambda - yy.mv(lambda).mul(gamma)).softmax(0));
         var weights = lambda.to(ScalarType.Float64).cpu().data<double>().ToArray();
         return new GradientCombination(tracked.t().mv(lambda), weights);
     }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks.Balancing;
@@ -34,7 +35,8 @@ public sealed class MoDoModule : GradientBalancer
     {
         _gamma = gamma;
         _rho = rho;
-        lambda = full(tasks, 1.0 / tasks, ScalarType.Float64);
+        using Scalar share = 1.0 / tasks;
+        lambda = full(tasks, share, ScalarType.Float64);
         RegisterComponents();
     }
 

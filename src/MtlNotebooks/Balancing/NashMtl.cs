@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks.Balancing;
@@ -85,7 +86,11 @@ public sealed class NashMtlModule : GradientBalancer
         if (_maxNorm > 0)
         {
             double norm = combined.norm().to(ScalarType.Float64).item<double>();
-            if (norm > _maxNorm) combined = combined * (_maxNorm / norm);
+            if (norm > _maxNorm)
+            {
+                using Scalar shrink = _maxNorm / norm;
+                combined = combined.mul(shrink);
+            }
         }
         return new GradientCombination(combined, alpha);
     }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks.Balancing;
@@ -35,7 +36,8 @@ public sealed class SdmGradModule : GradientBalancer
     public SdmGradModule(int tasks, SdmGrad spec) : base(nameof(SdmGrad))
     {
         _spec = spec;
-        w = full(tasks, 1.0 / tasks, ScalarType.Float64);
+        using Scalar share = 1.0 / tasks;
+        w = full(tasks, share, ScalarType.Float64);
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks.Balancing;
@@ -38,7 +39,8 @@ public sealed class StchModule : WeightedLossBalancer
         _warmup = warmupEpochs;
         loss_sum = zeros(tasks, ScalarType.Float64);
         loss_count = zeros(1, ScalarType.Int64);
-        nadir = full(tasks, double.NaN, ScalarType.Float64);
+        using Scalar nan = double.NaN;
+        nadir = full(tasks, nan, ScalarType.Float64);
         RegisterComponents();
     }
 
@@ -49,22 +51,26 @@ public sealed class StchModule : WeightedLossBalancer
     {
         var stacked = losses.Stack();
         int n = losses.Count;
+        using Scalar tiny = 1e-20;
         if (step.Epoch <= _warmup)
         {
             if (step.Epoch == _warmup)
                 using (no_grad())
                 {
+                    using Scalar one = 1;
                     loss_sum.add_(stacked.detach().to(ScalarType.Float64).to(loss_sum.device));
-                    loss_count.add_(1);
+                    loss_count.add_(one);
                 }
-            return ((stacked + 1e-20).log().sum(), (1.0 / stacked).detach());
+            using Scalar unit = 1.0;
+            return (stacked.add(tiny).log().sum(), (unit / stacked).detach());
         }
         if (double.IsNaN(nadir.cpu()[0].item<double>()))
             using (no_grad()) nadir.copy_(loss_count.cpu().item<long>() > 0 ? loss_sum / loss_count.to(ScalarType.Float64) : ones_like(nadir));
-        var scaled = (stacked / nadir.to(stacked.dtype).to(stacked.device) + 1e-20).log();
+        using Scalar mu = _mu, scale = n * _mu, tasks = n;
+        var scaled = (stacked / nadir.to(stacked.dtype).to(stacked.device)).add(tiny).log();
         var shifted = scaled - scaled.max().detach();
-        var total = n * _mu * (shifted / _mu).exp().sum().log();
-        var weights = n * (scaled.detach() / _mu).softmax(0) / stacked.detach();
+        var total = shifted.div(mu).exp().sum().log().mul(scale);
+        var weights = scaled.detach().div(mu).softmax(0).mul(tasks) / stacked.detach();
         return (total, weights);
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -31,7 +32,8 @@ public sealed class UncertaintyModule : WeightedLossBalancer
     public UncertaintyModule(int tasks, double initialLogVariance = 0.0, IReadOnlyList<string>? taskNames = null)
         : base(nameof(Uncertainty), taskNames)
     {
-        log_var = new Parameter(full(tasks, initialLogVariance, ScalarType.Float32));
+        using Scalar initial = initialLogVariance;
+        log_var = new Parameter(full(tasks, initial, ScalarType.Float32));
         RegisterComponents();
     }
 
@@ -42,6 +44,7 @@ public sealed class UncertaintyModule : WeightedLossBalancer
     {
         var s = ForLosses(log_var, losses);
         var precision = (-s).exp();
-        return (0.5 * (precision * losses.Stack() + s).sum(), 0.5 * precision);
+        using Scalar half = 0.5;
+        return ((precision * losses.Stack() + s).sum().mul(half), precision.mul(half));
     }
 }

@@ -1,4 +1,5 @@
 using MtlNotebooks.Data;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks.Tasks;
@@ -14,12 +15,13 @@ public static class TaskPictures
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(label);
+        using Scalar zero = 0, one = 1;
         return task switch
         {
             SemanticSegmentation or HumanParts => LabelImages.ColorizeClasses(label),
             Depth => LabelImages.ColorizeDepth(label, depthRange?.Min, depthRange?.Max),
             SurfaceNormals => LabelImages.ColorizeNormals(label),
-            Saliency or Edges => LabelImages.Grayscale(label.to(ScalarType.Float32).clamp(0, 1)),
+            Saliency or Edges => LabelImages.Grayscale(label.to(ScalarType.Float32).clamp(zero, one)),
             _ => ByShape(label, depthRange),
         };
     }
@@ -46,7 +48,8 @@ public static class TaskPictures
     public static (float Min, float Max)? DepthRange(Tensor label)
     {
         using var scope = NewDisposeScope();
-        var valid = label.masked_select(label.gt(0));
+        using Scalar zero = 0;
+        var valid = label.masked_select(label.gt(zero));
         return valid.numel() == 0 ? null : (valid.min().item<float>(), valid.max().item<float>());
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using MtlNotebooks.Data;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -194,7 +195,8 @@ public static class Trainer
         if (term is null) return Timed(profile, StepProfile.BackwardPhase, () => model.Balancer.Backward(losses, context));
         foreach (var (name, value) in term.Diagnostics) diagnostics[name] = value;
         // The term's graph shares the forward pass with the task losses: keep it for the balancer's backward.
-        var scaled = TaskLosses.From(losses.Tasks, t => losses[t] * term.TaskLossScale);
+        using Scalar lossScale = term.TaskLossScale;
+        var scaled = TaskLosses.From(losses.Tasks, t => losses[t].mul(lossScale));
         var step = Timed(profile, StepProfile.BackwardPhase, () =>
         {
             term.Loss.backward(retain_graph: true);

@@ -1,3 +1,4 @@
+using MtlNotebooks.Modules.Layers;
 using MtlNotebooks.Tasks;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -177,7 +178,7 @@ public sealed class ContractTests
     {
         var spec = Backbones.SmallResNet(4);
         using var module = spec.Create();
-        var frozen = module.named_modules().First(m => m.module is BatchNorm2d).module;
+        var frozen = module.named_modules().First(m => m.module is ScalarSafeBatchNorm2d).module;
         frozen.eval();
         var before = module.state_dict().ToDictionary(e => e.Key, e => e.Value.clone());
         var flags = module.modules().Select(m => m.training).ToArray();

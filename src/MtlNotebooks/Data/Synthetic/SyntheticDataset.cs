@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks.Data.Synthetic;
@@ -217,7 +218,8 @@ public static class SyntheticPreview
         using var batch = dataset.GetBatch(Enumerable.Range(0, rows).ToArray());
         var labels = batch.Labels;
         var depth = labels["depth"];
-        using var valid = depth.gt(0);
+        using Scalar zero = 0;
+        using var valid = depth.gt(zero);
         float lo = 0, hi = 1;
         if (valid.any().item<bool>())
         {

@@ -57,9 +57,9 @@ public sealed class HRNetModule : Backbone
 {
     private const double BnMomentum = 0.01;
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly ScalarSafeBatchNorm2d bn1;
     private readonly Conv2d conv2;
-    private readonly BatchNorm2d bn2;
+    private readonly ScalarSafeBatchNorm2d bn2;
     private readonly ReLU relu;
     private readonly Sequential layer1;
     private readonly ModuleDict<Module<Tensor, Tensor>> transition1;
@@ -77,9 +77,9 @@ public sealed class HRNetModule : Backbone
         _features = options.Features;
         int stem = options.StemChannels;
         conv1 = Conv2d(3, stem, 3, stride: 2, padding: 1, bias: false);
-        bn1 = BatchNorm2d(stem, momentum: BnMomentum);
+        bn1 = new ScalarSafeBatchNorm2d(stem, momentum: BnMomentum);
         conv2 = Conv2d(stem, stem, 3, stride: 2, padding: 1, bias: false);
-        bn2 = BatchNorm2d(stem, momentum: BnMomentum);
+        bn2 = new ScalarSafeBatchNorm2d(stem, momentum: BnMomentum);
         relu = ReLU();
         var blocks = new List<Module<Tensor, Tensor>>();
         int stage1Out = options.Stage1Planes * 4;
@@ -107,7 +107,7 @@ public sealed class HRNetModule : Backbone
             {
                 if (channels[i] != previous[i])
                     transition.Add($"{i}", Sequential(Conv2d(previous[i], channels[i], 3, padding: 1, bias: false),
-                        BatchNorm2d(channels[i], momentum: BnMomentum), ReLU()));
+                        new ScalarSafeBatchNorm2d(channels[i], momentum: BnMomentum), ReLU()));
                 continue;
             }
             var chain = new List<Module<Tensor, Tensor>>();
@@ -115,7 +115,7 @@ public sealed class HRNetModule : Backbone
             {
                 int inC = previous[^1];
                 int outC = j == i - previous.Length ? channels[i] : inC;
-                chain.Add(Sequential(Conv2d(inC, outC, 3, stride: 2, padding: 1, bias: false), BatchNorm2d(outC, momentum: BnMomentum), ReLU()));
+                chain.Add(Sequential(Conv2d(inC, outC, 3, stride: 2, padding: 1, bias: false), new ScalarSafeBatchNorm2d(outC, momentum: BnMomentum), ReLU()));
             }
             transition.Add($"{i}", Sequential(chain));
         }
@@ -174,7 +174,7 @@ public sealed class HighResolutionModule : Module<Tensor[], Tensor[]>
             for (int j = 0; j < n; j++)
             {
                 if (j > i)
-                    fuse.Add($"{j}", Sequential(Conv2d(channels[j], channels[i], 1, bias: false), BatchNorm2d(channels[i], momentum: bnMomentum)));
+                    fuse.Add($"{j}", Sequential(Conv2d(channels[j], channels[i], 1, bias: false), new ScalarSafeBatchNorm2d(channels[i], momentum: bnMomentum)));
                 else if (j < i)
                 {
                     var chain = new List<Module<Tensor, Tensor>>();
@@ -184,8 +184,8 @@ public sealed class HighResolutionModule : Module<Tensor[], Tensor[]>
                         int outC = last ? channels[i] : channels[j];
                         var conv = Conv2d(channels[j], outC, 3, stride: 2, padding: 1, bias: false);
                         chain.Add(last
-                            ? Sequential(conv, BatchNorm2d(outC, momentum: bnMomentum))
-                            : Sequential(conv, BatchNorm2d(outC, momentum: bnMomentum), ReLU()));
+                            ? Sequential(conv, new ScalarSafeBatchNorm2d(outC, momentum: bnMomentum))
+                            : Sequential(conv, new ScalarSafeBatchNorm2d(outC, momentum: bnMomentum), ReLU()));
                     }
                     fuse.Add($"{j}", Sequential(chain));
                 }

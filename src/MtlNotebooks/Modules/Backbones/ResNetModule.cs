@@ -82,7 +82,7 @@ public sealed record ResNetOptions(
 public sealed class ResNetModule : Backbone, IStagedBackbone
 {
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly ScalarSafeBatchNorm2d bn1;
     private readonly ReLU relu;
     private readonly MaxPool2d maxpool;
     private readonly Sequential layer1;
@@ -104,7 +104,7 @@ public sealed class ResNetModule : Backbone, IStagedBackbone
         _stageLevels = (options with { MultiScale = true }).Features;
         int inplanes = options.Scale(64);
         conv1 = Conv2d(3, inplanes, 7, stride: 2, padding: 3, bias: false);
-        bn1 = BatchNorm2d(inplanes);
+        bn1 = new ScalarSafeBatchNorm2d(inplanes);
         relu = ReLU(inplace: true);
         maxpool = MaxPool2d(3, stride: 2, padding: 1);
         int dilation = 1;
@@ -179,7 +179,7 @@ public sealed class ResNetModule : Backbone, IStagedBackbone
                 case Conv2d conv:
                     init.kaiming_normal_(conv.weight, mode: init.FanInOut.FanOut, nonlinearity: init.NonlinearityType.ReLU);
                     break;
-                case BatchNorm2d bn:
+                case ScalarSafeBatchNorm2d bn:
                     init.ones_(bn.weight);
                     init.zeros_(bn.bias);
                     break;

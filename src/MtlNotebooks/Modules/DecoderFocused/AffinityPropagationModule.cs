@@ -33,7 +33,8 @@ public sealed class AffinityPropagationModule : Module<TaskFeatures, TaskFeature
         value = new ModuleDict<Module<Tensor, Tensor>>();
         foreach (var target in context.Targets) value.Add(target, Conv2d(context.Channels, context.Channels, 1));
         mixing = Parameter(zeros(context.Targets.Count, context.Sources.Count));
-        strength = Parameter(full(context.Targets.Count, 0.1f));
+        using Scalar initial = 0.1f;
+        strength = Parameter(full(context.Targets.Count, initial));
         RegisterComponents();
     }
 
@@ -49,7 +50,8 @@ public sealed class AffinityPropagationModule : Module<TaskFeatures, TaskFeature
         var affinities = stack(_context.Sources.Select(source =>
         {
             var e = Pool(embed[source].call(features[source])).flatten(2);      // [B, E, P]
-            return functional.softmax(e.transpose(1, 2).matmul(e) / Math.Sqrt(e.shape[1]), -1);
+            using Scalar root = Math.Sqrt(e.shape[1]);
+            return functional.softmax(e.transpose(1, 2).matmul(e).div(root), -1);
         }).ToArray());
 
         return TaskFeatures.From(_context.Targets, target =>

@@ -37,7 +37,7 @@ public sealed class PadNetModule : MultiTaskNet
         _allTasks = [.. tasks, .. auxiliaryTasks];
         _name = $"initial@stride{backbone.Features.Finest.Stride}";
         int fused = backbone.Features.TotalChannels, planes = channels / 4;
-        fuse = Sequential(("conv", Conv2d(fused, fused, 1)), ("bn", BatchNorm2d(fused)), ("relu", ReLU()));
+        fuse = Sequential(("conv", Conv2d(fused, fused, 1)), ("bn", new ScalarSafeBatchNorm2d(fused)), ("relu", ReLU()));
         features = new ModuleDict<Module<Tensor, Tensor>>();
         initial = new ModuleDict<Module<Tensor, Tensor>>();
         foreach (var task in _allTasks)

@@ -1,3 +1,4 @@
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -10,7 +11,8 @@ public sealed class ChannelWiseMultiply : nn.Module<Tensor, Tensor>
 
     public ChannelWiseMultiply(int channels, double value) : base(nameof(ChannelWiseMultiply))
     {
-        param = new Parameter(full(channels, value, ScalarType.Float32));
+        using Scalar initial = value;
+        param = new Parameter(full(channels, initial, ScalarType.Float32));
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using MtlNotebooks.Modules.Layers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -9,6 +10,6 @@ namespace MtlNotebooks.Modules.EncoderFocused;
 public static class MtanAttention
 {
     public static Sequential Create(int inChannels, int midChannels, int outChannels) => Sequential(
-        Conv2d(inChannels, midChannels, 1), BatchNorm2d(midChannels), ReLU(inplace: true),
-        Conv2d(midChannels, outChannels, 1), BatchNorm2d(outChannels), Sigmoid());
+        Conv2d(inChannels, midChannels, 1), new ScalarSafeBatchNorm2d(midChannels), ReLU(inplace: true),
+        Conv2d(midChannels, outChannels, 1), new ScalarSafeBatchNorm2d(outChannels), Sigmoid());
 }

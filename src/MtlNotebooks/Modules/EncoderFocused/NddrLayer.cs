@@ -1,3 +1,5 @@
+using MtlNotebooks.Modules.Layers;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -21,11 +23,12 @@ public sealed class NddrLayer : Module<IReadOnlyDictionary<string, Tensor>, Dict
         for (int i = 0; i < _tasks.Length; i++)
         {
             var conv = Conv2d(_tasks.Length * channels, channels, 1, bias: false);
-            var bn = BatchNorm2d(channels, momentum: momentum);
+            var bn = new ScalarSafeBatchNorm2d(channels, momentum: momentum);
             using (no_grad())
             {
+                using Scalar own = alpha, other = beta;
                 var identity = eye(channels);
-                conv.weight.copy_(cat(Enumerable.Range(0, _tasks.Length).Select(j => identity * (i == j ? alpha : beta)).ToArray(), 1)
+                conv.weight.copy_(cat(Enumerable.Range(0, _tasks.Length).Select(j => identity.mul(i == j ? own : other)).ToArray(), 1)
                     .view(channels, _tasks.Length * channels, 1, 1));
                 init.ones_(bn.weight);
                 init.zeros_(bn.bias);

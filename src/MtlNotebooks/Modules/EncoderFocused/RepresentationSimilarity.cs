@@ -1,5 +1,6 @@
 using MtlNotebooks.Modules.Backbones;
 using MtlNotebooks.Modules.Baselines;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks.Modules.EncoderFocused;
@@ -18,8 +19,9 @@ public static class RepresentationSimilarity
         using var scope = NewDisposeScope();
         var x = features.detach().flatten(1).to_type(ScalarType.Float64);
         x = x - x.mean([1], keepdim: true);
-        x = x / x.norm(1, keepdim: true).clamp_min(1e-12);
-        return (1 - x.matmul(x.t())).MoveToOuterDisposeScope();
+        using Scalar tiny = 1e-12, one = 1;
+        x = x / x.norm(1, keepdim: true).clamp_min(tiny);
+        return (one - x.matmul(x.t())).MoveToOuterDisposeScope();
     }
 
     /// <summary>The Spearman correlation (average ranks for ties) of the upper triangles (above the diagonal) of two RDMs of

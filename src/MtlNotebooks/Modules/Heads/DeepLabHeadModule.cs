@@ -22,7 +22,7 @@ public sealed class DeepLabHeadModule : Module<FeatureMaps, Tensor>
         [
             new Aspp(features.Coarsest.Channels, channels, rates ?? [12, 24, 36]),
             Conv2d(channels, channels, 3, padding: 1, bias: false),
-            BatchNorm2d(channels),
+            new ScalarSafeBatchNorm2d(channels),
             ReLU(),
             Conv2d(channels, outputChannels, 1),
         ];

@@ -22,10 +22,10 @@ public sealed class DeepLabV3PlusHeadModule : Module<FeatureMaps, Tensor>
         : base(nameof(DeepLabV3PlusHeadModule))
     {
         aspp = new Aspp(features.Coarsest.Channels, channels, rates);
-        low_level = Sequential(Conv2d(features.Finest.Channels, lowLevelChannels, 1, bias: false), BatchNorm2d(lowLevelChannels), ReLU());
+        low_level = Sequential(Conv2d(features.Finest.Channels, lowLevelChannels, 1, bias: false), new ScalarSafeBatchNorm2d(lowLevelChannels), ReLU());
         decoder = Sequential(
-            Conv2d(channels + lowLevelChannels, channels, 3, padding: 1, bias: false), BatchNorm2d(channels), ReLU(),
-            Conv2d(channels, channels, 3, padding: 1, bias: false), BatchNorm2d(channels), ReLU());
+            Conv2d(channels + lowLevelChannels, channels, 3, padding: 1, bias: false), new ScalarSafeBatchNorm2d(channels), ReLU(),
+            Conv2d(channels, channels, 3, padding: 1, bias: false), new ScalarSafeBatchNorm2d(channels), ReLU());
         classifier = Conv2d(channels, outputChannels, 1);
         RegisterComponents();
     }

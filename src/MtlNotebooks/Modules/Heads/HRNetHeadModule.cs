@@ -17,7 +17,7 @@ public sealed class HRNetHeadModule : Module<FeatureMaps, Tensor>
     public HRNetHeadModule(FeatureInfo features, int outputChannels) : base(nameof(HRNetHeadModule))
     {
         int channels = features.TotalChannels;
-        last_layer = Sequential(Conv2d(channels, channels, 1), BatchNorm2d(channels), ReLU(), Conv2d(channels, outputChannels, 1));
+        last_layer = Sequential(Conv2d(channels, channels, 1), new ScalarSafeBatchNorm2d(channels), ReLU(), Conv2d(channels, outputChannels, 1));
         RegisterComponents();
     }
 

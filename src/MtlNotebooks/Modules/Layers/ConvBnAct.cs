@@ -10,14 +10,14 @@ namespace MtlNotebooks.Modules.Layers;
 public sealed class ConvBnAct : Module<Tensor, Tensor>
 {
     private readonly Conv2d conv;
-    private readonly BatchNorm2d bn;
+    private readonly ScalarSafeBatchNorm2d bn;
     private readonly bool _activation;
 
     public ConvBnAct(int inChannels, int outChannels, int kernel = 3, int stride = 1, int dilation = 1, bool activation = true)
         : base(nameof(ConvBnAct))
     {
         conv = Conv2d(inChannels, outChannels, kernel, stride: stride, padding: dilation * (kernel / 2), dilation: dilation, bias: false);
-        bn = BatchNorm2d(outChannels);
+        bn = new ScalarSafeBatchNorm2d(outChannels);
         _activation = activation;
         RegisterComponents();
     }

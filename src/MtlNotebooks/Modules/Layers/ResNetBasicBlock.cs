@@ -11,10 +11,10 @@ namespace MtlNotebooks.Modules.Layers;
 public sealed class ResNetBasicBlock : Module<Tensor, Tensor>
 {
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly ScalarSafeBatchNorm2d bn1;
     private readonly ReLU relu;
     private readonly Conv2d conv2;
-    private readonly BatchNorm2d bn2;
+    private readonly ScalarSafeBatchNorm2d bn2;
     private readonly SqueezeExcitation? se;
     private readonly Sequential? downsample;
 
@@ -24,12 +24,12 @@ public sealed class ResNetBasicBlock : Module<Tensor, Tensor>
         : base(nameof(ResNetBasicBlock))
     {
         conv1 = Conv2d(inChannels, planes, 3, stride: stride, padding: dilation, dilation: dilation, bias: false);
-        bn1 = BatchNorm2d(planes, momentum: bnMomentum);
+        bn1 = new ScalarSafeBatchNorm2d(planes, momentum: bnMomentum);
         relu = ReLU(inplace: true);
         conv2 = Conv2d(planes, planes, 3, padding: dilation, dilation: dilation, bias: false);
-        bn2 = BatchNorm2d(planes, momentum: bnMomentum);
+        bn2 = new ScalarSafeBatchNorm2d(planes, momentum: bnMomentum);
         if (squeezeExcitation) se = new SqueezeExcitation(planes, 16);
-        if (project) downsample = Sequential(Conv2d(inChannels, planes, 1, stride: stride, bias: false), BatchNorm2d(planes, momentum: bnMomentum));
+        if (project) downsample = Sequential(Conv2d(inChannels, planes, 1, stride: stride, bias: false), new ScalarSafeBatchNorm2d(planes, momentum: bnMomentum));
         RegisterComponents();
     }
 

@@ -11,11 +11,11 @@ namespace MtlNotebooks.Modules.Layers;
 public sealed class ResNetBottleneck : Module<Tensor, Tensor>
 {
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly ScalarSafeBatchNorm2d bn1;
     private readonly Conv2d conv2;
-    private readonly BatchNorm2d bn2;
+    private readonly ScalarSafeBatchNorm2d bn2;
     private readonly Conv2d conv3;
-    private readonly BatchNorm2d bn3;
+    private readonly ScalarSafeBatchNorm2d bn3;
     private readonly ReLU relu;
     private readonly SqueezeExcitation? se;
     private readonly Sequential? downsample;
@@ -27,14 +27,14 @@ public sealed class ResNetBottleneck : Module<Tensor, Tensor>
     {
         int outChannels = planes * 4;
         conv1 = Conv2d(inChannels, planes, 1, bias: false);
-        bn1 = BatchNorm2d(planes, momentum: bnMomentum);
+        bn1 = new ScalarSafeBatchNorm2d(planes, momentum: bnMomentum);
         conv2 = Conv2d(planes, planes, 3, stride: stride, padding: dilation, dilation: dilation, bias: false);
-        bn2 = BatchNorm2d(planes, momentum: bnMomentum);
+        bn2 = new ScalarSafeBatchNorm2d(planes, momentum: bnMomentum);
         conv3 = Conv2d(planes, outChannels, 1, bias: false);
-        bn3 = BatchNorm2d(outChannels, momentum: bnMomentum);
+        bn3 = new ScalarSafeBatchNorm2d(outChannels, momentum: bnMomentum);
         relu = ReLU(inplace: true);
         if (squeezeExcitation) se = new SqueezeExcitation(outChannels, 16);
-        if (project) downsample = Sequential(Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), BatchNorm2d(outChannels, momentum: bnMomentum));
+        if (project) downsample = Sequential(Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), new ScalarSafeBatchNorm2d(outChannels, momentum: bnMomentum));
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using MtlNotebooks.Modules.Layers;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -16,7 +17,7 @@ public sealed record AstmtEncoderLayers(IReadOnlyList<string> Tasks, ActiveTask 
     bool TaskNorm, bool Adapters, int Reduction = 16)
 {
     public Module<Tensor, Tensor> Norm(long channels) =>
-        TaskNorm ? new PerTask(Tasks, Active, _ => BatchNorm2d(channels)) : BatchNorm2d(channels);
+        TaskNorm ? new PerTask(Tasks, Active, _ => new ScalarSafeBatchNorm2d(channels)) : new ScalarSafeBatchNorm2d(channels);
 
     public TaskSqueezeExcitation? Squeeze(int channels) =>
         SqueezeExcitation ? new TaskSqueezeExcitation(channels, Reduction, TaskSqueeze ? Tasks : null, Active) : null;

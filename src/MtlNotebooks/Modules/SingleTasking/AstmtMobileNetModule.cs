@@ -1,3 +1,4 @@
+using MtlNotebooks.Modules.Layers;
 using MtlNotebooks.Modules.Backbones;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -90,7 +91,7 @@ public sealed class AstmtMobileNetModule : AstmtModule
                     init.normal_(w, 0, Math.Sqrt(2.0 / (w.shape[2] * w.shape[3] * w.shape[0])));
                     if (conv.bias is { } b) b.zero_();
                     break;
-                case BatchNorm2d bn:
+                case ScalarSafeBatchNorm2d bn:
                     init.ones_(bn.weight!);
                     init.zeros_(bn.bias!);
                     break;
@@ -109,7 +110,7 @@ public sealed class AstmtMobileNetModule : AstmtModule
 
         public StemConv(int channels) : base(nameof(StemConv))
         {
-            conv = Sequential(Conv2d(3, channels, 3, stride: 2, padding: 1, bias: false), BatchNorm2d(channels), ReLU6());
+            conv = Sequential(Conv2d(3, channels, 3, stride: 2, padding: 1, bias: false), new ScalarSafeBatchNorm2d(channels), ReLU6());
             RegisterComponents();
         }
 

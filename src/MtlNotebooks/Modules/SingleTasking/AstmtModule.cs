@@ -72,21 +72,23 @@ public abstract class AstmtModule : MultiTaskNet
         double alpha = _settings.ReversalScale * (step.Epochs > 0 ? GradientDiscriminator.Ramp(step.Epoch, step.Epochs) : 1.0);
         Tensor? total = null;
         long correct = 0, counted = 0;
+        using Scalar ignore = 255, zero = 0;
         foreach (var task in losses.Tasks)
         {
             var logits = discriminator.call(GradientDiscriminator.TaskGradient(losses[task], _features[task], alpha));
             var target = GradientDiscriminator.Target(labels[task], Tasks.ToList().IndexOf(task), logits.shape[2], logits.shape[3]);
-            var valid = target.ne(255);
+            var valid = target.ne(ignore);
             long n = valid.sum().item<long>();
             // A batch whose label is ignored everywhere gives the discriminator nothing to learn (the code skips it).
-            var loss = n == 0 ? logits.sum() * 0 : functional.cross_entropy(logits, target, ignore_index: 255);
+            var loss = n == 0 ? logits.sum().mul(zero) : functional.cross_entropy(logits, target, ignore_index: 255);
             total = total is null ? loss : total + loss;
             correct += logits.argmax(1).eq(target).logical_and(valid).sum().item<long>();
             counted += n;
         }
         _features.Clear();
         double w = _settings.DiscriminatorWeight;
-        return new TrainingTerm("discriminator", total! * w, 1 - w, new Dictionary<string, double>
+        using Scalar weight = w;
+        return new TrainingTerm("discriminator", total!.mul(weight), 1 - w, new Dictionary<string, double>
         {
             ["discriminator loss"] = total!.detach().cpu().to(ScalarType.Float64).item<double>(),
             ["discriminator accuracy"] = counted == 0 ? double.NaN : (double)correct / counted,
@@ -150,7 +152,7 @@ public abstract class AstmtModule : MultiTaskNet
                 case Conv2d conv:
                     init.normal_(conv.weight!, 0, 0.01);
                     break;
-                case BatchNorm2d bn:
+                case ScalarSafeBatchNorm2d bn:
                     init.ones_(bn.weight!);
                     init.zeros_(bn.bias!);
                     break;

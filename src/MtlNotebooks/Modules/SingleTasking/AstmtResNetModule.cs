@@ -1,3 +1,4 @@
+using MtlNotebooks.Modules.Layers;
 using MtlNotebooks.Modules.Backbones;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -13,7 +14,7 @@ namespace MtlNotebooks.Modules.SingleTasking;
 public sealed class AstmtResNetModule : AstmtModule
 {
     private readonly Conv2d conv1;
-    private readonly BatchNorm2d bn1;
+    private readonly ScalarSafeBatchNorm2d bn1;
     private readonly MaxPool2d maxpool;
     private readonly Sequential layer1;
     private readonly Sequential layer2;
@@ -32,7 +33,7 @@ public sealed class AstmtResNetModule : AstmtModule
         _encoderShared = !(spec.EncoderSqueeze && options.SqueezeExcitation) && !spec.TaskBatchNorm && !spec.Adapters;
         int inplanes = options.Scale(64);
         conv1 = Conv2d(3, inplanes, 7, stride: 2, padding: 3, bias: false);
-        bn1 = BatchNorm2d(inplanes);
+        bn1 = new ScalarSafeBatchNorm2d(inplanes);
         maxpool = MaxPool2d(3, stride: 2, padding: 1);
         var (strides, dilations) = options.OutputStride == 8 ? (new[] { 1, 2, 1, 1 }, new[] { 1, 1, 2, 4 }) : (new[] { 1, 2, 2, 1 }, new[] { 1, 1, 1, 2 });
         var stages = new Sequential[4];

@@ -31,12 +31,17 @@ public sealed class GradientDiscriminator : Module<Tensor, Tensor>
     public static Tensor TaskGradient(Tensor loss, Tensor features, double alpha)
     {
         var gradient = autograd.grad([loss], [features], retain_graph: true, create_graph: true)[0];
-        var normalised = gradient / (linalg.vector_norm(gradient, 2, [1], keepdim: true) + 1e-10);
+        using Scalar tiny = 1e-10;
+        var normalised = gradient / linalg.vector_norm(gradient, 2, [1], keepdim: true).add(tiny);
         return ReverseGradient(normalised, alpha);
     }
 
     /// <summary>Gradient reversal (Ganin &amp; Lempitsky 2015): the identity forward, −α × the gradient backward.</summary>
-    public static Tensor ReverseGradient(Tensor x, double alpha) => x * -alpha + (x * (1 + alpha)).detach();
+    public static Tensor ReverseGradient(Tensor x, double alpha)
+    {
+        using Scalar reversed = -alpha, kept = 1 + alpha;
+        return x.mul(reversed) + x.mul(kept).detach();
+    }
 
     /// <summary>The reversal weight of the paper's ramp (Ganin et al.): 2 / (1 + exp(−10 p)) − 1 with p = (epoch + 1) / epochs,
     /// <paramref name="epoch"/> counted from 0 as the official code does.</summary>
@@ -49,6 +54,7 @@ public sealed class GradientDiscriminator : Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var first = (label.dim() == 3 ? label.unsqueeze(1) : label.narrow(1, 0, 1)).to(ScalarType.Float32);
         var resized = functional.interpolate(first, [height, width], mode: InterpolationMode.Nearest).squeeze(1);
-        return where(resized.ne(255), full_like(resized, taskIndex), full_like(resized, 255)).to(ScalarType.Int64).MoveToOuterDisposeScope();
+        using Scalar ignore = 255, index = taskIndex;
+        return where(resized.ne(ignore), full_like(resized, index), full_like(resized, ignore)).to(ScalarType.Int64).MoveToOuterDisposeScope();
     }
 }

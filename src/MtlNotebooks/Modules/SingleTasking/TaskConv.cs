@@ -1,3 +1,4 @@
+using MtlNotebooks.Modules.Layers;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -36,7 +37,7 @@ public sealed class TaskConv : Module<Tensor, Tensor>
         _relu6 = style.MobileNet;
         this.process = Sequential(process);
         if (style.Adapters && adapters) adapt = new PerTask(style.Tasks, style.Active, _ => ZeroConv1x1(inChannels, outChannels));
-        norm = style.TaskNorm ? new PerTask(style.Tasks, style.Active, _ => BatchNorm2d(outChannels)) : BatchNorm2d(outChannels);
+        norm = style.TaskNorm ? new PerTask(style.Tasks, style.Active, _ => new ScalarSafeBatchNorm2d(outChannels)) : new ScalarSafeBatchNorm2d(outChannels);
         if (style.TaskSqueeze)
             se = new TaskSqueezeExcitation((int)outChannels, style.MobileNet ? 4 : reduction, style.Tasks, style.Active, style.MobileNet);
         RegisterComponents();

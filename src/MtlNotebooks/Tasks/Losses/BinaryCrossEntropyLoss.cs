@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -31,15 +32,16 @@ public sealed record BinaryCrossEntropyLoss(BinaryWeighting Weighting = BinaryWe
 
     public Tensor Compute(Tensor output, Tensor label)
     {
-        var valid = label.ne(IgnoreValue);
+        using Scalar ignore = IgnoreValue, noLoss = 0.0, half = 0.5, positive = PositiveWeight, negative = 1 - PositiveWeight;
+        var valid = label.ne(ignore);
         var count = valid.sum();
-        if (count.item<long>() == 0) return output.sum() * 0.0;
-        var target = label.ge(0.5).logical_and(valid).to(output.dtype);
+        if (count.item<long>() == 0) return output.sum().mul(noLoss);
+        var target = label.ge(half).logical_and(valid).to(output.dtype);
         var validFloat = valid.to(output.dtype);
         Tensor weights = Weighting switch
         {
             BinaryWeighting.None => validFloat,
-            BinaryWeighting.FixedPositiveWeight => (target * PositiveWeight + (1 - target) * (1 - PositiveWeight)) * validFloat,
+            BinaryWeighting.FixedPositiveWeight => (target.mul(positive) + (One - target).mul(negative)) * validFloat,
             BinaryWeighting.Balanced => Balanced(target, validFloat, count),
             _ => throw new ArgumentOutOfRangeException(nameof(Weighting), Weighting, "Unknown weighting."),
         };
@@ -50,8 +52,10 @@ public sealed record BinaryCrossEntropyLoss(BinaryWeighting Weighting = BinaryWe
     private static Tensor Balanced(Tensor target, Tensor valid, Tensor count)
     {
         // w = negatives / labelled pixels, so the rarer class (usually the positives) weighs more.
-        var negatives = ((1 - target) * valid).sum();
+        var negatives = ((One - target) * valid).sum();
         var w = (negatives / count.to(target.dtype)).detach();
-        return (target * w + (1 - target) * (1 - w)) * valid;
+        return (target * w + (One - target) * (One - w)) * valid;
     }
+
+    private static readonly Scalar One = 1;
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -13,9 +14,10 @@ public sealed record CrossEntropyLoss(int IgnoreIndex = 255) : ITaskLoss
     {
         // Class maps often arrive as uint8 (PNG) or int32; libtorch's cross-entropy takes int64 only.
         if (label.dtype != ScalarType.Int64) label = label.to(ScalarType.Int64);
-        var valid = label.ne(IgnoreIndex);
+        using Scalar ignore = IgnoreIndex, noLoss = 0.0;
+        var valid = label.ne(ignore);
         // All pixels ignored: a zero that keeps the graph, instead of the NaN that 0/0 would give.
-        if (!valid.any().item<bool>()) return output.sum() * 0.0;
+        if (!valid.any().item<bool>()) return output.sum().mul(noLoss);
         return F.cross_entropy(output, label, ignore_index: IgnoreIndex, reduction: nn.Reduction.Mean);
     }
 }

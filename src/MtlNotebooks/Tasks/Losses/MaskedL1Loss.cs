@@ -1,3 +1,4 @@
+using TorchSharp;
 using F = TorchSharp.torch.nn.functional;
 using static TorchSharp.torch;
 
@@ -10,9 +11,10 @@ public sealed record MaskedL1Loss : ITaskLoss
 
     public Tensor Compute(Tensor output, Tensor label)
     {
-        var valid = label.gt(0);
+        using Scalar zero = 0, noLoss = 0.0;
+        var valid = label.gt(zero);
         var count = valid.sum();
-        if (count.item<long>() == 0) return output.sum() * 0.0;
+        if (count.item<long>() == 0) return output.sum().mul(noLoss);
         return (output - label).abs().masked_select(valid).sum() / count;
     }
 }

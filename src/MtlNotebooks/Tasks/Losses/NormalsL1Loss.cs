@@ -1,3 +1,4 @@
+using TorchSharp;
 using F = TorchSharp.torch.nn.functional;
 using static TorchSharp.torch;
 
@@ -11,10 +12,11 @@ public sealed record NormalsL1Loss : ITaskLoss
 
     public Tensor Compute(Tensor output, Tensor label)
     {
+        using Scalar zero = 0, noLoss = 0.0;
         var unit = F.normalize(output, p: 2, dim: 1);
-        var valid = label.abs().sum(1, keepdim: true).gt(0).expand_as(label);
+        var valid = label.abs().sum(1, keepdim: true).gt(zero).expand_as(label);
         var count = valid.sum();
-        if (count.item<long>() == 0) return output.sum() * 0.0;
+        if (count.item<long>() == 0) return output.sum().mul(noLoss);
         return (unit - label).abs().masked_select(valid).sum() / count;
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using F = TorchSharp.torch.nn.functional;
 using static TorchSharp.torch;
 
@@ -14,9 +15,10 @@ internal sealed class AngleAccumulator(double? within) : IMetricAccumulator
     {
         var unit = F.normalize(output.to(ScalarType.Float64), p: 2, dim: 1);
         var target = label.to(ScalarType.Float64);
-        var valid = target.abs().sum(1).gt(0);
-        var cosine = (unit * target).sum(1).clamp(-1.0, 1.0);
-        return cosine.acos().masked_select(valid) * (180.0 / Math.PI);
+        using Scalar zero = 0, minusOne = -1.0, one = 1.0, degrees = 180.0 / Math.PI;
+        var valid = target.abs().sum(1).gt(zero);
+        var cosine = (unit * target).sum(1).clamp(minusOne, one);
+        return cosine.acos().masked_select(valid).mul(degrees);
     }
 
     public void Update(Tensor output, Tensor label)
@@ -26,10 +28,12 @@ internal sealed class AngleAccumulator(double? within) : IMetricAccumulator
         _pixels += angles.numel();
         if (within is double limit)
         {
-            _below += angles.lt(limit).sum().item<long>();
+            using Scalar bound = limit;
+            _below += angles.lt(bound).sum().item<long>();
             return;
         }
-        var bins = (angles / BinDegrees).floor().to(ScalarType.Int64).clamp(0, _histogram.Length - 1);
+        using Scalar bin = BinDegrees, first = 0, last = _histogram.Length - 1;
+        var bins = angles.div(bin).floor().to(ScalarType.Int64).clamp(first, last);
         var counts = bins.bincount(null, _histogram.Length).cpu().data<long>().ToArray();
         for (int i = 0; i < counts.Length; i++) _histogram[i] += counts[i];
     }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using F = TorchSharp.torch.nn.functional;
 using static TorchSharp.torch;
 
@@ -12,11 +13,12 @@ internal sealed class ConfusionMatrix(int classes, int ignoreIndex, bool pixelAc
         using var scope = NewDisposeScope();
         var prediction = output.argmax(1).flatten();
         var target = label.flatten().to(ScalarType.Int64);
-        var valid = target.ne(ignoreIndex);
-        var outOfRange = target.lt(0).logical_or(target.ge(classes)).logical_and(valid);
+        using Scalar ignore = ignoreIndex, zero = 0, classCount = classes;
+        var valid = target.ne(ignore);
+        var outOfRange = target.lt(zero).logical_or(target.ge(classCount)).logical_and(valid);
         if (outOfRange.any().item<bool>())
             throw new ArgumentException($"Label values must be in [0, {classes}) or {ignoreIndex} (ignore); found {target.masked_select(outOfRange)[0].item<long>()}.");
-        var index = target.masked_select(valid) * classes + prediction.masked_select(valid);
+        var index = target.masked_select(valid).mul(classCount) + prediction.masked_select(valid);
         var counts = index.bincount(null, classes * classes).cpu().data<long>().ToArray();
         for (int i = 0; i < _counts.Length; i++) _counts[i] += counts[i];
     }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks.Tasks.Metrics;
@@ -55,16 +56,17 @@ internal sealed class DepthErrorAccumulator(DepthStatistic statistic) : IMetricA
     {
         using var scope = NewDisposeScope();
         var target = label.to(ScalarType.Float64);
-        var valid = target.gt(0);
+        using Scalar zero = 0, tiny = 1e-9, two = 2, threshold = Threshold;
+        var valid = target.gt(zero);
         var d = target.masked_select(valid);
         var p = output.to(ScalarType.Float64).masked_select(valid);
-        var clamped = p.clamp_min(1e-9);
+        var clamped = p.clamp_min(tiny);
         Tensor terms = statistic switch
         {
-            DepthStatistic.Rmse => (p - d).pow(2),
-            DepthStatistic.LogRmse => (clamped.log() - d.log()).pow(2),
+            DepthStatistic.Rmse => (p - d).pow(two),
+            DepthStatistic.LogRmse => (clamped.log() - d.log()).pow(two),
             DepthStatistic.AbsRel => (p - d).abs() / d,
-            _ => maximum(clamped / d, d / clamped).lt(Threshold).to(ScalarType.Float64),
+            _ => maximum(clamped / d, d / clamped).lt(threshold).to(ScalarType.Float64),
         };
         _sum += terms.sum().item<double>();
         _pixels += d.numel();

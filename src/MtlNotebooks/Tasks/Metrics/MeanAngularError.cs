@@ -1,3 +1,4 @@
+using TorchSharp;
 using F = TorchSharp.torch.nn.functional;
 using static TorchSharp.torch;
 
@@ -21,9 +22,10 @@ public sealed record MeanAngularError : ITaskMetric
             using var scope = NewDisposeScope();
             var unit = F.normalize(output.to(ScalarType.Float64), p: 2, dim: 1);
             var target = label.to(ScalarType.Float64);
-            var valid = target.abs().sum(1).gt(0);
-            var cosine = (unit * target).sum(1).clamp(-1.0, 1.0);
-            var angles = cosine.acos().masked_select(valid) * (180.0 / Math.PI);
+            using Scalar zero = 0, minusOne = -1.0, one = 1.0, degrees = 180.0 / Math.PI;
+            var valid = target.abs().sum(1).gt(zero);
+            var cosine = (unit * target).sum(1).clamp(minusOne, one);
+            var angles = cosine.acos().masked_select(valid).mul(degrees);
             _degrees += angles.sum().item<double>();
             _pixels += valid.sum().item<long>();
         }

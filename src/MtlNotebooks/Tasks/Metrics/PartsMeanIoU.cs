@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks.Tasks.Metrics;
@@ -21,7 +22,8 @@ public sealed record PartsMeanIoU(int Classes, int IgnoreIndex = 255) : ITaskMet
             using var scope = NewDisposeScope();
             var target = label.to(ScalarType.Int64);
             var perImage = target.reshape(target.shape[0], -1);
-            var hasPeople = perImage.gt(0).logical_and(perImage.ne(ignoreIndex)).any(1);
+            using Scalar background = 0, ignore = ignoreIndex;
+            var hasPeople = perImage.gt(background).logical_and(perImage.ne(ignore)).any(1);
             var keep = hasPeople.nonzero().flatten();
             if (keep.numel() == 0) return;
             _matrix.Update(output.index_select(0, keep), target.index_select(0, keep));

@@ -1,3 +1,4 @@
+using TorchSharp;
 using F = TorchSharp.torch.nn.functional;
 using static TorchSharp.torch;
 
@@ -18,8 +19,9 @@ public sealed record Rmse : ITaskMetric
         public void Update(Tensor output, Tensor label)
         {
             using var scope = NewDisposeScope();
-            var valid = label.gt(0);
-            _squaredError += (output - label).pow(2).masked_select(valid).sum().to(ScalarType.Float64).item<double>();
+            using Scalar zero = 0, two = 2;
+            var valid = label.gt(zero);
+            _squaredError += (output - label).pow(two).masked_select(valid).sum().to(ScalarType.Float64).item<double>();
             _pixels += valid.sum().item<long>();
         }
 
