@@ -12,6 +12,7 @@ public sealed class ConvBnAct : Module<Tensor, Tensor>
     private readonly Conv2d conv;
     private readonly ScalarSafeBatchNorm2d bn;
     private readonly bool _activation;
+    private readonly long _gemmInChannels, _dilation;
 
     public ConvBnAct(int inChannels, int outChannels, int kernel = 3, int stride = 1, int dilation = 1, bool activation = true)
         : base(nameof(ConvBnAct))
@@ -19,12 +20,16 @@ public sealed class ConvBnAct : Module<Tensor, Tensor>
         conv = Conv2d(inChannels, outChannels, kernel, stride: stride, padding: dilation * (kernel / 2), dilation: dilation, bias: false);
         bn = new ScalarSafeBatchNorm2d(outChannels);
         _activation = activation;
+        // Stride-1 convolutions may train through GemmConvolution; the other ones never.
+        (_gemmInChannels, _dilation) = (stride == 1 && kernel > 1 && kernel % 2 == 1 ? inChannels : 0, dilation);
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor input)
     {
-        var y = bn.call(conv.call(input));
+        // In training only: evaluation and anything that hooks the conv (resource counts, profiles) see conv2d itself.
+        var z = training && GemmConvolution.Pays(input, _gemmInChannels) ? GemmConvolution.Forward(input, conv.weight!, _dilation) : conv.call(input);
+        var y = bn.call(z);
         return _activation ? functional.relu(y) : y;
     }
 }
