@@ -27,7 +27,7 @@ public sealed class ConvBnAct : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        // In training only: evaluation and anything that hooks the conv (resource counts, profiles) see conv2d itself.
+        // In training only: evaluation and resource counts (which hook the conv) run conv2d itself.
         var z = training && GemmConvolution.Pays(input, _gemmInChannels) ? GemmConvolution.Forward(input, conv.weight!, _dilation) : conv.call(input);
         var y = bn.call(z);
         return _activation ? functional.relu(y) : y;
