@@ -110,7 +110,7 @@ public static class Tsne
         using var scope = NewDisposeScope();
         var shifted = ShiftedSquaredDistances(points, perplexity);
         using Scalar half = 0.5;
-        return SearchPrecisions(shifted, perplexity).squeeze(1).reciprocal().mul(half).sqrt().MoveToOuterDisposeScope();
+        return (half / SearchPrecisions(shifted, perplexity).squeeze(1)).sqrt().MoveToOuterDisposeScope();
     }
 
     /// <summary>The cost C = KL(P‖Q) = Σ_i≠j p_ij log(p_ij / q_ij) (eq. 2) of <paramref name="embedding"/> ([N, d]) under

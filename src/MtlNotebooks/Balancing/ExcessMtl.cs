@@ -56,7 +56,7 @@ public sealed class ExcessMtlModule : GradientBalancer
         else
         {
             loss_weights.mul_((risk / initial_risk).mul(stepSize).exp());
-            loss_weights.mul_(loss_weights.sum().reciprocal().mul(tasks));
+            loss_weights.mul_(tasks / loss_weights.sum());
         }
         return new GradientCombination(null, loss_weights.cpu().data<double>().ToArray());
     }

@@ -65,7 +65,7 @@ public sealed class GradNormModule : LossBalancer
             // Renormalise so that Σ w = T (GradNorm); a weight pushed below zero by a large step is clipped first.
             using Scalar floor = 1e-4, tasks = _tasks;
             weights.clamp_(min: floor);
-            weights.mul_(weights.sum().reciprocal().mul(tasks));
+            weights.mul_(tasks / weights.sum());
         }
         var stacked = losses.Stack();
         if (double.IsNaN(initial_losses.cpu()[0].item<float>()))

@@ -46,9 +46,10 @@ public sealed class GemmConvolutionTests
     [Fact]
     public void Pays_OnlyWithManyInputChannels()
     {
-        using var input = zeros(1, 1, 1, 1);
-        Assert.False(GemmConvolution.Pays(input, GemmConvolution.MinInputChannels - 1));
-        Assert.Equal(TorchRuntime.Adjustment is not null, GemmConvolution.Pays(input, GemmConvolution.MinInputChannels));
+        using var few = zeros(1, GemmConvolution.MinInputChannels - 1, 1, 1);
+        using var many = zeros(1, GemmConvolution.MinInputChannels, 1, 1);
+        Assert.False(GemmConvolution.Pays(few));
+        Assert.Equal(TorchRuntime.Adjustment is not null, GemmConvolution.Pays(many));
     }
 
     [Fact]

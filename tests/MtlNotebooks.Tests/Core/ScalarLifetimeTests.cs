@@ -16,10 +16,9 @@ public sealed class ScalarLifetimeTests
     public void Library_PassesNoNumberWhereTorchSharpWantsAScalar()
     {
         var src = Path.Combine(ReadmeTests.RepositoryRoot(), "src", "MtlNotebooks");
-        var files = Directory.GetFiles(src, "*.cs", SearchOption.AllDirectories)
-            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") &&
-                        !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
-            .Order(StringComparer.Ordinal).ToArray();
+        var files = LayoutTests.SourceFiles().Cast<object[]>().Select(row => (string)row[0]).Where(f => f.StartsWith("MtlNotebooks/", StringComparison.Ordinal))
+            .Select(f => Path.Combine(ReadmeTests.RepositoryRoot(), "src", f)).ToArray();
+        Assert.True(files.Length > 100, $"only {files.Length} library source files found under {src}");
         var options = CSharpParseOptions.Default.WithLanguageVersion(LanguageVersion.Preview);
         var usings = CSharpSyntaxTree.ParseText(string.Join('\n',
             new[] { "System", "System.Collections.Generic", "System.IO", "System.Linq", "System.Net.Http", "System.Threading", "System.Threading.Tasks" }

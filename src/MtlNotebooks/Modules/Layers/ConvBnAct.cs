@@ -12,7 +12,8 @@ public sealed class ConvBnAct : Module<Tensor, Tensor>
     private readonly Conv2d conv;
     private readonly ScalarSafeBatchNorm2d bn;
     private readonly bool _activation;
-    private readonly long _gemmInChannels, _dilation;
+    private readonly bool _gemmShape;   // stride 1, odd kernel above 1x1: what GemmConvolution computes
+    private readonly long _dilation;
 
     public ConvBnAct(int inChannels, int outChannels, int kernel = 3, int stride = 1, int dilation = 1, bool activation = true)
         : base(nameof(ConvBnAct))
@@ -20,15 +21,14 @@ public sealed class ConvBnAct : Module<Tensor, Tensor>
         conv = Conv2d(inChannels, outChannels, kernel, stride: stride, padding: dilation * (kernel / 2), dilation: dilation, bias: false);
         bn = new ScalarSafeBatchNorm2d(outChannels);
         _activation = activation;
-        // Stride-1 convolutions may train through GemmConvolution; the other ones never.
-        (_gemmInChannels, _dilation) = (stride == 1 && kernel > 1 && kernel % 2 == 1 ? inChannels : 0, dilation);
+        (_gemmShape, _dilation) = (stride == 1 && kernel > 1 && kernel % 2 == 1, dilation);
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor input)
     {
         // In training only: evaluation and resource counts (which hook the conv) run conv2d itself.
-        var z = training && GemmConvolution.Pays(input, _gemmInChannels) ? GemmConvolution.Forward(input, conv.weight!, _dilation) : conv.call(input);
+        var z = training && _gemmShape && GemmConvolution.Pays(input) ? GemmConvolution.Forward(input, conv.weight!, _dilation) : conv.call(input);
         var y = bn.call(z);
         return _activation ? functional.relu(y) : y;
     }

@@ -16,10 +16,10 @@ public static class GemmConvolution
     /// <summary>Fewest input channels for which the matrix product pays (measured: 128 and 240 gain, 64 is level, 36 loses).</summary>
     public const long MinInputChannels = 128;
 
-    /// <summary>Whether <see cref="Forward"/> is the faster way for a convolution with <paramref name="inChannels"/> on
-    /// <paramref name="input"/>: only on the CPU under the oneDNN cap.</summary>
-    public static bool Pays(Tensor input, long inChannels) =>
-        TorchRuntime.Adjustment is not null && inChannels >= MinInputChannels && input.device_type == DeviceType.CPU;
+    /// <summary>Whether <see cref="Forward"/> is the faster way to convolve <paramref name="input"/> ([N, C, H, W]): only
+    /// on the CPU under the oneDNN cap, with at least <see cref="MinInputChannels"/> channels.</summary>
+    public static bool Pays(Tensor input) =>
+        TorchRuntime.Adjustment is not null && input.dim() == 4 && input.shape[1] >= MinInputChannels && input.device_type == DeviceType.CPU;
 
     /// <summary>conv2d(<paramref name="input"/>, <paramref name="weight"/>, stride 1, padding dilation·(k/2)) for an
     /// [N, C, H, W] input and an [O, C, k, k] weight; the output keeps the input's memory layout.</summary>
