@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 
 namespace MtlNotebooks.Data;
 
-/// <summary>Checks a folder against a <see cref="DataManifest"/>: the manifest itself, split lists (counts, repeated
-/// ids, ids in more than one split), and per sample that the image and every label file exist and are whole. By default
+/// <summary>Checks a folder against a <see cref="DataManifest"/>: the manifest itself, that its paths and the split lists'
+/// ids stay under the root (<see cref="ManifestPaths"/>), split lists (counts, repeated ids, ids in more than one split),
+/// and per sample that the image and every label file exist and are whole. By default
 /// it reads headers only: image sizes and completeness (JPEG end marker, PNG chunks up to IEND), label PNG sizes and
 /// channels, .npy shapes against the image and the task's channels and against the file's length, MAT-file structure.
 /// With <c>full</c> it decodes every image and label and checks the values (class range, unit normals, edge values) as
@@ -37,13 +38,21 @@ public static class DataVerifier
         return new VerificationReport(root, manifest, lines, checkedLines);
     }
 
-    private static void VerifyFolder(DataManifest manifest, string root, bool full, List<string> general,
+    private static void VerifyFolder(DataManifest manifest, string rootPath, bool full, List<string> general,
         ConcurrentDictionary<string, byte> problems, List<string> checkedLines)
     {
+        var root = new DataRootPath(rootPath);
+        var outside = ManifestPaths.CheckFields(manifest, root);
+        if (outside.Count > 0)
+        {
+            // Every file path is built from these fields: nothing is opened while one of them leaves the root.
+            general.AddRange(outside.Select(ex => ex.Message));
+            return;
+        }
         foreach (var folder in new[] { manifest.Image.Folder }.Concat(manifest.Tasks.Select(t => t.Folders[0])))
         {
-            var path = Path.Combine(root, folder);
-            if (!Directory.Exists(path) && !manifest.Tasks.Any(t => t.Folders[0] == folder && t.Folders.Skip(1).Any(f => Directory.Exists(Path.Combine(root, f)))))
+            var path = ManifestPaths.Folder(manifest, root, folder);
+            if (!Directory.Exists(path) && !manifest.Tasks.Any(t => t.Folders[0] == folder && t.Folders.Skip(1).Any(f => Directory.Exists(ManifestPaths.Folder(manifest, root, f)))))
                 general.Add($"{path}: folder is missing.");
         }
 
@@ -51,16 +60,31 @@ public static class DataVerifier
         var done = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
         foreach (var split in manifest.Splits)
         {
-            var listPath = Path.Combine(root, split.List);
-            var ids = ReadList(split, listPath, general);
-            if (ids is null) continue;
+            var listPath = ManifestPaths.List(manifest, root, split);
+            var lines = ReadList(split, listPath, general);
+            if (lines is null) continue;
+            var ids = lines.Select(l => l.Id).ToList();
+            // An id whose files would leave the root is reported with its line and never checked.
+            var refused = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (line, id) in lines)
+            {
+                try
+                {
+                    ManifestPaths.CheckId(manifest, root, listPath, line, id);
+                }
+                catch (DataSetException ex)
+                {
+                    general.Add(ex.Message);
+                    refused.Add(id);
+                }
+            }
             if (ids.Count != split.Count)
                 general.Add($"{listPath}: lists {ids.Count:N0} ids; {manifest.Name} '{split.Name}' has {split.Count:N0}.");
             var repeated = ids.GroupBy(i => i).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
             if (repeated.Count > 0) general.Add($"{listPath}: {Quote(repeated)} more than once.");
             splits.Add((split, listPath, ids));
             // An id listed in two splits is checked once; the overlap itself is reported below.
-            var fresh = ids.Distinct().Where(id => done.TryAdd(id, 0)).ToList();
+            var fresh = ids.Distinct().Where(id => !refused.Contains(id) && done.TryAdd(id, 0)).ToList();
             int before = problems.Count;
             Parallel.ForEach(fresh, id => CheckSample(manifest, root, id, full, problems));
             checkedLines.Add($"{split.Name}: {ids.Count:N0} ids ({listPath}), image and {manifest.Tasks.Count} label files each" +
@@ -81,7 +105,7 @@ public static class DataVerifier
         if (splits.Count > 1 && overlaps == 0) checkedLines.Add($"splits: no id is in more than one of {string.Join(", ", splits.Select(s => s.Split.Name))}.");
     }
 
-    private static List<string>? ReadList(ManifestSplit split, string listPath, List<string> general)
+    private static List<(int Line, string Id)>? ReadList(ManifestSplit split, string listPath, List<string> general)
     {
         if (!File.Exists(listPath))
         {
@@ -90,7 +114,7 @@ public static class DataVerifier
         }
         try
         {
-            return File.ReadAllLines(listPath).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+            return ManifestPaths.ReadList(listPath).ToList();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -106,9 +130,9 @@ public static class DataVerifier
         return verb ? $"{ids.Count:N0} id(s) appear{(ids.Count == 1 ? "s" : "")} ({shown})" : shown;
     }
 
-    private static void CheckSample(DataManifest manifest, string root, string id, bool full, ConcurrentDictionary<string, byte> problems)
+    private static void CheckSample(DataManifest manifest, DataRootPath root, string id, bool full, ConcurrentDictionary<string, byte> problems)
     {
-        var imagePath = Path.Combine(root, manifest.Image.Folder, manifest.Image.Pattern.Replace("{id}", id));
+        var imagePath = ManifestPaths.Image(manifest, root, id);
         int height = -1, width = -1;
         Guard(problems, imagePath, () =>
         {
@@ -118,8 +142,8 @@ public static class DataVerifier
         });
         foreach (var task in manifest.Tasks)
         {
-            var path = ManifestDataset.ResolveLabel(root, task, id);
-            var maskPath = ManifestDataset.MaskPath(root, task, id);
+            var path = ManifestPaths.Label(root, task, id);
+            var maskPath = ManifestPaths.Mask(root, task, id);
             Guard(problems, path, () =>
             {
                 if (!File.Exists(path))

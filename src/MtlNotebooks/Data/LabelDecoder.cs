@@ -15,7 +15,7 @@ internal static class LabelDecoder
     /// <summary>How far a normal's length may be from 1 (PNG quantisation moves it by less than 0.01).</summary>
     public const float UnitTolerance = 0.1f;
 
-    public static DecodedSample Load(ManifestDataset dataset, string root, string id)
+    public static DecodedSample Load(ManifestDataset dataset, string id)
     {
         var imagePath = dataset.ImagePath(id);
         var image = ImageIO.ReadRgb(imagePath);
@@ -23,7 +23,7 @@ internal static class LabelDecoder
         foreach (var name in dataset.Tasks)
         {
             var task = dataset.Manifest.Task(name);
-            labels[name] = Decode(task, dataset.LabelPath(task, id), image.Height, image.Width, imagePath, ManifestDataset.MaskPath(root, task, id));
+            labels[name] = Decode(task, dataset.LabelPath(task, id), image.Height, image.Width, imagePath, dataset.MaskPath(task, id));
         }
         return new DecodedSample(image, labels);
     }

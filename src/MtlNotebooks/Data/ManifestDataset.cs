@@ -39,12 +39,12 @@ public sealed record LoaderOptions
 /// </summary>
 public sealed class ManifestDataset : IMultiTaskDataset
 {
-    private readonly string _root;
+    private readonly DataRootPath _root;
     private readonly IReadOnlyList<ManifestTask> _tasks;
     private readonly int[] _draws;
     private readonly object _drawLock = new();
 
-    private ManifestDataset(DataManifest manifest, string root, ManifestSplit split, IReadOnlyList<string> ids, IReadOnlyList<ManifestTask> tasks, LoaderOptions options)
+    private ManifestDataset(DataManifest manifest, DataRootPath root, ManifestSplit split, IReadOnlyList<string> ids, IReadOnlyList<ManifestTask> tasks, LoaderOptions options)
     {
         (Manifest, _root, SplitName, Ids, _tasks, Options) = (manifest, root, split.Name, ids, tasks, options);
         _draws = new int[ids.Count];
@@ -65,7 +65,8 @@ public sealed class ManifestDataset : IMultiTaskDataset
     public IReadOnlyList<string> Tasks { get; }
 
     /// <summary>Opens split <paramref name="split"/> of the data set under <paramref name="root"/>. Reads the split list
-    /// only; files are decoded when a batch asks for them.</summary>
+    /// only; files are decoded when a batch asks for them. A manifest path or an id that leaves the root is a
+    /// <see cref="DataSetException"/> naming the field or the list's line (<see cref="ManifestPaths"/>).</summary>
     public static ManifestDataset Open(DataManifest manifest, string root, string split, LoaderOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(manifest);
@@ -75,9 +76,16 @@ public sealed class ManifestDataset : IMultiTaskDataset
         if (options.Scales.Count == 0 || options.Scales.Any(s => !(s >= 1))) throw new ArgumentException("LoaderOptions: Scales must be zoom factors >= 1.", nameof(options));
         if (!Directory.Exists(root)) throw new DataSetException(root, $"is not a folder; expected the {manifest.Name} root ({manifest.Source.Notes})");
         var s = manifest.Split(split);
-        var listPath = Path.Combine(root, s.List);
+        var paths = new DataRootPath(root);
+        if (ManifestPaths.CheckFields(manifest, paths) is [var outside, ..]) throw outside;
+        var listPath = ManifestPaths.List(manifest, paths, s);
         ImageIO.RequireFile(listPath);
-        var ids = File.ReadAllLines(listPath).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        var ids = new List<string>();
+        foreach (var (line, id) in ManifestPaths.ReadList(listPath))
+        {
+            ManifestPaths.CheckId(manifest, paths, listPath, line, id);
+            ids.Add(id);
+        }
         if (options.Limit is int limit) ids = ids.Take(limit).ToList();
         if (ids.Count == 0) throw new DataSetException(listPath, "lists no samples.");
 
@@ -92,26 +100,19 @@ public sealed class ManifestDataset : IMultiTaskDataset
                     $"{manifest.Name} task '{t.Name}' is stored as '{t.Format}' ({t.Folders[0]}/{t.Pattern}), which this version cannot decode; " +
                     "leave the task out, or convert the labels to PNG and point the manifest's format at png-classes / png-binary.")));
         }
-        return new ManifestDataset(manifest, root, s, ids, tasks, options);
+        return new ManifestDataset(manifest, paths, s, ids, tasks, options);
     }
 
     /// <summary>The path of sample <paramref name="id"/>'s image.</summary>
-    public string ImagePath(string id) => Path.Combine(_root, Manifest.Image.Folder, Manifest.Image.Pattern.Replace("{id}", id));
+    public string ImagePath(string id) => ManifestPaths.Image(Manifest, _root, id);
 
     /// <summary>The path of sample <paramref name="id"/>'s label for <paramref name="task"/>: the first folder where it
     /// exists, else the first folder (for the error message).</summary>
-    public string LabelPath(ManifestTask task, string id) => ResolveLabel(_root, task, id);
+    public string LabelPath(ManifestTask task, string id) => ManifestPaths.Label(_root, task, id);
 
-    internal static string ResolveLabel(string root, ManifestTask task, string id)
-    {
-        var file = task.Pattern.Replace("{id}", id);
-        foreach (var folder in task.Folders)
-        {
-            var candidate = Path.Combine(root, folder, file);
-            if (File.Exists(candidate)) return candidate;
-        }
-        return Path.Combine(root, task.Folders[0], file);
-    }
+    /// <summary>The class-map file whose LabelMap masks <paramref name="task"/>'s labels of sample <paramref name="id"/>,
+    /// if the manifest names one.</summary>
+    internal string? MaskPath(ManifestTask task, string id) => ManifestPaths.Mask(_root, task, id);
 
     public MultiTaskBatch GetBatch(IReadOnlyList<int> indices)
     {
@@ -135,7 +136,7 @@ public sealed class ManifestDataset : IMultiTaskDataset
         {
             Parallel.For(0, b, i =>
             {
-                var sample = LabelDecoder.Load(this, _root, Ids[indices[i]]);
+                var sample = LabelDecoder.Load(this, Ids[indices[i]]);
                 var geometry = Geometry.Draw(Options, sample.Height, sample.Width, indices[i], draws[i]);
                 geometry.Image(sample.Image, images.AsSpan(i * 3 * n, 3 * n), h, w);
                 foreach (var task in _tasks)
@@ -167,8 +168,4 @@ public sealed class ManifestDataset : IMultiTaskDataset
     internal static int Channels(ManifestTask task) => task.Format is "npy-normals" or "png-normals" ? 3 : 1;
 
     internal static bool IsClassMap(ManifestTask task) => task.Format is "png-classes" or "mat-human-parts";
-
-    /// <summary>The class-map file whose LabelMap masks <paramref name="task"/>'s labels, if the manifest names one.</summary>
-    internal static string? MaskPath(string root, ManifestTask task, string id) =>
-        task.MaskPattern is null ? null : Path.Combine(root, task.MaskPattern.Replace("{id}", id));
 }
