@@ -5,7 +5,10 @@ namespace MtlNotebooks.Cli;
 /// <summary>The command line: <c>run quick</c>, <c>data preview</c>, <c>bench</c>; <c>--help</c> on every command.</summary>
 public static class CliApp
 {
-    public static int Run(string[] args)
+    public static int Run(string[] args) => CreateRoot().Parse(args).Invoke();
+
+    /// <summary>Every command, numeric options parsed alike (<see cref="OptionRules.ParseNumbersAlike"/>).</summary>
+    internal static RootCommand CreateRoot()
     {
         var root = new RootCommand("MtlNotebooks: multi-task learning for dense prediction (ASTMT, MTI-Net, the MTL survey) on TorchSharp.");
         root.Add(RunCommands.Create());
@@ -17,6 +20,7 @@ public static class CliApp
         root.Add(NotebookCommands.CreateNotebook());
         root.Add(NotebookCommands.CreateScript());
         root.Add(KernelCommands.Create());
-        return root.Parse(args).Invoke();
+        OptionRules.ParseNumbersAlike(root);
+        return root;
     }
 }

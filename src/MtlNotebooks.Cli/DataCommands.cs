@@ -23,7 +23,8 @@ internal static class DataCommands
     {
         var output = new Option<string>("--output") { Description = "PNG file to write.", DefaultValueFactory = _ => "synthetic-samples.png" };
         var samples = new Option<int>("--samples") { Description = "Number of scenes (rows).", DefaultValueFactory = _ => 4 }.AtLeast(1);
-        var size = new Option<int>("--image-size") { Description = "Image side.", DefaultValueFactory = _ => 64 }.AtLeast(8);
+        var size = new Option<int>("--image-size") { Description = "Image side.", DefaultValueFactory = _ => 64 }
+            .Between(SyntheticScenes.MinSize, SyntheticScenes.MaxSize);
         var seed = new Option<int>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 0 };
         var preview = new Command("preview", "Save a grid of synthetic scenes with the labels of all six tasks as a PNG.") { output, samples, size, seed };
         preview.SetAction(parse => CliError.ReportingFileErrors(() =>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MtlNotebooks.Analysis;
+using MtlNotebooks.Data.Synthetic;
 using MtlNotebooks.Experiments;
 using MtlNotebooks.Training;
 
@@ -19,7 +20,8 @@ internal sealed class QuickCommand
 
     private readonly Option<bool> _tiny = new("--tiny") { Description = "A seconds-long smoke run (32x32 images, a few batches, narrow network)." };
     private readonly Option<int?> _epochs = new Option<int?>("--epochs") { Description = $"Training epochs per network (default {Defaults.Epochs})." }.AtLeast(1);
-    private readonly Option<int?> _imageSize = new Option<int?>("--image-size") { Description = $"Side of the square synthetic images (default {Defaults.ImageSize})." }.AtLeast(8);
+    private readonly Option<int?> _imageSize = new Option<int?>("--image-size") { Description = $"Side of the square synthetic images (default {Defaults.ImageSize})." }
+        .Between(SyntheticScenes.MinSize, SyntheticScenes.MaxSize);
     private readonly Option<int?> _trainSamples = new Option<int?>("--train-samples") { Description = $"Synthetic training scenes (default {Defaults.TrainSamples})." }.AtLeast(1);
     private readonly Option<int?> _valSamples = new Option<int?>("--val-samples") { Description = $"Synthetic validation scenes (default {Defaults.ValidationSamples})." }.AtLeast(1);
     private readonly Option<int?> _batchSize = new Option<int?>("--batch-size") { Description = $"Batch size (default {Defaults.BatchSize})." }.AtLeast(1);

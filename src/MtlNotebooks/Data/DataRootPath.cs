@@ -10,7 +10,7 @@ namespace MtlNotebooks.Data;
 /// inside the root that points elsewhere was put there by the user and keeps working. The path returned has its
 /// <c>..</c> already removed, so the file opened is the one checked (the system would resolve <c>link/..</c> through
 /// the link's target instead).</remarks>
-public sealed class DataRootPath
+internal sealed class DataRootPath
 {
     // The root's full path ending in a separator, so that "/data/nyud-other" is not taken to be under "/data/nyud".
     // Ordinal comparison: on a case-insensitive file system it can only refuse more, never let more through.

@@ -10,6 +10,8 @@ namespace MtlNotebooks.Experiments;
 /// <see cref="QuickExperiment"/> (one arm per strategy), so a stopped league resumes where it stopped.</summary>
 public static class BalancerLeague
 {
+    private static readonly string[] LeagueFiles = ["league.csv", "league.html"];
+
     /// <summary>Column names of <see cref="BalancerLeagueResult.Table"/>.</summary>
     public const string RankColumn = "rank", BalancerColumn = "balancer", MethodColumn = "method",
         PValueColumn = "p vs uniform", WithinNoiseColumn = "within noise of best",
@@ -32,13 +34,13 @@ public static class BalancerLeague
             OutputDirectory = options.Experiment.OutputDirectory ?? RunFolder.NextVersion(Path.Combine("runs", "balancer-league")),
             Architectures = entries.Select(e => new ExperimentArm(e.Key, options.Architecture, e.Value)).ToArray(),
         };
-        // The folder is checked before the timing, so a refused folder fails in a second.
-        RunFolder.Check(experiment.OutputDirectory!, experiment.ExistingRun, experiment.Settings());
+        // The folder is taken before the timing, so a refused folder fails in a second, and held until the league is written.
+        using var folder = QuickExperiment.OpenFolder(experiment, Path.Combine("runs", "balancer-league"), LeagueFiles);
         var costs = MeasureCosts(experiment, options, log);
-        var result = QuickExperiment.Run(experiment, log, trainWithProgress);
+        var result = QuickExperiment.Run(experiment, folder, log, trainWithProgress);
         var table = Table(entries, result.Seeded, costs, options.Significance);
         var league = new BalancerLeagueResult(table, result,
-            Path.Combine(result.OutputDirectory, "league.csv"), Path.Combine(result.OutputDirectory, "league.html"));
+            Path.Combine(result.OutputDirectory, LeagueFiles[0]), Path.Combine(result.OutputDirectory, LeagueFiles[1]));
         ResultsCsv.WriteDeltaM(league.CsvPath, table);
         AtomicFile.WriteAllText(league.ReportPath, league.Report(options.Architecture.Name).ToHtml());
         log.WriteLine($"League: {league.CsvPath}, {league.ReportPath}");

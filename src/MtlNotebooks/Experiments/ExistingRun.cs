@@ -10,7 +10,8 @@ public enum ExistingRun
     /// epoch. The settings must equal the ones the run was started with.</summary>
     Resume,
 
-    /// <summary>Delete the run's own files (checkpoints, CSVs, report, settings) and start again; other files stay.</summary>
+    /// <summary>Delete the files the run listed in its <c>run.json</c> (checkpoints, CSVs, report, settings) and start
+    /// again; other files stay. A folder with files but no <c>run.json</c> is refused: nothing says they are a run's.</summary>
     Overwrite,
 }
 

@@ -21,19 +21,30 @@ public static class QuickExperiment
         TextWriter? log = null,
         Func<string, Func<IProgress<TrainingProgress>, TrainingHistory>, TrainingHistory>? trainWithProgress = null)
     {
-        log ??= TextWriter.Null;
         if (options.Seeds < 1)
             throw new ArgumentException($"QuickExperimentOptions.Seeds must be at least 1, got {options.Seeds}.");
-        // The folder is checked before any work: a bad path or an existing run fails in a second, not after training.
-        var folder = options.OutputDirectory ?? RunFolder.NextVersion(Path.Combine("runs", "quick"));
-        var settings = options.Settings();
-        bool resuming = RunFolder.Check(folder, options.ExistingRun, settings);
-        options = options with { OutputDirectory = folder };
+        // The folder is taken before any work: a bad path, an existing run or another run there fails in a second.
+        using var folder = OpenFolder(options, Path.Combine("runs", "quick"));
+        return Run(options with { OutputDirectory = folder.Folder }, folder, log ?? TextWriter.Null, trainWithProgress);
+    }
+
+    /// <summary>Takes the options' run folder (or the next free version under <paramref name="root"/>) for a run that writes
+    /// the experiment's files and <paramref name="alsoWrites"/>.</summary>
+    internal static RunFolder OpenFolder(QuickExperimentOptions options, string root, params string[] alsoWrites) =>
+        RunFolder.Open(options.OutputDirectory ?? RunFolder.NextVersion(root), options.ExistingRun, options.Settings(),
+            OutputFiles(options).Concat(alsoWrites));
+
+    /// <summary>Runs the experiment in a folder already taken (the balancer league holds it across its own work too).</summary>
+    internal static QuickExperimentResult Run(QuickExperimentOptions options, RunFolder runFolder, TextWriter log,
+        Func<string, Func<IProgress<TrainingProgress>, TrainingHistory>, TrainingHistory>? trainWithProgress)
+    {
+        var folder = runFolder.Folder;
+        bool resuming = runFolder.Resuming;
         using var data = ExperimentData.Create(options);
         var (configurations, tasks, backbone, baselineHead) = Prepare(options, data);
         // Refused before the folder is committed (an overwritten run is deleted there), not first in training.
         Trainer.ThrowIfAny(Trainer.Problems(data.Train, TrainingFor(BaselineName, options)).ToList());
-        RunFolder.Commit(folder, options.ExistingRun, settings);
+        runFolder.Commit();
         log.WriteLine(Describe(options, data, tasks, backbone, baselineHead));
         log.WriteLine(resuming ? $"Resuming the run in {folder}." : $"Run folder: {folder}.");
         var models = new List<MultiTaskModel>();
@@ -190,7 +201,17 @@ public static class QuickExperiment
 
     /// <summary>The checkpoint of one network: <c>Name.ckpt</c>, or <c>Name.seedN.ckpt</c> when the run has several seeds.</summary>
     private static string CheckpointPath(string name, int seed, QuickExperimentOptions options) =>
-        Path.Combine(options.OutputDirectory!, options.Seeds == 1 ? $"{name}.ckpt" : $"{name}.seed{seed}.ckpt");
+        Path.Combine(options.OutputDirectory!, CheckpointName(name, seed, options));
+
+    private static string CheckpointName(string name, int seed, QuickExperimentOptions options) =>
+        options.Seeds == 1 ? $"{name}.ckpt" : $"{name}.seed{seed}.ckpt";
+
+    /// <summary>Every file the experiment writes in its folder (<see cref="WriteOutputs"/>, <see cref="Train"/>): what
+    /// run.json lists and an overwrite may delete.</summary>
+    internal static IEnumerable<string> OutputFiles(QuickExperimentOptions options) =>
+        options.Architectures.Select(a => a.Name).Prepend(BaselineName)
+            .SelectMany(name => options.SeedList().Select(seed => CheckpointName(name, seed, options)))
+            .Concat(options.Seeds > 1 ? ["metrics.csv", "delta_m.csv", "delta_m_per_seed.csv", "report.html"] : ["metrics.csv", "delta_m.csv", "report.html"]);
 
     /// <summary>Trains one network with one seed, checkpointing to <see cref="CheckpointPath"/> in the output folder after every epoch, and logs its
     /// final metrics. When resuming, a checkpoint there continues (or, if complete, only replays) that network's run:
@@ -217,6 +238,7 @@ public static class QuickExperiment
         }
         var history = trainWithProgress is null ? Fit(null) : trainWithProgress($"{training.RunName} ({model.Network.ParameterCount():N0} parameters)", p => Fit(p));
         log.WriteLine($"  {training.RunName}: {history.Elapsed.TotalSeconds:0.0} s, {FormatMetrics(history.Final)}");
+        foreach (var warning in history.Warnings) log.WriteLine($"  warning: {warning}");
         return (new RunResult(name, model.Plan.Architecture.Name, model.Plan.Balancer.Name, history, model.Network.ParameterCount()), checkpoint);
     }
 

@@ -1,16 +1,40 @@
 using System.Globalization;
-using System.Text.Json;
 
 namespace MtlNotebooks.Experiments;
 
-/// <summary>The folder one experiment writes to. It is checked before any work (so a bad path fails in a second, not
-/// after training), records the settings in <c>run.json</c>, and decides what happens to a run already there.</summary>
-public static class RunFolder
+/// <summary>The folder one experiment writes to, held by that experiment alone while it runs. It is checked before any
+/// work (so a bad path fails in a second, not after training), records the settings and every file the run writes in
+/// <c>run.json</c>, and owns only those files: an overwrite deletes exactly what the previous run listed, and a file the
+/// user put there is never deleted or replaced.</summary>
+public sealed class RunFolder : IDisposable
 {
-    /// <summary>The file that marks a folder as a run and records the settings it was started with.</summary>
+    /// <summary>The file that marks a folder as a run: the settings it was started with and the files it writes.</summary>
     public const string SettingsFile = "run.json";
 
-    private static readonly string[] RunFilePatterns = ["*.ckpt", "metrics.csv", "delta_m.csv", "delta_m_per_seed.csv", "report.html", SettingsFile];
+    private readonly RunFolderLock _lock;
+    private readonly ExistingRun _existing;
+    private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly RunManifest? _previous;
+
+    private RunFolder(string folder, RunFolderLock held, ExistingRun existing, IReadOnlyDictionary<string, string> settings,
+        IReadOnlyList<string> files, RunManifest? previous)
+    {
+        Folder = folder;
+        _lock = held;
+        _existing = existing;
+        _settings = settings;
+        Files = files;
+        _previous = previous;
+    }
+
+    /// <summary>The run folder.</summary>
+    public string Folder { get; }
+
+    /// <summary>The names of every file this run writes in <see cref="Folder"/>, <see cref="SettingsFile"/> and the lock included.</summary>
+    public IReadOnlyList<string> Files { get; }
+
+    /// <summary>True when a run already in the folder is being continued.</summary>
+    public bool Resuming => _existing == ExistingRun.Resume;
 
     /// <summary><c>root/version_N</c> with N one past the highest existing, as Lightning names its runs: re-running a
     /// command never overwrites the previous result.</summary>
@@ -24,81 +48,104 @@ public static class RunFolder
         return Path.Combine(root, $"version_{next}");
     }
 
-    /// <summary>Checks <paramref name="folder"/> before any work: it can be created and written, and a run already in it is
-    /// refused, or (to resume) was started with the same <paramref name="settings"/>. Nothing is deleted or written yet
-    /// (see <see cref="Commit"/>). Returns true when a run is being resumed.</summary>
+    /// <summary>Takes <paramref name="folder"/> for one run that will write <paramref name="outputs"/> (file names), before
+    /// any work: the folder is created and locked (one writer at a time; a killed run's lock is free again), then a run
+    /// already in it is refused, or (to resume) must have the same <paramref name="settings"/> and files, or (to
+    /// overwrite) must have listed its files. Nothing is deleted or written but the lock (see <see cref="Commit"/>).
+    /// Dispose releases the folder.</summary>
     /// <exception cref="ExistingRunException">The folder holds a run and <paramref name="existing"/> is Refuse.</exception>
-    /// <exception cref="ArgumentException">Resume of a folder with no run, or with other settings (each difference named).</exception>
-    /// <exception cref="IOException">The folder cannot be created or written (the message names it).</exception>
-    public static bool Check(string folder, ExistingRun existing, IReadOnlyDictionary<string, string> settings)
+    /// <exception cref="RunFolderInUseException">Another process is running in the folder (the message names it).</exception>
+    /// <exception cref="ArgumentException">Resume of a folder with no run or with other settings, or overwrite of files no run listed (each named).</exception>
+    /// <exception cref="IOException">The folder cannot be created or written, or holds files of the same names that no run
+    /// listed (the message names them).</exception>
+    public static RunFolder Open(string folder, ExistingRun existing, IReadOnlyDictionary<string, string> settings, IEnumerable<string> outputs)
     {
+        ArgumentNullException.ThrowIfNull(settings);
         if (File.Exists(folder)) throw new IOException($"'{folder}' is a file; the run needs a folder there.");
-        var settingsPath = Path.Combine(folder, SettingsFile);
-        bool holdsRun = RunFiles(folder).Length > 0;
-        if (holdsRun && existing == ExistingRun.Refuse)
-            throw new ExistingRunException(folder, File.Exists(settingsPath)
-                ? File.GetLastWriteTimeUtc(settingsPath).ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture)
-                : "by an earlier version, without run.json");
-        if (existing == ExistingRun.Resume)
-        {
-            if (!holdsRun) throw new ArgumentException($"'{folder}' holds no run to resume (no {SettingsFile} and no checkpoint).");
-            ThrowIfSettingsDiffer(settingsPath, settings);
-        }
-        Guarded(folder, () =>
+        bool created = !Directory.Exists(folder);
+        var files = outputs.Concat([SettingsFile, RunFolderLock.LockFile, RunFolderLock.OwnerFile]).Distinct().Order(StringComparer.Ordinal).ToArray();
+        var held = Guarded(folder, () =>
         {
             Directory.CreateDirectory(folder);
-            var probe = Path.Combine(folder, $".write-test-{Environment.ProcessId}");
-            File.WriteAllBytes(probe, []);
-            File.Delete(probe);
+            return RunFolderLock.Take(folder);
         });
-        return holdsRun && existing == ExistingRun.Resume;
+        try
+        {
+            var previous = Previous(folder, existing, settings, files);
+            return new RunFolder(folder, held, existing, settings, files, previous);
+        }
+        catch
+        {
+            held.Dispose();
+            if (created) RunFolderLock.RemoveEmptyFolder(folder);
+            throw;
+        }
     }
 
-    /// <summary>Starts (or continues) the run once everything is validated: an overwritten run's files are deleted and
-    /// the settings are written to <see cref="SettingsFile"/>, atomically.</summary>
-    public static void Commit(string folder, ExistingRun existing, IReadOnlyDictionary<string, string> settings) =>
-        Guarded(folder, () =>
+    /// <summary>Starts (or continues) the run once everything is validated: an overwritten run's listed files are deleted
+    /// and <see cref="SettingsFile"/> is written, atomically, with the settings and <see cref="Files"/>.</summary>
+    public void Commit() => Guarded(Folder, () =>
+    {
+        if (_existing == ExistingRun.Overwrite && _previous?.Files is { } listed)
+            foreach (var name in listed.Where(f => f is not (RunFolderLock.LockFile or RunFolderLock.OwnerFile)))
+                DeleteWithLeftovers(name);
+        AtomicFile.WriteAllText(Path.Combine(Folder, SettingsFile), new RunManifest(_settings, Files).ToJson());
+        return 0;
+    });
+
+    public void Dispose() => _lock.Dispose();
+
+    /// <summary>The run already in the folder, checked against what <paramref name="existing"/> asks of it.</summary>
+    private static RunManifest? Previous(string folder, ExistingRun existing, IReadOnlyDictionary<string, string> settings, IReadOnlyList<string> files)
+    {
+        var settingsPath = Path.Combine(folder, SettingsFile);
+        var previous = File.Exists(settingsPath) ? RunManifest.Read(settingsPath) : null;
+        var foreign = Directory.GetFiles(folder).Select(Path.GetFileName).OfType<string>()
+            .Where(f => f is not (RunFolderLock.LockFile or RunFolderLock.OwnerFile)).Order(StringComparer.Ordinal).ToArray();
+        switch (existing)
         {
-            if (existing == ExistingRun.Overwrite)
-                foreach (var file in RunFiles(folder)) File.Delete(file);
-            AtomicFile.WriteAllText(Path.Combine(folder, SettingsFile), JsonSerializer.Serialize(settings, new JsonSerializerOptions { WriteIndented = true }));
-        });
+            case ExistingRun.Refuse when previous is not null:
+                throw new ExistingRunException(folder, File.GetLastWriteTimeUtc(settingsPath).ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture));
+            case ExistingRun.Refuse when foreign.Intersect(files).ToArray() is { Length: > 0 } clash:
+                throw new IOException($"'{folder}' holds files this run would replace ({Named(clash)}) and no {SettingsFile}, so they are not a run's " +
+                                      "to replace. Move them away, or choose another folder.");
+            case ExistingRun.Resume when previous is null:
+                throw new ArgumentException(foreign.Any(f => f.EndsWith(".ckpt", StringComparison.Ordinal))
+                    ? $"'{folder}' has checkpoints but no {SettingsFile}: it cannot be checked, so it is not resumed."
+                    : $"'{folder}' holds no run to resume (no {SettingsFile}).");
+            case ExistingRun.Resume:
+                previous!.ThrowIfDiffers(settingsPath, settings, files);
+                break;
+            case ExistingRun.Overwrite when previous is null && foreign.Length > 0:
+                throw new ArgumentException($"--overwrite deletes only the files a run listed in its {SettingsFile}, and '{folder}' has none; " +
+                                            $"it holds {Named(foreign)}. Move them away or choose another folder.");
+            case ExistingRun.Overwrite when previous is { Files: null }:
+                throw new ArgumentException($"'{settingsPath}' was written by an earlier version and does not list the run's files, so nothing " +
+                                            $"can be deleted safely; the folder holds {Named(foreign)}. Delete what you no longer need, or choose another folder.");
+        }
+        return previous;
+    }
 
-    private static string[] RunFiles(string folder) =>
-        Directory.Exists(folder) ? RunFilePatterns.SelectMany(p => Directory.GetFiles(folder, p)).ToArray() : [];
+    /// <summary>A listed file and the temporary files an interrupted atomic write of it left (<see cref="AtomicFile"/>).</summary>
+    private void DeleteWithLeftovers(string name)
+    {
+        if (Path.GetFileName(name) != name) return;   // a list edited by hand may not reach outside the folder
+        File.Delete(Path.Combine(Folder, name));
+        foreach (var temp in Directory.GetFiles(Folder, $".{name}.*.tmp")) File.Delete(temp);
+    }
 
-    private static void Guarded(string folder, Action action)
+    private static string Named(IReadOnlyList<string> files) =>
+        string.Join(", ", files.Take(6)) + (files.Count > 6 ? $" and {files.Count - 6} more" : "");
+
+    private static T Guarded<T>(string folder, Func<T> action)
     {
         try
         {
-            action();
+            return action();
         }
-        catch (Exception ex) when (ex is UnauthorizedAccessException or IOException or NotSupportedException)
+        catch (Exception ex) when (ex is not RunFolderInUseException and (UnauthorizedAccessException or IOException or NotSupportedException))
         {
             throw new IOException($"Cannot write the run folder '{folder}': {ex.Message}", ex);
         }
-    }
-
-    private static void ThrowIfSettingsDiffer(string settingsPath, IReadOnlyDictionary<string, string> settings)
-    {
-        if (!File.Exists(settingsPath))
-            throw new ArgumentException($"'{Path.GetDirectoryName(settingsPath)}' has checkpoints but no {SettingsFile}: it cannot be checked, so it is not resumed.");
-        Dictionary<string, string>? saved;
-        try
-        {
-            saved = JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(settingsPath));
-        }
-        catch (JsonException ex)
-        {
-            throw new ArgumentException($"'{settingsPath}' is not readable ({ex.Message}); the run cannot be resumed.", ex);
-        }
-        saved ??= [];
-        var differences = settings.Keys.Union(saved.Keys)
-            .Where(k => settings.GetValueOrDefault(k) != saved.GetValueOrDefault(k))
-            .Select(k => $"{k}: the run has {saved.GetValueOrDefault(k) ?? "(none)"}, these settings ask for {settings.GetValueOrDefault(k) ?? "(none)"}")
-            .ToArray();
-        if (differences.Length > 0)
-            throw new ArgumentException($"'{settingsPath}' was started with other settings; resume with the same ones:" + Environment.NewLine +
-                                        string.Join(Environment.NewLine, differences.Select(d => "  - " + d)));
     }
 }

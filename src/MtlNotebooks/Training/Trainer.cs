@@ -24,6 +24,7 @@ public static class Trainer
         using var optimizer = options.Optimizer.Create(groups);
         var steps = new List<StepRecord>();
         var evaluations = new List<EvaluationRecord>();
+        var warnings = new Dictionary<string, string>();
         int startEpoch = 0;
         if (options.ResumeFrom is not null)
         {
@@ -62,6 +63,7 @@ public static class Trainer
                     new StepContext(shared, epoch, step) { LastSharedParameters = lastShared, Epochs = options.Epochs }, lr, options.Profile);
                 options.Profile?.CountStep();
                 steps.Add(record);
+                Diverged("loss", options.Divergence.LossProblem(steps[0], record), options.Divergence, warnings);
                 foreach (var (task, loss) in record.TaskLosses) epochLosses[task] += loss / stepsPerEpoch;
 
                 stepsThisSession++;
@@ -75,6 +77,7 @@ public static class Trainer
                 ? profile.Time(StepProfile.Evaluation, () => Evaluate(model, validation, options.EvaluationBatchSize, epoch + 1, (long)(epoch + 1) * stepsPerEpoch))
                 : Evaluate(model, validation, options.EvaluationBatchSize, epoch + 1, (long)(epoch + 1) * stepsPerEpoch);
             evaluations.Add(evaluation);
+            Diverged("metric", options.Divergence.MetricProblem(evaluation, steps[^1].LearningRate), options.Divergence, warnings);
             model.Balancer.OnEvaluation(evaluations[^1]);
             model.Balancer.OnEpochEnd(new EpochSummary(epoch + 1, epochLosses));
             if (options.CheckpointPath is not null)
@@ -85,7 +88,15 @@ public static class Trainer
                     epoch + 1, (long)(epoch + 1) * stepsPerEpoch, steps, evaluations));
             }
         }
-        return new TrainingHistory(options.RunName, steps, evaluations, clock.Elapsed);
+        return new TrainingHistory(options.RunName, steps, evaluations, clock.Elapsed) { Warnings = warnings.Values.ToArray() };
+    }
+
+    /// <summary>Stops the run on <paramref name="problem"/>, or under <see cref="DivergenceGuard.Warn"/> records the first of each kind.</summary>
+    private static void Diverged(string kind, string? problem, DivergenceGuard guard, Dictionary<string, string> warnings)
+    {
+        if (problem is null) return;
+        if (!guard.WarnOnly) throw new TrainingDivergedException(problem);
+        warnings.TryAdd(kind, problem);
     }
 
     /// <summary>What keeps <paramref name="options"/> from training on <paramref name="train"/>, whatever the model: the

@@ -34,6 +34,9 @@ public sealed class TrainingHistory
     public IReadOnlyList<EvaluationRecord> Evaluations { get; }
     public TimeSpan Elapsed { get; }
 
+    /// <summary>What <see cref="DivergenceGuard.Warn"/> noticed (the first loss and the first metric out of bounds); empty otherwise.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     /// <summary>The last evaluation (the final metrics of the run).</summary>
     public EvaluationRecord Final => Evaluations.Count > 0
         ? Evaluations[^1]

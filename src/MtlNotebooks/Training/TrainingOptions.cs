@@ -36,6 +36,10 @@ public sealed record TrainingOptions
     /// <summary>Where the phases of every step take their time (<see cref="StepProfile"/>); null (the default) measures nothing.</summary>
     public StepProfile? Profile { get; init; }
 
+    /// <summary>When finite losses and metrics count as diverged (<see cref="DivergenceGuard"/>): by default the run stops
+    /// with a <see cref="TrainingDivergedException"/> naming the task, the step and the learning rate.</summary>
+    public DivergenceGuard Divergence { get; init; } = DivergenceGuard.Stop;
+
     public IEnumerable<string> Validate()
     {
         if (Epochs < 1) yield return $"TrainingOptions.Epochs must be >= 1, got {Epochs}.";
@@ -43,5 +47,6 @@ public sealed record TrainingOptions
         if (EvaluationBatchSize < 1) yield return $"TrainingOptions.EvaluationBatchSize must be >= 1, got {EvaluationBatchSize}.";
         if (PolyPower < 0) yield return $"TrainingOptions.PolyPower must be >= 0, got {PolyPower}.";
         foreach (var problem in Optimizer.Validate()) yield return "TrainingOptions.Optimizer: " + problem;
+        foreach (var problem in Divergence.Validate()) yield return "TrainingOptions.Divergence: " + problem;
     }
 }
