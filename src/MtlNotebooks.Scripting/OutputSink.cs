@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using MtlNotebooks.Analysis;
@@ -24,7 +25,13 @@ internal sealed class NotebookOutputState
 /// <see cref="IOutputObserver"/> hears of each output as it is recorded.</summary>
 internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state, IOutputObserver? observer = null)
 {
+    /// <summary>Console text one cell keeps, in characters; past it text is counted, not kept, and a note says how much
+    /// went (as Jupyter front ends truncate): a cell that logs every step of a long run stays a notebook one can open.</summary>
+    public const int MaxStreamChars = 4 * 1024 * 1024;
+
     private bool _closed;
+    private long _streamChars, _droppedChars;
+    private JsonObject? _truncationNote;
 
     private Lock Gate => state.Gate;
 
@@ -32,26 +39,70 @@ internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state, I
 
     public JsonArray Outputs { get; } = outputs;
 
-    /// <summary>Appends console text; false when the sink is closed (the text then belongs to no cell).</summary>
+    /// <summary>Appends console text; false when the sink is closed (the text then belongs to no cell). Linear in the text
+    /// written: only the last unfinished line of the stream is touched again.</summary>
     public bool Write(string stream, string text)
     {
         if (text.Length == 0) return true;
         lock (Gate)
         {
             if (Closed) return false;
-            observer?.Stream(stream, text);
-            if (Outputs.Count > 0 && Outputs[^1] is JsonObject last && (string?)last["output_type"] == "stream" && (string?)last["name"] == stream)
-            {
-                var lines = (JsonArray)last["text"]!;
-                var joined = string.Concat(lines.Select(l => (string?)l)) + text;
-                last["text"] = NotebookCell.Lines(joined);
-                return true;
-            }
-
-            Outputs.Add(new JsonObject { ["name"] = stream, ["output_type"] = "stream", ["text"] = NotebookCell.Lines(text) });
+            long room = Math.Max(0, MaxStreamChars - _streamChars);
+            var kept = text.Length <= room ? text : text[..(int)room];
+            _streamChars += kept.Length;
+            if (kept.Length > 0) Append(stream, kept);
+            if (kept.Length < text.Length) NoteDropped(stream, text.Length - kept.Length);
             return true;
         }
     }
+
+    private void Append(string stream, string text)
+    {
+        observer?.Stream(stream, text);
+        if (Outputs.Count > 0 && Outputs[^1] is JsonObject last && (string?)last["output_type"] == "stream" && (string?)last["name"] == stream
+            && !ReferenceEquals(last, _truncationNote))
+        {
+            var lines = (JsonArray)last["text"]!;
+            if (lines.Count > 0 && (string?)lines[^1] is { } open && !EndsLine(open))
+            {
+                lines.RemoveAt(lines.Count - 1);
+                text = open + text;
+            }
+            foreach (var line in Segments(text)) lines.Add(line);
+            return;
+        }
+        Outputs.Add(new JsonObject { ["name"] = stream, ["output_type"] = "stream", ["text"] = new JsonArray(Segments(text).Select(l => (JsonNode?)l).ToArray()) });
+    }
+
+    /// <summary>Past <see cref="MaxStreamChars"/> text is counted in one note (stderr), updated in place.</summary>
+    private void NoteDropped(string stream, long chars)
+    {
+        _droppedChars += chars;
+        if (_truncationNote is null)
+        {
+            _truncationNote = new JsonObject { ["name"] = "stderr", ["output_type"] = "stream" };
+            Outputs.Add(_truncationNote);
+            observer?.Stream("stderr", $"\n[output truncated: a cell keeps {MaxStreamChars / (1024 * 1024)} MB of text; the rest is not shown or kept]\n");
+        }
+        _truncationNote["text"] = new JsonArray(string.Create(CultureInfo.InvariantCulture,
+            $"\n[output truncated: {_droppedChars / (1024.0 * 1024):0.0} MB not kept ({stream}); a cell keeps {MaxStreamChars / (1024 * 1024)} MB of text]\n"));
+    }
+
+    /// <summary>Lines ending in \n or \r (a progress line redrawn with \r is many short segments, not one growing line);
+    /// joined they give the text back, as nbformat's list of strings does.</summary>
+    private static IEnumerable<string> Segments(string text)
+    {
+        int start = 0;
+        for (int i = 0; i < text.Length; i++)
+        {
+            if (text[i] is not ('\n' or '\r')) continue;
+            yield return text[start..(i + 1)];
+            start = i + 1;
+        }
+        if (start < text.Length) yield return text[start..];
+    }
+
+    private static bool EndsLine(string segment) => segment.EndsWith('\n') || segment.EndsWith('\r');
 
     /// <summary>Adds a last error output and stops taking outputs: a cell still running after its time limit must not
     /// change the saved notebook.</summary>
