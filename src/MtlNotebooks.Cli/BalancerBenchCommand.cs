@@ -16,24 +16,24 @@ internal sealed class BalancerBenchCommand
     private static readonly QuickExperimentOptions QuickRun = new();
     private static readonly QuickExperimentOptions League = BalancerLeagueOptions.DefaultExperiment;
 
-    private readonly Option<int> _steps = new("--steps") { Description = "Timed training steps per balancer (after 3 warm-up steps).", DefaultValueFactory = _ => 20 };
-    private readonly Option<int?> _imageSize = new("--image-size") { Description = $"Image side (default {QuickRun.ImageSize}, with --delta-m {League.ImageSize})." };
-    private readonly Option<int?> _batchSize = new("--batch-size") { Description = $"Batch size (default {QuickRun.BatchSize}, with --delta-m {League.BatchSize})." };
-    private readonly Option<int?> _width = new("--width") { Description = $"Backbone width (default {QuickRun.Width}, with --delta-m {League.Width})." };
+    private readonly Option<int> _steps = new Option<int>("--steps") { Description = "Timed training steps per balancer (after 3 warm-up steps).", DefaultValueFactory = _ => 20 }.AtLeast(1);
+    private readonly Option<int?> _imageSize = new Option<int?>("--image-size") { Description = $"Image side (default {QuickRun.ImageSize}, with --delta-m {League.ImageSize})." }.Between(SyntheticScenes.MinSize, SyntheticScenes.MaxSize);
+    private readonly Option<int?> _batchSize = new Option<int?>("--batch-size") { Description = $"Batch size (default {QuickRun.BatchSize}, with --delta-m {League.BatchSize})." }.AtLeast(1);
+    private readonly Option<int?> _width = new Option<int?>("--width") { Description = $"Backbone width (default {QuickRun.Width}, with --delta-m {League.Width})." }.AtLeast(1);
     private readonly Option<string[]> _names = new Option<string[]>("--balancer")
     {
         Description = $"Balancers to measure (repeatable; default all): {string.Join(", ", Balancers.All.Keys)}.",
         AllowMultipleArgumentsPerToken = true,
     }.AcceptOnlyKeys(Balancers.All.Keys);
     private readonly Option<bool> _deltaM = new("--delta-m") { Description = "The league: train every balancer over --seeds seeds and report Δm mean ± std, paired t-tests against uniform weights, step time and memory." };
-    private readonly Option<int> _seeds = new("--seeds") { Description = "Seeds of the --delta-m runs.", DefaultValueFactory = _ => League.Seeds };
-    private readonly Option<int> _epochs = new("--epochs") { Description = "Epochs of the --delta-m runs.", DefaultValueFactory = _ => League.Epochs };
-    private readonly Option<int> _trainSamples = new("--train-samples") { Description = "Training scenes of the --delta-m runs.", DefaultValueFactory = _ => League.TrainSamples };
-    private readonly Option<int> _valSamples = new("--val-samples") { Description = "Validation scenes of the --delta-m runs.", DefaultValueFactory = _ => League.ValidationSamples };
+    private readonly Option<int> _seeds = new Option<int>("--seeds") { Description = "Seeds of the --delta-m runs.", DefaultValueFactory = _ => League.Seeds }.AtLeast(1);
+    private readonly Option<int> _epochs = new Option<int>("--epochs") { Description = "Epochs of the --delta-m runs.", DefaultValueFactory = _ => League.Epochs }.AtLeast(1);
+    private readonly Option<int> _trainSamples = new Option<int>("--train-samples") { Description = "Training scenes of the --delta-m runs.", DefaultValueFactory = _ => League.TrainSamples }.AtLeast(1);
+    private readonly Option<int> _valSamples = new Option<int>("--val-samples") { Description = "Validation scenes of the --delta-m runs.", DefaultValueFactory = _ => League.ValidationSamples }.AtLeast(1);
     private readonly Option<string?> _output = new("--output") { Description = "Run folder of the --delta-m runs (default: the next free runs/balancer-league/version_N)." };
     private readonly Option<bool> _resume = new("--resume") { Description = "Continue the --delta-m run in --output with the same settings." };
     private readonly Option<string?> _csv = new("--csv") { Description = "Also write the table to this CSV file." };
-    private readonly Option<int?> _threads = new("--threads") { Description = "libtorch intra-op threads (default: libtorch's choice)." };
+    private readonly Option<int?> _threads = new Option<int?>("--threads") { Description = "libtorch intra-op threads (default: libtorch's choice)." }.AtLeast(1);
 
     public static Command Create() => new BalancerBenchCommand().Build();
 
@@ -53,7 +53,10 @@ internal sealed class BalancerBenchCommand
         var selected = parse.GetValue(_names) is { Length: > 0 } n ? n : Balancers.All.Keys.ToArray();
         if (parse.GetValue(_resume) && parse.GetValue(_output) is null)
             return CliError.Report("--resume acts on an existing league: name its folder with --output.");
-        return parse.GetValue(_deltaM) ? RunLeague(parse, selected) : TimeOnly(parse, selected);
+        // Paths are checked before the timing pass and the training, which take minutes.
+        if ((PathProblems.OfFile("--csv", parse.GetValue(_csv)) ?? PathProblems.OfFolder("--output", parse.GetValue(_output))) is { } problem)
+            return CliError.Report(problem);
+        return parse.GetValue(_deltaM) ? RunLeague(parse, selected) : CliError.ReportingFileErrors(() => TimeOnly(parse, selected));
     }
 
     private int RunLeague(ParseResult parse, IReadOnlyList<string> selected)

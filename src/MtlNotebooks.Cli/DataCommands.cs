@@ -27,8 +27,9 @@ internal static class DataCommands
             .Between(SyntheticScenes.MinSize, SyntheticScenes.MaxSize);
         var seed = new Option<int>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 0 };
         var preview = new Command("preview", "Save a grid of synthetic scenes with the labels of all six tasks as a PNG.") { output, samples, size, seed };
-        preview.SetAction(parse => CliError.ReportingFileErrors(() =>
-            SavePreview(parse.GetValue(output)!, parse.GetValue(samples), parse.GetValue(size), parse.GetValue(seed))));
+        preview.SetAction(parse => PathProblems.OfFile("--output", parse.GetValue(output)) is { } problem
+            ? CliError.Report(problem)
+            : CliError.ReportingFileErrors(() => SavePreview(parse.GetValue(output)!, parse.GetValue(samples), parse.GetValue(size), parse.GetValue(seed))));
         return preview;
     }
 

@@ -72,6 +72,10 @@ internal static class ModelBenchCommand
         {
             if (parse.GetValue(reference) is { } dir && !Directory.Exists(Path.Combine(dir.FullName, "configs")))
                 parse.AddError($"--reference-code: '{dir.FullName}' is not a checkout of Multi-Task-Learning-PyTorch (it has no configs/ folder).");
+            // Python runs only beside a reference checkout; named explicitly, it must exist all the same.
+            bool named = parse.GetResult(python) is { Implicit: false };
+            if ((named || parse.GetValue(reference) is not null) && parse.GetValue(python) is { } program && !IsProgram(program))
+                parse.AddError($"--python: '{program}' is not a program here (give the path of a Python with PyTorch, e.g. /usr/bin/python3).");
         });
         command.SetAction(parse =>
         {
@@ -85,6 +89,11 @@ internal static class ModelBenchCommand
         });
         return command;
     }
+
+    private static bool IsProgram(string program) =>
+        program.Contains(Path.DirectorySeparatorChar)
+            ? File.Exists(program)
+            : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(dir => dir.Length > 0 && File.Exists(Path.Combine(dir, program)));
 
     /// <summary>Each model in its own process (every peak is its own), then the table.</summary>
     private static int MeasureAll(IReadOnlyList<BenchModel> models, Settings s, string? checkout, string python, string? csv)

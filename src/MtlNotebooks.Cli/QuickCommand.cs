@@ -91,7 +91,9 @@ internal sealed class QuickCommand
     private int Execute(ParseResult parse)
     {
         var options = Read(parse);
-        return (RunFolderProblem(parse) ?? DataRootProblem(options)) is { } problem ? CliError.Report(problem) : RunAndPrint(options);
+        return (RunFolderProblem(parse) ?? PathProblems.OfFolder("--output", parse.GetValue(_output)) ?? DataRootProblem(options)) is { } problem
+            ? CliError.Report(problem)
+            : RunAndPrint(options);
     }
 
     private QuickExperimentOptions Read(ParseResult parse)

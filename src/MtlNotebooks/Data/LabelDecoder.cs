@@ -89,10 +89,20 @@ internal static class LabelDecoder
             int v = task.ZeroIsIgnore && raw == 0 ? LabelImages.IgnoreLabel : raw + task.Offset;
             if (v != LabelImages.IgnoreLabel && (v < 0 || v >= classes))
                 throw new DataSetException(path, $"has value {raw} at {At(i, width)}, outside the {classes} classes of task '{task.Name}' " +
-                    $"(stored values {(task.ZeroIsIgnore ? 1 : 0) - task.Offset}..{classes - 1 - task.Offset}, 255 = ignore).");
+                    $"({StoredRange(task, classes)}).");
             result[i] = v;
         }
         return result;
+    }
+
+    /// <summary>The stored values a class map may hold: the classes after the offset, and what means "ignore".</summary>
+    internal static string StoredRange(ManifestTask task, int classes)
+    {
+        int first = Math.Max(task.ZeroIsIgnore ? 1 : 0, -task.Offset), last = classes - 1 - task.Offset;
+        var ignored = new List<int>();
+        if (task.ZeroIsIgnore) ignored.Add(0);
+        if (LabelImages.IgnoreLabel - task.Offset is var stored and >= 0 and <= 255 && !(task.ZeroIsIgnore && stored == 0)) ignored.Add(stored);
+        return $"stored values {first}..{last}" + (ignored.Count > 0 ? $", {string.Join(" and ", ignored)} = ignore" : "");
     }
 
     private static float[] Binary(string path, int height, int width, string imagePath)
