@@ -54,17 +54,31 @@ public sealed class NotebookDocument
         return FromJson(node as JsonObject ?? throw new NotebookFormatException(path, "is not a JSON object"), path);
     }
 
-    public static NotebookDocument Parse(string json, string? path = null) =>
-        FromJson(JsonNode.Parse(json) as JsonObject ?? throw new NotebookFormatException(path ?? "notebook", "is not a JSON object"), path);
+    public static NotebookDocument Parse(string json, string? path = null)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(json);
+        }
+        catch (JsonException ex)
+        {
+            throw new NotebookFormatException(path ?? "notebook", $"is not valid JSON: {ex.Message}");
+        }
+        return FromJson(node as JsonObject ?? throw new NotebookFormatException(path ?? "notebook", "is not a JSON object"), path);
+    }
 
     private static NotebookDocument FromJson(JsonObject root, string? path)
     {
         var document = new NotebookDocument(root, path);
-        var format = root["nbformat"]?.GetValue<int>();
-        if (format != 4)
-            throw new NotebookFormatException(document.Describe(), $"has nbformat {format?.ToString() ?? "(missing)"}; the runner reads nbformat 4");
-        _ = document.CellArray;
-        _ = document.Metadata;
+        var problems = NotebookSchema.Problems(root);
+        // Another nbformat version has another structure: its version is the one thing worth saying.
+        if (problems.FirstOrDefault(p => p.StartsWith("has nbformat", StringComparison.Ordinal)) is { } version)
+            throw new NotebookFormatException(document.Describe(), version);
+        if (problems.Count > 0)
+            throw new NotebookFormatException(document.Describe(), "is not a notebook the runner can read:" + Environment.NewLine +
+                                                                   string.Join(Environment.NewLine, problems.Take(10).Select(p => "  - " + p)) +
+                                                                   (problems.Count > 10 ? $"{Environment.NewLine}  … and {problems.Count - 10} more" : ""));
         return document;
     }
 
