@@ -26,17 +26,27 @@ internal static class NotebookCommands
                           "the notebook is written and the command exits with 1.",
         };
         var totalTimeout = new Option<double?>("--total-timeout") { Description = "Seconds the whole notebook may run, checked the same way." };
-        var command = new Command("notebook", "Run a notebook's code cells top to bottom and write it with its outputs.")
+        var worker = new Option<string?>(NotebookSupervisor.WorkerOption) { Hidden = true, Description = "Internal: run the cells here, reporting to this status file." };
+        var command = new Command("notebook", "Run a notebook's code cells top to bottom (in a child process) and write it with its outputs.")
         {
-            path, parameters, output, html, timeout, totalTimeout,
+            path, parameters, output, html, timeout, totalTimeout, worker,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             if (!TryLimit("--timeout", parse.GetValue(timeout), out var cellLimit) || !TryLimit("--total-timeout", parse.GetValue(totalTimeout), out var totalLimit))
                 return 2;
             var request = new NotebookRequest(parse.GetValue(path)!, parse.GetValue(parameters) ?? [], parse.GetValue(output), parse.GetValue(html),
-                cellLimit, totalLimit);
-            return await RunNotebookAsync(request, cancellationToken);
+                cellLimit, totalLimit) { StatusPath = parse.GetValue(worker) };
+            if (request.StatusPath is null)
+                return await NotebookSupervisor.RunAsync(parse.Tokens.Select(t => t.Value).ToArray(), DefaultOutput(request), request.Html, cancellationToken);
+            try
+            {
+                return await RunNotebookAsync(request, cancellationToken);
+            }
+            finally
+            {
+                NotebookSupervisor.Report(request.StatusPath, cell: null);
+            }
         });
         return command;
     }
@@ -68,7 +78,13 @@ internal static class NotebookCommands
     }
 
     /// <summary>What <c>notebook</c> was asked to do.</summary>
-    private sealed record NotebookRequest(string Path, string[] Pairs, string? Output, string? Html, TimeSpan? CellTimeout, TimeSpan? TotalTimeout);
+    private sealed record NotebookRequest(string Path, string[] Pairs, string? Output, string? Html, TimeSpan? CellTimeout, TimeSpan? TotalTimeout)
+    {
+        /// <summary>Set in the child process that runs the cells (<see cref="NotebookSupervisor"/>).</summary>
+        public string? StatusPath { get; init; }
+    }
+
+    private static string DefaultOutput(NotebookRequest request) => request.Output ?? Path.Combine("runs", "notebooks", Path.GetFileName(request.Path));
 
     /// <summary>A time limit option: null when not given; false (after saying why) unless a positive number of seconds.</summary>
     private static bool TryLimit(string option, double? seconds, out TimeSpan? limit)
@@ -88,7 +104,7 @@ internal static class NotebookCommands
 
     private static async Task<int> RunNotebookAsync(NotebookRequest request, CancellationToken cancellationToken)
     {
-        var outputPath = request.Output ?? Path.Combine("runs", "notebooks", Path.GetFileName(request.Path));
+        var outputPath = DefaultOutput(request);
         var output = new OutputTarget("--output", outputPath, IsDefault: request.Output is null);
         var result = await TryRunAsync(request, output, request.Html is null ? null : new OutputTarget("--html", request.Html), cancellationToken);
         if (result is null)
@@ -120,6 +136,7 @@ internal static class NotebookCommands
             {
                 Parameters = parameters, Log = Console.Error, OutputPath = output.Path, HtmlPath = html?.Path,
                 CellTimeout = request.CellTimeout, TotalTimeout = request.TotalTimeout,
+                CellStarting = request.StatusPath is { } status ? cell => NotebookSupervisor.Report(status, cell) : null,
             };
             return await NotebookRunner.RunAsync(request.Path, options, cancellationToken);
         }

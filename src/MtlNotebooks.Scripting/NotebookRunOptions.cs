@@ -26,4 +26,8 @@ public sealed record NotebookRunOptions
 
     /// <summary>Where to write the HTML export of the executed notebook when the run ends (also after a failure); null for none.</summary>
     public string? HtmlPath { get; init; }
+
+    /// <summary>Called with the cell's number (1-based, over all cells) before each code cell runs: a process supervising the
+    /// run learns which cell was running if the process dies. Null for none.</summary>
+    public Action<int>? CellStarting { get; init; }
 }

@@ -66,6 +66,7 @@ public static class NotebookRunner
                 cancellationToken.ThrowIfCancellationRequested();
                 var (number, count) = (i + 1, ++executionCount);
                 cell.SetExecutionCount(count);
+                options.CellStarting?.Invoke(number);
                 var sink = new OutputSink(cell.Outputs, state);
                 var cellClock = Stopwatch.StartNew();
                 var (limit, isTotal) = Limit(options, clock.Elapsed);
