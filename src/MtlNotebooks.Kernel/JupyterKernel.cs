@@ -8,9 +8,11 @@ namespace MtlNotebooks.Kernel;
 
 /// <summary>A Jupyter kernel (messaging protocol 5.3) for C#: shell and control (router sockets), iopub (publisher),
 /// stdin (router) and heartbeat (reply) over ZeroMQ with NetMQ, every message signed with HMAC-SHA256. Each receiving
-/// socket has a thread of its own; iopub is shared under a lock. Shell requests are handled one at a time (an
+/// socket has a thread of its own; every send goes through one lock (iopub is shared by all threads). Shell requests are handled one at a time (an
 /// execute_request holds the shell until the cell ends), control requests (interrupt, shutdown) meanwhile.
-/// A malformed or wrongly signed message is logged and dropped.</summary>
+/// A malformed or wrongly signed message is logged and dropped. The kernel ends on a shutdown_request or on
+/// <see cref="Shutdown"/> (SIGTERM, the client's process gone): every thread that uses a socket has stopped, or finds
+/// the kernel closed, before the sockets are disposed, since a NetMQ socket is used by one thread at a time.</summary>
 public sealed class JupyterKernel : IDisposable
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(200);
@@ -21,8 +23,10 @@ public sealed class JupyterKernel : IDisposable
     private readonly RouterSocket _shell = new(), _control = new(), _stdin = new();
     private readonly PublisherSocket _iopub = new();
     private readonly ResponseSocket _heartbeat = new();
-    private readonly Lock _iopubGate = new();
+    private readonly Lock _sendGate = new();
+    /// <summary>Never disposed: a signal or the parent watch may still call <see cref="Stop"/> while the kernel closes.</summary>
     private readonly ManualResetEventSlim _stopped = new();
+    private volatile bool _closed;
     private readonly ShellRequests _requests;
 
     /// <summary>The session id of every message the kernel sends.</summary>
@@ -48,7 +52,7 @@ public sealed class JupyterKernel : IDisposable
         _requests = new ShellRequests(this, new KernelSession(baseDirectory, parameters, log));
     }
 
-    /// <summary>Serves until a shutdown_request; returns then.</summary>
+    /// <summary>Serves until a shutdown_request or <see cref="Shutdown"/>; returns then.</summary>
     public void Run()
     {
         var threads = new[]
@@ -61,9 +65,21 @@ public sealed class JupyterKernel : IDisposable
         _log.Write($"listening on {_connection.Ip} (shell {_connection.ShellPort}, iopub {_connection.IopubPort}, control {_connection.ControlPort})");
         Publish("status", new JsonObject { ["execution_state"] = "starting" }, null);
         _stopped.Wait();
-        // The shell thread may be inside a cell that never ends; the control thread has already answered.
-        threads[1].Join(TimeSpan.FromSeconds(2));
+        // Each loop polls every 200 ms. The shell thread may be inside a cell that ignores its interrupt; after a
+        // second it is left to find the kernel closed (Reply and Publish then send nothing).
+        threads[1].Join(TimeSpan.FromSeconds(1));
+        threads[2].Join(TimeSpan.FromSeconds(1));
         threads[0].Join(TimeSpan.FromSeconds(1));
+    }
+
+    /// <summary>Ends <see cref="Run"/> without a client's request (SIGTERM, the client's process gone): logs why,
+    /// cancels the running cell (it has a second to stop) and stops serving.</summary>
+    public void Shutdown(string reason)
+    {
+        if (Stopping) return;
+        _log.Write($"shutting down: {reason}");
+        _requests.Interrupt("shutdown");
+        Stop(restart: false);
     }
 
     /// <summary>Ends <see cref="Run"/> after the reply to a shutdown_request has been sent.</summary>
@@ -80,13 +96,20 @@ public sealed class JupyterKernel : IDisposable
 
     /// <summary>Sends a reply on the socket the request came in on (called on that socket's thread).</summary>
     internal void Reply(NetMQSocket socket, JupyterMessage request, string type, JsonObject content) =>
-        socket.SendMultipartBytes(WireFormat.Serialize(JupyterMessage.Create(type, content, Session, request), _signer));
+        Send(socket, WireFormat.Serialize(JupyterMessage.Create(type, content, Session, request), _signer));
 
     /// <summary>Publishes on iopub, from any thread.</summary>
     internal void Publish(string type, JsonObject content, JupyterMessage? parent)
     {
         var frames = WireFormat.Serialize(JupyterMessage.Create(type, content, Session, parent), _signer, Encoding.UTF8.GetBytes($"kernel.{Session}.{type}"));
-        lock (_iopubGate) _iopub.SendMultipartBytes(frames);
+        Send(_iopub, frames);
+    }
+
+    /// <summary>Sends unless the kernel is closed: a cell that outlived the shutdown may still print or reply.</summary>
+    private void Send(NetMQSocket socket, List<byte[]> frames)
+    {
+        lock (_sendGate)
+            if (!_closed) socket.SendMultipartBytes(frames);
     }
 
     internal NetMQSocket ShellSocket => _shell;
@@ -99,6 +122,7 @@ public sealed class JupyterKernel : IDisposable
     {
         lock (_stdin)
         {
+            if (_closed) return null;
             _stdin.SendMultipartBytes(WireFormat.Serialize(JupyterMessage.Create("input_request",
                 new JsonObject { ["prompt"] = prompt, ["password"] = password }, Session, parent), _signer));
             var frames = new List<byte[]>();
@@ -118,7 +142,7 @@ public sealed class JupyterKernel : IDisposable
         var frames = new List<byte[]>();
         while (!Stopping)
         {
-            if (!socket.TryReceiveMultipartBytes(Poll, ref frames)) continue;
+            if (!TryReceive(socket, ref frames)) continue;
             if (TryParse(frames, name) is not { } message) continue;
             try
             {
@@ -146,16 +170,37 @@ public sealed class JupyterKernel : IDisposable
 
     private void Heartbeat()
     {
+        var frames = new List<byte[]>();
         while (!Stopping)
-            if (_heartbeat.TryReceiveFrameBytes(Poll, out var ping))
-                _heartbeat.SendFrame(ping);
+            if (TryReceive(_heartbeat, ref frames))
+                Send(_heartbeat, frames);
+    }
+
+    /// <summary>A receive that ends quietly (false) once the kernel is closed: an unhandled exception on a loop's thread
+    /// (NetMQ's TerminatingException after <see cref="NetMQConfig.Cleanup"/>) would end the process with an error.</summary>
+    private bool TryReceive(NetMQSocket socket, ref List<byte[]> frames)
+    {
+        try
+        {
+            return socket.TryReceiveMultipartBytes(Poll, ref frames);
+        }
+        catch (Exception ex) when (ex is TerminatingException or ObjectDisposedException && _closed)
+        {
+            return false;
+        }
     }
 
     public void Dispose()
     {
-        foreach (var socket in new NetMQSocket[] { _shell, _control, _stdin, _iopub, _heartbeat })
-            socket.Dispose();
+        _stopped.Set();
+        lock (_stdin)   // ReadInput leaves within a poll once Stopping
+        lock (_sendGate)
+        {
+            _closed = true;
+            foreach (var socket in new NetMQSocket[] { _shell, _control, _stdin, _iopub, _heartbeat })
+                socket.Dispose();
+        }
+
         NetMQConfig.Cleanup(block: false);
-        _stopped.Dispose();
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using MtlNotebooks.Scripting;
 
 namespace MtlNotebooks.Kernel;
@@ -6,12 +7,13 @@ namespace MtlNotebooks.Kernel;
 /// goes to the running cell (as under the headless runner), the kernel's log to standard error. Papermill-style
 /// parameters come from <see cref="ParametersVariable"/> (<c>smoke=true;epochs=2</c>), since a client such as nbclient
 /// has no way to pass them: the first cell that declares such a name (a notebook's parameters cell) gets the value
-/// right after it runs.</summary>
+/// right after it runs. The kernel also ends, exiting with 0, on SIGTERM (jupyter_client sends it to a kernel that does
+/// not answer a shutdown_request) and when the client's process is gone (<see cref="ParentWatch"/>).</summary>
 public static class KernelHost
 {
     public const string ParametersVariable = "MTL_NOTEBOOK_PARAMETERS";
 
-    /// <summary>Serves until a shutdown_request; returns the process exit code.</summary>
+    /// <summary>Serves until a shutdown_request, SIGTERM or the client's end; returns the process exit code.</summary>
     public static int Run(string connectionFile, TextWriter error)
     {
         var log = new KernelLog(error);
@@ -24,12 +26,20 @@ public static class KernelHost
         Console.SetError(new CellConsoleWriter(stderr, "stderr"));
         // Jupyter starts a kernel in the notebook's folder: #load, #r "file.dll" and #i resolve from there.
         using var kernel = new JupyterKernel(info, Directory.GetCurrentDirectory(), parameters, log);
-        // Ctrl+C in the terminal that started the server (and a client in "signal" interrupt mode) interrupts the cell, not the kernel.
-        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, context =>
+        // SIGINT is Jupyter's interrupt signal (interrupt_mode "signal"; the kernelspec declares "message", but a client
+        // may still signal, as may Ctrl+C where the kernel runs in a terminal): it interrupts the cell, not the kernel.
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
         {
             context.Cancel = true;
             kernel.InterruptFromSignal();
         });
+        // Cancelled so that .NET does not exit at once: the kernel stops its cell, closes its sockets and returns 0.
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            kernel.Shutdown("SIGTERM");
+        });
+        using var parent = ParentWatch.Start(log, kernel.Shutdown);
         kernel.Run();
         log.Write("stopped");
         return 0;

@@ -6,7 +6,7 @@ using System.Text.RegularExpressions;
 namespace MtlNotebooks.Kernel;
 
 /// <summary>Kernelspecs as <c>jupyter kernelspec install</c> writes them: a folder <c>kernels/&lt;name&gt;</c> holding
-/// kernel.json (argv, display name, language, interrupt mode) and the logos, in the user's Jupyter data folder
+/// kernel.json (argv, display name, language, interrupt mode "message") and the logos, in the user's Jupyter data folder
 /// (<c>~/.local/share/jupyter</c>, or <c>$JUPYTER_DATA_DIR</c>) or under <c>PREFIX/share/jupyter</c>.</summary>
 public static partial class KernelSpecs
 {
@@ -37,6 +37,8 @@ public static partial class KernelSpecs
             ["argv"] = new JsonArray(dotnet, mtlDll, "kernel", "run", "--connection-file", "{connection_file}"),
             ["display_name"] = displayName,
             ["language"] = "csharp",
+            // Interrupts come as interrupt_request on the control channel (any OS, no process group needed); SIGINT,
+            // what "signal" mode would send, interrupts the cell the same way (KernelHost), and SIGTERM ends the kernel.
             ["interrupt_mode"] = "message",
             ["env"] = new JsonObject(),
             ["metadata"] = new JsonObject { ["debugger"] = false, ["mtlnotebooks"] = new JsonObject { ["version"] = typeof(KernelSpecs).Assembly.GetName().Version?.ToString(3) } },

@@ -11,6 +11,16 @@ from jupyter_client.manager import KernelManager
 
 TIMEOUT = 180
 
+# A small model, and a cell that trains it far longer than any test waits: it stops only when interrupted.
+MODEL_CELL = """using MtlNotebooks;
+using MtlNotebooks.Data.Synthetic;
+using MtlNotebooks.Training;
+var (train, validation) = SyntheticDataset.CreateSplits(16, 4, 16, 16, 0);
+var model = MultiTaskNet.CreateBuilder().UseBackbone(Backbones.SmallResNet(width: 4)).AddTask(DenseTasks.Depth())
+    .UseArchitecture(Architectures.HardSharing()).WithSeed(0).Build();"""
+TRAINING_CELL = """Console.WriteLine("training");
+Trainer.Fit(model, train, validation, new TrainingOptions { Epochs = 100000, BatchSize = 4 });   // as the notebooks train: no token passed"""
+
 
 def check(condition, what, detail=None):
     if not condition:
@@ -45,6 +55,18 @@ def shell_reply(kc, msg_id):
 
 def of_type(messages, msg_type):
     return [m["content"] for m in messages if m["msg_type"] == msg_type]
+
+
+def start_training(kc):
+    """Runs TRAINING_CELL (MODEL_CELL has run); returns its msg_id two seconds into the training."""
+    msg_id = kc.execute(TRAINING_CELL)
+    deadline = time.monotonic() + TIMEOUT
+    while time.monotonic() < deadline:
+        msg = kc.get_iopub_msg(timeout=TIMEOUT)
+        if msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "stream" and "training" in msg["content"]["text"]:
+            time.sleep(2)
+            return msg_id
+    check(False, "the training cell starts")
 
 
 def start(name):
@@ -112,30 +134,11 @@ def main(name):
         check(comm["status"] == "ok" and comm["comms"] == {}, "comm_info", comm)
 
         # A training cell, interrupted while it runs; the next cell works.
-        reply, _ = execute(kc, """using MtlNotebooks;
-using MtlNotebooks.Data.Synthetic;
-using MtlNotebooks.Training;
-var (train, validation) = SyntheticDataset.CreateSplits(16, 4, 16, 16, 0);
-var model = MultiTaskNet.CreateBuilder().UseBackbone(Backbones.SmallResNet(width: 4)).AddTask(DenseTasks.Depth())
-    .UseArchitecture(Architectures.HardSharing()).WithSeed(0).Build();""")
+        reply, _ = execute(kc, MODEL_CELL)
         check(reply["status"] == "ok", "a model is built", reply)
-        training = """Console.WriteLine("training");
-Trainer.Fit(model, train, validation, new TrainingOptions { Epochs = 100000, BatchSize = 4 });   // as the notebooks train: no token passed"""
-
-        def interrupt_when_training():
-            deadline = time.monotonic() + TIMEOUT
-            while time.monotonic() < deadline:
-                msg = kc.get_iopub_msg(timeout=TIMEOUT)
-                interrupt_when_training.seen.append(msg)
-                if msg["msg_type"] == "stream" and "training" in msg["content"]["text"]:
-                    time.sleep(2)
-                    km.interrupt_kernel()
-                    return
-
-        interrupt_when_training.seen = []
         clock = time.monotonic()
-        msg_id = kc.execute(training)
-        interrupt_when_training()
+        msg_id = start_training(kc)
+        km.interrupt_kernel()
         reply = shell_reply(kc, msg_id)
         check(reply["status"] == "error" and reply["ename"] == "OperationCanceledException", f"interrupt stops a training cell ({time.monotonic() - clock:.1f} s)", reply)
         reply, msgs = execute(kc, 'Console.Write("after"); Trainer.Evaluate(model, validation, 4).Get("depth") > 0')

@@ -1,0 +1,27 @@
+using Xunit.Abstractions;
+
+namespace MtlNotebooks.NotebookTests.Kernel;
+
+/// <summary>How the kernel's process ends under jupyter_client (kernel_lifetime.py): a kernel whose client is killed
+/// with SIGKILL, idle or training, is gone within 5 s (no orphan keeps its memory, ports and training); SIGTERM ends an
+/// idle and a training kernel within 2 s with exit code 0; SIGINT interrupts a training cell and the kernel serves on.</summary>
+public sealed class KernelLifetimeTests(ITestOutputHelper log)
+{
+    [Fact]
+    public void Kernel_ClientKilled_ExitsWithin5Seconds() => Run("parent-death");
+
+    [Fact]
+    public void Kernel_Signals_SigtermExitsCleanlyWithin2Seconds_SigintInterrupts() => Run("signals");
+
+    private void Run(string mode)
+    {
+        using var clients = new JupyterClients();
+        clients.RequirePython("jupyter_client");
+        var script = Path.Combine(RepositoryFiles.Root, "tests", "MtlNotebooks.NotebookTests", "Kernel", "kernel_lifetime.py");
+
+        var (exitCode, output, elapsed) = clients.Run(JupyterClients.Python, [script, JupyterClients.KernelName, mode], TimeSpan.FromMinutes(10));
+
+        log.WriteLine($"{elapsed.TotalSeconds:0.0} s\n{output}");
+        Assert.True(exitCode == 0 && output.Contains("all checks passed", StringComparison.Ordinal), output);
+    }
+}

@@ -1,0 +1,138 @@
+"""How the C# kernel's process ends, driven by jupyter_client.
+
+Usage: kernel_lifetime.py KERNEL_NAME parent-death|signals   (JUPYTER_PATH must hold the kernelspec).
+  parent-death: a child Python process starts the kernel (start_new_kernel): idle, training, or in a loop that ignores
+                its cancellation; the child is killed with SIGKILL and the kernel must be gone within 5 s, having
+                logged why.
+  signals:      SIGTERM ends an idle and a training kernel within 2 s with exit code 0; SIGINT interrupts the
+                training cell and leaves the kernel serving.
+Prints one line per check; exits 1 on the first failure, naming it."""
+import os
+import select
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+from jupyter_client.manager import KernelManager, start_new_kernel
+from kernel_protocol import MODEL_CELL, TIMEOUT, check, execute, shell_reply, start, start_training
+
+PARENT_DEATH_LIMIT = 5.0
+SIGTERM_LIMIT = 2.0
+
+
+def gone(pid):
+    """No such process, or one that has exited and waits to be reaped (an orphan's reaper may be slow or absent)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+
+
+def wait_gone(pid, limit):
+    """Seconds until pid is gone; None if it outlives limit."""
+    clock = time.monotonic()
+    while time.monotonic() - clock < limit:
+        if gone(pid):
+            return time.monotonic() - clock
+        time.sleep(0.05)
+    return None
+
+
+def read_line(stream, limit=TIMEOUT):
+    """The child's next report, passing on its own checks ("ok: ...")."""
+    deadline = time.monotonic() + limit
+    while select.select([stream], [], [], max(0, deadline - time.monotonic()))[0]:
+        line = stream.readline().decode().strip()
+        if not line.startswith("ok: "):
+            return line
+        print(f"  child {line}", flush=True)
+    return ""
+
+
+def client(name, state, log):
+    """The child: starts the kernel (its output to log), puts it in state, reports, then waits to be killed."""
+    with open(log, "ab") as output:
+        km, kc = start_new_kernel(kernel_name=name, startup_timeout=TIMEOUT, stdout=output, stderr=output)
+    print(f"kernel {km.provisioner.process.pid}", flush=True)
+    if state == "training":
+        reply, _ = execute(kc, MODEL_CELL)
+        check(reply["status"] == "ok", "a model is built", reply)
+        start_training(kc)
+    elif state == "looping":
+        kc.execute("while (true) { }")
+        time.sleep(2)
+    print("ready", flush=True)
+    time.sleep(TIMEOUT)
+
+
+def parent_death(name):
+    for state, what in (("idle", "an idle kernel"), ("training", "a training kernel"), ("looping", "a kernel stuck in a loop")):
+        with tempfile.NamedTemporaryFile(prefix="mtl-kernel-", suffix=".log") as log:
+            child = subprocess.Popen([sys.executable, __file__, name, "client", state, log.name],
+                                     stdout=subprocess.PIPE, bufsize=0)   # unbuffered: select() sees every line
+            kernel = None
+            try:
+                first = read_line(child.stdout)
+                check(first.startswith("kernel "), f"{what}: the child started a kernel", first)
+                kernel = int(first.split()[1])
+                line = read_line(child.stdout)
+                check(line == "ready", f"{what}: the child is ready", line)
+                os.kill(child.pid, signal.SIGKILL)
+                child.wait()
+                elapsed = wait_gone(kernel, PARENT_DEATH_LIMIT)
+                text = open(log.name).read()
+                check(elapsed is not None, f"{what} ends when its client is killed", text)
+                check(f"shutting down: the kernel's parent process {child.pid} is gone" in text and "stopped" in text
+                      and "Unhandled exception" not in text,
+                      f"{what}: the kernel logged why it stopped ({elapsed:.2f} s after the kill)", text)
+                print("".join(f"  kernel {line}" for line in text.splitlines(keepends=True) if "[mtl kernel" in line), end="", flush=True)
+            finally:
+                if child.poll() is None:
+                    child.kill()
+                if kernel and not gone(kernel):
+                    os.kill(kernel, signal.SIGKILL)
+
+
+def sigterm(km, what):
+    process = km.provisioner.process
+    clock = time.monotonic()
+    os.kill(process.pid, signal.SIGTERM)
+    try:
+        code = process.wait(timeout=SIGTERM_LIMIT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        check(False, f"SIGTERM ends {what} within {SIGTERM_LIMIT} s")
+    check(code == 0, f"SIGTERM ends {what} with exit code 0 ({time.monotonic() - clock:.2f} s)", code)
+
+
+def signals(name):
+    for busy in (False, True):
+        km, kc, _ = start(name)
+        try:
+            if busy:
+                reply, _ = execute(kc, MODEL_CELL)
+                check(reply["status"] == "ok", "a model is built", reply)
+                msg_id = start_training(kc)
+                os.kill(km.provisioner.process.pid, signal.SIGINT)
+                reply = shell_reply(kc, msg_id)
+                check(reply["status"] == "error" and reply["ename"] == "OperationCanceledException", "SIGINT interrupts the training cell", reply)
+                info = kc.kernel_info(reply=True, timeout=TIMEOUT)["content"]
+                check(info["status"] == "ok" and km.is_alive(), "the kernel serves on after SIGINT", info)
+                start_training(kc)
+            sigterm(km, "a training kernel" if busy else "an idle kernel")
+        finally:
+            kc.stop_channels()
+            if km.is_alive():
+                km.shutdown_kernel(now=True)
+            km.cleanup_resources()
+
+
+if __name__ == "__main__":
+    if sys.argv[2] == "client":
+        client(sys.argv[1], sys.argv[3], sys.argv[4])
+    else:
+        {"parent-death": parent_death, "signals": signals}[sys.argv[2]](sys.argv[1])
+        print("all checks passed", flush=True)
