@@ -22,18 +22,26 @@ internal static class KernelCommands
         Description = "Use PREFIX/share/jupyter/kernels (as jupyter kernelspec install --prefix) instead of the user's Jupyter folder.",
     };
 
+    private static Option<bool> ForceOption(string description) => new("--force") { Description = description };
+
     private static Command Install()
     {
         var name = new Option<string>("--name") { Description = "Kernelspec name.", DefaultValueFactory = _ => KernelSpecs.DefaultName };
         var display = new Option<string>("--display-name") { Description = "Name shown by Jupyter.", DefaultValueFactory = _ => KernelSpecs.DefaultDisplayName };
         var prefix = PrefixOption();
-        var command = new Command("install", $"Write a kernelspec (default name {KernelSpecs.DefaultName}, the name the notebooks ask for).") { name, display, prefix };
+        var force = ForceOption("Replace a kernelspec of that name that another program installed (.NET Interactive uses .net-csharp too).");
+        var command = new Command("install", $"Write a kernelspec (default name {KernelSpecs.DefaultName}, the name the notebooks ask for).") { name, display, prefix, force };
         command.SetAction(parse =>
         {
+            if (PathProblems.OfFolder("--prefix", parse.GetValue(prefix)) is { } problem)
+            {
+                Console.Error.WriteLine($"error: {problem}");
+                return 2;
+            }
             try
             {
                 var directory = KernelSpecs.Install(parse.GetValue(name)!, parse.GetValue(display)!, parse.GetValue(prefix), KernelSpecs.DotnetHost(),
-                    typeof(KernelCommands).Assembly.Location);
+                    typeof(KernelCommands).Assembly.Location, parse.GetValue(force));
                 Console.WriteLine($"Installed kernelspec {parse.GetValue(name)} in {directory}");
                 return 0;
             }
@@ -66,12 +74,13 @@ internal static class KernelCommands
     {
         var name = new Argument<string>("name") { Description = "Kernelspec name.", Arity = ArgumentArity.ZeroOrOne, DefaultValueFactory = _ => KernelSpecs.DefaultName };
         var prefix = PrefixOption();
-        var command = new Command("remove", "Delete a kernelspec.") { name, prefix };
+        var force = ForceOption("Delete the kernelspec even if another program installed it.");
+        var command = new Command("remove", "Delete a kernelspec.") { name, prefix, force };
         command.SetAction(parse =>
         {
             try
             {
-                var removed = KernelSpecs.Remove(parse.GetValue(name)!, parse.GetValue(prefix));
+                var removed = KernelSpecs.Remove(parse.GetValue(name)!, parse.GetValue(prefix), parse.GetValue(force));
                 Console.WriteLine(removed ? $"Removed kernelspec {parse.GetValue(name)}." : $"No kernelspec {parse.GetValue(name)} in {KernelSpecs.KernelsDirectory(parse.GetValue(prefix))}.");
                 return removed ? 0 : 1;
             }

@@ -44,12 +44,29 @@ public sealed class JupyterKernel : IDisposable
         _log = log;
         foreach (var socket in new NetMQSocket[] { _shell, _control, _stdin, _iopub, _heartbeat })
             socket.Options.Linger = TimeSpan.FromSeconds(1);
-        _shell.Bind(connection.Endpoint(connection.ShellPort));
-        _control.Bind(connection.Endpoint(connection.ControlPort));
-        _stdin.Bind(connection.Endpoint(connection.StdinPort));
-        _iopub.Bind(connection.Endpoint(connection.IopubPort));
-        _heartbeat.Bind(connection.Endpoint(connection.HeartbeatPort));
+        Bind(_shell, "shell", connection.ShellPort);
+        Bind(_control, "control", connection.ControlPort);
+        Bind(_stdin, "stdin", connection.StdinPort);
+        Bind(_iopub, "iopub", connection.IopubPort);
+        Bind(_heartbeat, "heartbeat", connection.HeartbeatPort);
         _requests = new ShellRequests(this, new KernelSession(baseDirectory, parameters, log));
+    }
+
+    /// <summary>Binds one channel; NetMQ names neither port nor address when that fails, so the message does.</summary>
+    private void Bind(NetMQSocket socket, string channel, int port)
+    {
+        try
+        {
+            socket.Bind(_connection.Endpoint(port));
+        }
+        catch (NetMQException ex)
+        {
+            foreach (var open in new NetMQSocket[] { _shell, _control, _stdin, _iopub, _heartbeat }) open.Dispose();
+            throw new IOException(ex is AddressAlreadyInUseException
+                ? $"The {channel} port {port} on {_connection.Ip} is already in use by another program. Jupyter picks free ports when it " +
+                  "writes the connection file: start the kernel from Jupyter, or free the port."
+                : $"Cannot listen on {_connection.Transport}://{_connection.Ip}:{port} ({channel}): {ex.ErrorCode} — is {_connection.Ip} an address of this machine?", ex);
+        }
     }
 
     /// <summary>Serves until a shutdown_request or <see cref="Shutdown"/>; returns then.</summary>

@@ -24,24 +24,33 @@ public static class KernelHost
         var (stdout, stderr) = (Console.Out, Console.Error);
         Console.SetOut(new CellConsoleWriter(stdout, "stdout"));
         Console.SetError(new CellConsoleWriter(stderr, "stderr"));
-        // Jupyter starts a kernel in the notebook's folder: #load, #r "file.dll" and #i resolve from there.
-        using var kernel = new JupyterKernel(info, Directory.GetCurrentDirectory(), parameters, log);
-        // SIGINT is Jupyter's interrupt signal (interrupt_mode "signal"; the kernelspec declares "message", but a client
-        // may still signal, as may Ctrl+C where the kernel runs in a terminal): it interrupts the cell, not the kernel.
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+        try
         {
-            context.Cancel = true;
-            kernel.InterruptFromSignal();
-        });
-        // Cancelled so that .NET does not exit at once: the kernel stops its cell, closes its sockets and returns 0.
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            // Jupyter starts a kernel in the notebook's folder: #load, #r "file.dll" and #i resolve from there.
+            using var kernel = new JupyterKernel(info, Directory.GetCurrentDirectory(), parameters, log);
+            // SIGINT is Jupyter's interrupt signal (interrupt_mode "signal"; the kernelspec declares "message", but a client
+            // may still signal, as may Ctrl+C where the kernel runs in a terminal): it interrupts the cell, not the kernel.
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, context =>
+            {
+                context.Cancel = true;
+                kernel.InterruptFromSignal();
+            });
+            // Cancelled so that .NET does not exit at once: the kernel stops its cell, closes its sockets and returns 0.
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                kernel.Shutdown("SIGTERM");
+            });
+            using var parent = ParentWatch.Start(log, kernel.Shutdown);
+            kernel.Run();
+            log.Write("stopped");
+        }
+        finally
         {
-            context.Cancel = true;
-            kernel.Shutdown("SIGTERM");
-        });
-        using var parent = ParentWatch.Start(log, kernel.Shutdown);
-        kernel.Run();
-        log.Write("stopped");
+            // A kernel that could not start (a busy port) reports it on the console it found.
+            Console.SetOut(stdout);
+            Console.SetError(stderr);
+        }
         return 0;
     }
 }

@@ -26,11 +26,17 @@ public static partial class KernelSpecs
             : Path.Combine(Environment.GetEnvironmentVariable("JUPYTER_DATA_DIR") is { Length: > 0 } data ? data : UserDataDirectory(), "kernels");
 
     /// <summary>Writes the kernelspec <paramref name="name"/> whose argv runs <c>mtl kernel run</c> from
-    /// <paramref name="mtlDll"/> with <paramref name="dotnet"/>; replaces one of that name. Returns its folder.</summary>
-    public static string Install(string name, string displayName, string? prefix, string dotnet, string mtlDll)
+    /// <paramref name="mtlDll"/> with <paramref name="dotnet"/>; replaces an earlier one of ours, but another program's
+    /// kernelspec of that name (.NET Interactive also installs <c>.net-csharp</c>) only when <paramref name="force"/>.
+    /// Returns its folder.</summary>
+    /// <exception cref="IOException">Another program's kernelspec is there (the message names its command).</exception>
+    public static string Install(string name, string displayName, string? prefix, string dotnet, string mtlDll, bool force = false)
     {
         CheckName(name);
         var directory = Path.Combine(KernelsDirectory(prefix), name);
+        if (!force && ForeignOwner(directory) is { } owner)
+            throw new IOException($"{directory} holds the kernelspec '{name}' of another program ({owner}); installing would replace it. " +
+                                  "Pass --force to replace it, or --name to install under another name.");
         Directory.CreateDirectory(directory);
         var spec = new JsonObject
         {
@@ -80,12 +86,16 @@ public static partial class KernelSpecs
         return result;
     }
 
-    /// <summary>Deletes the kernelspec folder <paramref name="name"/>; false when there is none.</summary>
-    public static bool Remove(string name, string? prefix)
+    /// <summary>Deletes the kernelspec folder <paramref name="name"/>; false when there is none. Another program's
+    /// kernelspec is deleted only when <paramref name="force"/>.</summary>
+    /// <exception cref="IOException">Another program's kernelspec is there (the message names its command).</exception>
+    public static bool Remove(string name, string? prefix, bool force = false)
     {
         CheckName(name);
         var directory = Path.Combine(KernelsDirectory(prefix), name);
         if (!File.Exists(Path.Combine(directory, "kernel.json"))) return false;
+        if (!force && ForeignOwner(directory) is { } owner)
+            throw new IOException($"{directory} holds the kernelspec '{name}' of another program ({owner}); pass --force to delete it.");
         Directory.Delete(directory, recursive: true);
         return true;
     }
@@ -97,6 +107,25 @@ public static partial class KernelSpecs
         if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)) return host;
         var root = Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", ".."));
         return Path.Combine(root, OperatingSystem.IsWindows() ? "dotnet.exe" : "dotnet");
+    }
+
+    /// <summary>Who a kernelspec in <paramref name="directory"/> belongs to when it is not ours (ours carries
+    /// metadata.mtlnotebooks): its command line, or null when it is ours or there is none.</summary>
+    private static string? ForeignOwner(string directory)
+    {
+        var file = Path.Combine(directory, "kernel.json");
+        if (!File.Exists(file)) return null;
+        try
+        {
+            var spec = JsonNode.Parse(File.ReadAllText(file));
+            if (spec?["metadata"]?["mtlnotebooks"] is not null) return null;
+            var argv = (spec?["argv"] as JsonArray)?.Select(a => a?.ToString() ?? "").Take(4).ToArray() ?? [];
+            return argv.Length > 0 ? $"it runs '{string.Join(' ', argv.Select(Path.GetFileName))} …'" : "its kernel.json has no argv";
+        }
+        catch (JsonException)
+        {
+            return "its kernel.json is not readable JSON";
+        }
     }
 
     private static string UserDataDirectory()
