@@ -1,9 +1,9 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MtlNotebooks.Modules.Backbones;
+namespace MtlNotebooks;
 
-/// <summary>How a <see cref="IStagedBackbone"/> runs: the stem, then each stage's blocks in order.</summary>
+/// <summary>How a <see cref="IStagedBackboneModule"/> runs: the stem, then each stage's blocks in order.</summary>
 /// <param name="Stem">The layers before the first stage (a ResNet's conv1, bn1, ReLU and max-pool).</param>
 /// <param name="StemChannels">Channels of the stem's output.</param>
 /// <param name="Blocks">Each stage's blocks in order.</param>
@@ -19,8 +19,9 @@ public sealed record BackboneStages(Func<Tensor, Tensor> Stem, int StemChannels,
         return x;
     }
 
-    /// <summary>Channels entering <paramref name="block"/>: its first convolution's input channels (no block starts with a grouped conv).</summary>
-    public static int InputChannels(nn.Module block) => FirstConv(block) is { } conv ? (int)conv.weight.shape[1] : 0;
+    /// <summary>Channels entering <paramref name="block"/>: its first convolution's input channels (grouped or depthwise, as a
+    /// ConvNeXt block starts, counted whole).</summary>
+    public static int InputChannels(nn.Module block) => FirstConv(block) is { } conv ? (int)conv.in_channels : 0;
 
     // Depth first in registration order (modules() lists a container's direct children before their descendants).
     private static Conv2d? FirstConv(nn.Module module) =>

@@ -47,6 +47,7 @@ public static class Contracts
             using var module = Guard(problems, owner, "Create()", backbone.Create);
             if (module is null) return problems;
             CheckModuleFeatures(owner, declared, module, problems);
+            if (backbone.Capability<IStagedBackbone>() is { } staged) StagedBackboneContract.Check(owner, staged, module, height, width, problems);
             if (problems.Count > 0) return problems;
             Exercise(problems, owner, module,
                 generator => randn([2, 3, height, width], generator: generator),
@@ -330,7 +331,7 @@ public static class Contracts
 
     /// <summary>The module and its descendants, parents first, with their training flags, to put back after a forward in
     /// evaluation mode (a parent's train() sets its children, so the children's own flags are restored after it).</summary>
-    private static (nn.Module Module, bool Training)[] TrainingFlags(nn.Module module) =>
+    internal static (nn.Module Module, bool Training)[] TrainingFlags(nn.Module module) =>
         [.. Descendants(module).Select(m => (m, m.training))];
 
     /// <summary>The module, then its descendants, parents before children.</summary>

@@ -6,19 +6,10 @@ namespace MtlNotebooks;
 /// <summary>What an architecture may rely on when it is created: the backbone spec (whose levels are known), the
 /// main tasks (that get final outputs and metrics) and the auxiliary tasks (trained, not evaluated). In
 /// <see cref="MultiTaskNetBuilder.Build"/>, <see cref="Backbone"/> is the user's spec behind a thin wrapper that checks the
-/// first module it creates against its levels: use its <c>Name</c>, <c>Features</c> and <c>Create()</c>, not its type.</summary>
+/// first module it creates against its levels: use its <c>Name</c>, <c>Features</c>, <c>Create()</c> and
+/// <c>Capability&lt;T&gt;()</c>, not its type.</summary>
 public sealed record ArchitectureContext(IBackbone Backbone, IReadOnlyList<IDenseTask> Tasks, IReadOnlyList<IDenseTask> AuxiliaryTasks)
 {
-    private readonly IBackbone? _backboneSpec;
-
-    /// <summary>The backbone spec as the user gave it (its type and options), for an architecture that builds its own
-    /// task-aware encoder from them (ASTMT) and so answers for that encoder's shapes itself. Defaults to <see cref="Backbone"/>.</summary>
-    public IBackbone BackboneSpec
-    {
-        get => _backboneSpec ?? Backbone;
-        init => _backboneSpec = value;
-    }
-
     /// <summary>Main then auxiliary tasks: every task that has an output and a loss.</summary>
     public IReadOnlyList<IDenseTask> AllTasks => [.. Tasks, .. AuxiliaryTasks];
 }

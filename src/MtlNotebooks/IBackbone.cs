@@ -11,4 +11,9 @@ public interface IBackbone
     FeatureInfo Features { get; }
     IEnumerable<string> Validate() => [];
     Backbone Create();
+
+    /// <summary>What else this backbone can do, asked by capability, not by type (as ASP.NET Core asks a request for its
+    /// features): e.g. <see cref="IStagedBackbone"/> for the encoder-focused architectures. Null when it cannot. A spec
+    /// that wraps another (the builder's probe) answers for the one inside.</summary>
+    T? Capability<T>() where T : class => this as T;
 }

@@ -126,7 +126,7 @@ public sealed record MultiTaskNetBuilder
     {
         var plan = Plan();
         plan.ThrowIfInvalid();
-        var context = new ArchitectureContext(new ProbedBackbone(plan.Backbone!), Tasks, AuxiliaryTasks) { BackboneSpec = plan.Backbone! };
+        var context = new ArchitectureContext(new ProbedBackbone(plan.Backbone!), Tasks, AuxiliaryTasks);
         var device = torch.device(Device);
         MultiTaskNet network;
         LossBalancer balancer;
@@ -184,6 +184,7 @@ public sealed record MultiTaskNetBuilder
         public string Name => spec.Name;
         public FeatureInfo Features => spec.Features;
         public IEnumerable<string> Validate() => spec.Validate();
+        public T? Capability<T>() where T : class => spec.Capability<T>();
 
         public Backbone Create()
         {

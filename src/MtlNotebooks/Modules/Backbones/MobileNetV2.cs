@@ -1,16 +1,21 @@
 using MtlNotebooks.Data;
-using MtlNotebooks.Modules.Backbones;
+using MtlNotebooks.Modules.SingleTasking;
 
 namespace MtlNotebooks.Modules.Backbones;
 
 /// <summary>Spec of <see cref="MobileNetV2Module"/>: torchvision's structure and state-dict names; <paramref name="Weights"/> is loaded on creation.</summary>
-public sealed record MobileNetV2(MobileNetV2Options Options, string? Weights = null) : IBackbone
+public sealed record MobileNetV2(MobileNetV2Options Options, string? Weights = null) : IBackbone, IStagedBackbone, IAstmtBackbone
 {
     public string Name => Options.WidthMultiplier == 1 && Weights is null
         ? "MobileNet-V2"
         : $"MobileNet-V2 (width ×{Options.WidthMultiplier:0.###}{(Weights is null ? "" : $", weights {Path.GetFileName(Weights)}")})";
 
     public FeatureInfo Features => Options.Features;
+
+    public FeatureInfo StageLevels => (Options with { MultiScale = true }).Features;
+
+    /// <summary>Inverted residuals per stage, the last 1x1 conv counted as a block of the last stage.</summary>
+    public IReadOnlyList<int> StageBlocks => [3, 3, 7, Options.IncludeLastConv ? 5 : 4];
 
     public IEnumerable<string> Validate()
     {
@@ -19,4 +24,18 @@ public sealed record MobileNetV2(MobileNetV2Options Options, string? Weights = n
     }
 
     public Backbone Create() => PretrainedWeights.LoadInto(new MobileNetV2Module(Options), Weights, Name);
+
+    /// <summary>ASTMT's MobileNet-V2 variant (appendix): no residual adapters, ASPP convs grouped by the decoder width.</summary>
+    public IEnumerable<string> ValidateForAstmt(Astmt astmt, string caller)
+    {
+        if (astmt.Adapters) yield return $"{caller}: the MobileNet-V2 variant of ASTMT has no residual adapters (appendix); set adapters: false.";
+        int high = AstmtMobileNetModule.Channels(320, Options);
+        if (astmt.DecoderWidth > 0 && high % astmt.DecoderWidth != 0)
+            yield return $"{caller}: the MobileNet decoder groups its ASPP convs by the decoder width, so the encoder's {high} channels " +
+                         $"(⌊320·{Options.WidthMultiplier:0.###}⌋) must be a multiple of decoderWidth {astmt.DecoderWidth}; choose a divisor of {high} that is a multiple of 16.";
+        if (Weights is not null)
+            yield return $"{caller}: ASTMT builds its own task-aware encoder; it does not read the weight file of {Name}.";
+    }
+
+    public AstmtModule CreateAstmt(Astmt astmt, IReadOnlyDictionary<string, int> outputs) => new AstmtMobileNetModule(Options, outputs, astmt);
 }

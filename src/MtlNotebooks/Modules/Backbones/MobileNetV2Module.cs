@@ -56,7 +56,7 @@ public sealed record MobileNetV2Options(double WidthMultiplier = 1.0, bool Multi
 }
 
 /// <summary>torchvision's MobileNet-V2, field for field (<c>features.N…</c>, <c>classifier.1</c>), emitting multi-scale maps.</summary>
-public sealed class MobileNetV2Module : Backbone, IStagedBackbone
+public sealed class MobileNetV2Module : Backbone, IStagedBackboneModule
 {
     private readonly ModuleList<Module<Tensor, Tensor>> features;
     private readonly Sequential? classifier;

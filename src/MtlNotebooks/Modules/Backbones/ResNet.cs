@@ -1,11 +1,11 @@
 using MtlNotebooks.Data;
-using MtlNotebooks.Modules.Backbones;
+using MtlNotebooks.Modules.SingleTasking;
 
 namespace MtlNotebooks.Modules.Backbones;
 
 /// <summary>Spec of <see cref="ResNetModule"/>: torchvision's ResNet structure and state-dict names, optionally
 /// dilated, narrowed or with ASTMT's SE blocks; <paramref name="Weights"/> (a TorchSharp state-dict file) is loaded on creation.</summary>
-public sealed record ResNet(ResNetOptions Options, string? Weights = null) : IBackbone
+public sealed record ResNet(ResNetOptions Options, string? Weights = null) : IBackbone, IStagedBackbone, IAstmtBackbone
 {
     public string Name
     {
@@ -23,6 +23,10 @@ public sealed record ResNet(ResNetOptions Options, string? Weights = null) : IBa
 
     public FeatureInfo Features => Options.Features;
 
+    public FeatureInfo StageLevels => (Options with { MultiScale = true }).Features;
+
+    public IReadOnlyList<int> StageBlocks => Options.Blocks;
+
     public IEnumerable<string> Validate()
     {
         string caller = $"UseBackbone({(Options.SqueezeExcitation ? "SE" : "")}ResNet{Options.Depth})";
@@ -31,4 +35,26 @@ public sealed record ResNet(ResNetOptions Options, string? Weights = null) : IBa
     }
 
     public Backbone Create() => PretrainedWeights.LoadInto(new ResNetModule(Options), Weights, Name);
+
+    /// <summary>ASTMT's SE-ResNet encoder (the paper's Fig. 3): bottlenecks, output stride 16 or 8, layer 1 for the decoder.</summary>
+    public IEnumerable<string> ValidateForAstmt(Astmt astmt, string caller)
+    {
+        if (!Options.Bottleneck)
+        {
+            yield return $"{caller}: ASTMT's encoder is an SE-ResNet with bottlenecks (26/50/101/152); {Name} has basic blocks. Use Backbones.SEResNet26().";
+            yield break;
+        }
+        if (Options.OutputStride == 32)
+            yield return $"{caller}: ASTMT's encoder has output stride 16 or 8 (dilated layer 4), but backbone {Name} has 32. " +
+                         "Use Backbones.SEResNet26() (or 50, 101), whose output stride is 16.";
+        if (!Options.MultiScale)
+            yield return $"{caller}: the decoder needs layer 1's map, but backbone {Name} emits layer 4 only (multiScale: false).";
+        if (astmt.EncoderSqueeze && !Options.SqueezeExcitation)
+            yield return $"{caller}: encoderSqueeze modulates the SE blocks of an SE-ResNet, but {Name} has none. " +
+                         "Use Backbones.SEResNet26() (or 50, 101), or encoderSqueeze: false for a plain ResNet (Table 3a without SE-bb).";
+        if (Weights is not null)
+            yield return $"{caller}: ASTMT builds its own task-aware encoder; it does not read the weight file of {Name}.";
+    }
+
+    public AstmtModule CreateAstmt(Astmt astmt, IReadOnlyDictionary<string, int> outputs) => new AstmtResNetModule(Options, outputs, astmt);
 }

@@ -79,7 +79,7 @@ public sealed record ResNetOptions(
 
 /// <summary>torchvision's ResNet, field for field (conv1, bn1, relu, maxpool, layer1..layer4, fc), so its state-dict keys
 /// equal torchvision's and PyTorch weights load by name. Emits the layer outputs as <see cref="FeatureMaps"/>.</summary>
-public sealed class ResNetModule : Backbone, IStagedBackbone
+public sealed class ResNetModule : Backbone, IStagedBackboneModule
 {
     private readonly Conv2d conv1;
     private readonly ScalarSafeBatchNorm2d bn1;

@@ -3,8 +3,12 @@ using MtlNotebooks.Modules.Backbones;
 namespace MtlNotebooks.Modules.Backbones;
 
 /// <summary>Spec of <see cref="SmallResNetModule"/> with basic blocks.</summary>
-public sealed record SmallResNet(int Width, IReadOnlyList<int> Blocks) : IBackbone
+public sealed record SmallResNet(int Width, IReadOnlyList<int> Blocks) : IBackbone, IStagedBackbone
 {
+    public FeatureInfo StageLevels => Features;
+
+    public IReadOnlyList<int> StageBlocks => Blocks;
+
     public string Name => $"SmallResNet(width {Width}, blocks [{string.Join(", ", Blocks)}])";
 
     public FeatureInfo Features => Options.Features;

@@ -19,7 +19,7 @@ public sealed record SmallResNetOptions(int Width = 16, IReadOnlyList<int>? Bloc
 
 /// <summary>A ResNet (He et al. 2016) with basic blocks and a multi-scale output, one map per stage
 /// (strides 4, 8, 16, 32), like the multi-scale backbones MTI-Net builds on. Narrow by default for CPU tutorials.</summary>
-public sealed class SmallResNetModule : Backbone, IStagedBackbone
+public sealed class SmallResNetModule : Backbone, IStagedBackboneModule
 {
     private readonly Sequential stem;
     private readonly ModuleList<Module<Tensor, Tensor>> layers;

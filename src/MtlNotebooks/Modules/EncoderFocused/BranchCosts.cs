@@ -35,7 +35,7 @@ public sealed record BranchCosts(long Stem, IReadOnlyList<long> Stages, long Hea
     /// <summary>Trainable parameters of <paramref name="backbone"/>'s stages and of the rest of it, with <paramref name="heads"/> for all heads.</summary>
     public static BranchCosts Parameters(Backbone backbone, long heads)
     {
-        var stages = (backbone as IStagedBackbone ?? throw new ArgumentException($"Branch costs need a staged backbone; {backbone.GetName()} is not one.", nameof(backbone))).Stages;
+        var stages = (backbone as IStagedBackboneModule ?? throw new ArgumentException($"Branch costs need a staged backbone; {backbone.GetName()} is not one.", nameof(backbone))).Stages;
         var perStage = stages.Blocks.Select(blocks => blocks.Sum(b => Count(b.parameters()))).ToArray();
         return new BranchCosts(Count(backbone.parameters()) - perStage.Sum(), perStage, heads);
     }

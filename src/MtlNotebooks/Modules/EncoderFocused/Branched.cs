@@ -12,12 +12,12 @@ public sealed record Branched(IHead Head, TaskTree Tree) : IHeadedArchitecture
     public IEnumerable<string> Validate(ArchitectureContext context)
     {
         const string caller = "UseArchitecture(Branched)";
-        if (StagedBackbone.Unfit(context.BackboneSpec, caller, "a branched network shares or copies the backbone stage by stage") is { } unfit)
+        if (StagedBackbone.Unfit(context.Backbone, caller, "a branched network shares or copies the backbone stage by stage") is { } unfit)
         {
             yield return unfit;
             yield break;
         }
-        int stages = StagedBackbone.Levels(context.BackboneSpec)!.Count;
+        int stages = StagedBackbone.Levels(context.Backbone)!.Count;
         foreach (var problem in Tree.Validate(context.AllTasks.Select(t => t.Name).ToArray(), stages, caller)) yield return problem;
         foreach (var problem in context.AllTasks.SelectMany(t => Head.Validate(new HeadContext(t.Name, t.OutputChannels, context.Backbone.Features))))
             yield return problem;

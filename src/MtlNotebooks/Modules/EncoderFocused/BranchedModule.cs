@@ -26,7 +26,7 @@ public sealed class BranchedModule : MultiTaskNet
         : base(nameof(BranchedModule), heads.Keys.ToArray())
     {
         Tree = tree;
-        var staged = backbones.Select(b => b as IStagedBackbone ?? throw new ArgumentException($"Branched: backbone {b.GetName()} is not staged.")).ToArray();
+        var staged = backbones.Select(b => b as IStagedBackboneModule ?? throw new ArgumentException($"Branched: backbone {b.GetName()} is not staged.")).ToArray();
         var problems = tree.Validate(Tasks, staged[0].Stages.Blocks.Count, "Branched").ToArray();
         if (problems.Length > 0) throw new ArgumentException(string.Join(" ", problems), nameof(tree));
         if (backbones.Count < tree.Branches[^1])

@@ -21,7 +21,7 @@ public sealed record BranchedSearch(IHead Head, double BudgetFraction = 0.5, int
         if (ProbeImages < 3) yield return $"{caller}: RSA needs at least 3 probe images, got {ProbeImages}.";
         if (context.AllTasks.Count < 2) yield return $"{caller}: a tree needs at least two tasks, got {context.AllTasks.Count}.";
         if (context.AllTasks.Count > TreeSearch.MaxTasks) yield return $"{caller}: the tree search enumerates at most {TreeSearch.MaxTasks} tasks, got {context.AllTasks.Count}.";
-        if (StagedBackbone.Unfit(context.BackboneSpec, caller, "a branched network shares or copies the backbone stage by stage") is { } unfit)
+        if (StagedBackbone.Unfit(context.Backbone, caller, "a branched network shares or copies the backbone stage by stage") is { } unfit)
         {
             yield return unfit;
             yield break;

@@ -14,7 +14,7 @@ public sealed record Mtan(IHead Head) : IHeadedArchitecture
     public IEnumerable<string> Validate(ArchitectureContext context)
     {
         const string caller = "UseArchitecture(Mtan)";
-        var spec = context.BackboneSpec;
+        var spec = context.Backbone;
         if (StagedBackbone.Unfit(spec, caller, "MTAN attends over the last block of every stage") is { } unfit)
         {
             yield return unfit;

@@ -25,7 +25,7 @@ public sealed class MtanModule : MultiTaskNet
     public MtanModule(Backbone backbone, IReadOnlyDictionary<string, nn.Module<FeatureMaps, Tensor>> heads) : base(nameof(MtanModule), heads.Keys.ToArray())
     {
         this.backbone = backbone;
-        _stages = (backbone as IStagedBackbone ?? throw new ArgumentException($"MTAN: backbone {backbone.GetName()} is not staged.")).Stages;
+        _stages = (backbone as IStagedBackboneModule ?? throw new ArgumentException($"MTAN: backbone {backbone.GetName()} is not staged.")).Stages;
         var levels = _stages.Levels.Levels;
         _multiScale = backbone.Features.Levels.Count == levels.Count;
         this.heads = new ModuleDict<nn.Module<FeatureMaps, Tensor>>();

@@ -36,7 +36,7 @@ public static class RepresentationSimilarity
     /// <summary>Every stage's output of a staged backbone on <paramref name="images"/>, in evaluation mode without gradients.</summary>
     public static IReadOnlyList<Tensor> StageOutputs(Backbone backbone, Tensor images)
     {
-        var stages = (backbone as IStagedBackbone ?? throw new ArgumentException($"RSA at branch points needs a staged backbone; {backbone.GetName()} is not one.")).Stages;
+        var stages = (backbone as IStagedBackboneModule ?? throw new ArgumentException($"RSA at branch points needs a staged backbone; {backbone.GetName()} is not one.")).Stages;
         bool training = backbone.training;
         backbone.eval();
         try
@@ -86,7 +86,7 @@ public static class RepresentationSimilarity
             }
             values.Add(matrix);
         }
-        var levels = ((IStagedBackbone)backbones[tasks[0]]).Stages.Levels.Levels.Select(l => l.Name).ToArray();
+        var levels = ((IStagedBackboneModule)backbones[tasks[0]]).Stages.Levels.Levels.Select(l => l.Name).ToArray();
         return new BranchPointAffinity(tasks, levels, values);
     }
 

@@ -24,7 +24,7 @@ public abstract class TaskTowersModule : MultiTaskNet
         _stages = [];
         foreach (var task in Tasks)
         {
-            var tower = towers[task].Backbone as IStagedBackbone
+            var tower = towers[task].Backbone as IStagedBackboneModule
                         ?? throw new ArgumentException($"{name}: the backbone of task '{task}' ({towers[task].Backbone.GetName()}) is not staged.");
             backbone.Add(task, towers[task].Backbone);
             heads.Add(task, towers[task].Head);

@@ -7,7 +7,7 @@ internal static class TowerChecks
 {
     public static IEnumerable<string> Validate(string caller, string why, ArchitectureContext context, IHead head, double fusionScale)
     {
-        if (StagedBackbone.Unfit(context.BackboneSpec, caller, why) is { } unfit)
+        if (StagedBackbone.Unfit(context.Backbone, caller, why) is { } unfit)
         {
             yield return unfit;
             yield break;

@@ -1,10 +1,9 @@
-using MtlNotebooks.Modules.Backbones;
 using MtlNotebooks.Modules.Baselines;
 
 namespace MtlNotebooks.Modules.SingleTasking;
 
-/// <summary>Spec of <see cref="AstmtModule"/>: attentive single-tasking (ASTMT, Maninis et al. 2019; survey §2.4) on an
-/// SE-ResNet (<see cref="ResNet"/> with bottlenecks) or <see cref="MobileNetV2"/> backbone spec. Every switch is a row of
+/// <summary>Spec of <see cref="AstmtModule"/>: attentive single-tasking (ASTMT, Maninis et al. 2019; survey §2.4) on a
+/// backbone spec that offers <see cref="IAstmtBackbone"/> (the SE-ResNets with bottlenecks, MobileNet-V2). Every switch is a row of
 /// the paper's Table 3 and a flag of the official code; the defaults are the code's full model.</summary>
 /// <param name="EncoderSqueeze">Task-specific SE in the encoder: each block's SE is replaced by one per task (<c>seenc</c>).
 /// Off: one SE shared by all tasks (the SE-ResNet backbone).</param>
@@ -70,34 +69,15 @@ public sealed record Astmt(
     public IEnumerable<string> Validate(ArchitectureContext context)
     {
         const string caller = "UseArchitecture(Astmt)";
-        var backbone = context.BackboneSpec;
-        if (backbone is ResNet { Options.Bottleneck: true } resnet)
+        if (context.Backbone.Capability<IAstmtBackbone>() is { } encoder)
         {
-            if (resnet.Options.OutputStride == 32)
-                yield return $"{caller}: ASTMT's encoder has output stride 16 or 8 (dilated layer 4), but backbone {resnet.Name} has 32. " +
-                             "Use Backbones.SEResNet26() (or 50, 101), whose output stride is 16.";
-            if (!resnet.Options.MultiScale)
-                yield return $"{caller}: the decoder needs layer 1's map, but backbone {resnet.Name} emits layer 4 only (multiScale: false).";
-            if (EncoderSqueeze && !resnet.Options.SqueezeExcitation)
-                yield return $"{caller}: encoderSqueeze modulates the SE blocks of an SE-ResNet, but {resnet.Name} has none. " +
-                             "Use Backbones.SEResNet26() (or 50, 101), or encoderSqueeze: false for a plain ResNet (Table 3a without SE-bb).";
-            if (resnet.Weights is not null)
-                yield return $"{caller}: ASTMT builds its own task-aware encoder; it does not read the weight file of {resnet.Name}.";
-        }
-        else if (backbone is MobileNetV2 mobileNet)
-        {
-            if (Adapters) yield return $"{caller}: the MobileNet-V2 variant of ASTMT has no residual adapters (appendix); set adapters: false.";
-            int high = AstmtMobileNetModule.Channels(320, mobileNet.Options);
-            if (DecoderWidth > 0 && high % DecoderWidth != 0)
-                yield return $"{caller}: the MobileNet decoder groups its ASPP convs by the decoder width, so the encoder's {high} channels " +
-                             $"(⌊320·{mobileNet.Options.WidthMultiplier:0.###}⌋) must be a multiple of decoderWidth {DecoderWidth}; choose a divisor of {high} that is a multiple of 16.";
-            if (mobileNet.Weights is not null)
-                yield return $"{caller}: ASTMT builds its own task-aware encoder; it does not read the weight file of {mobileNet.Name}.";
+            foreach (var problem in encoder.ValidateForAstmt(this, caller)) yield return problem;
         }
         else
         {
-            yield return $"{caller}: ASTMT builds its own task-aware encoder from an SE-ResNet with bottlenecks (26/50/101/152) or a " +
-                         $"MobileNet-V2 spec; backbone {backbone.Name} is neither. Use Backbones.SEResNet26() or Backbones.MobileNetV2().";
+            yield return $"{caller}: ASTMT rebuilds the backbone as its task-aware encoder (per-task SE, batch norm and adapters in every " +
+                         $"block), so the backbone must offer IAstmtBackbone; {context.Backbone.Name} does not. The SE-ResNets with bottlenecks " +
+                         "and MobileNet-V2 do: use Backbones.SEResNet26() or Backbones.MobileNetV2().";
         }
         if (!(DiscriminatorWeight >= 0 && DiscriminatorWeight < 1))
             yield return $"{caller}: discriminatorWeight is w_d in (1 − w_d)·L_task + w_d·L_D and must be in [0, 1), got {DiscriminatorWeight}.";
@@ -117,17 +97,11 @@ public sealed record Astmt(
 
     public MultiTaskNet Create(ArchitectureContext context)
     {
+        var encoder = context.Backbone.Capability<IAstmtBackbone>()
+                      ?? throw new ArgumentException($"ASTMT cannot build an encoder from backbone {context.Backbone.Name}: it does not offer IAstmtBackbone.");
         var outputs = context.Tasks.ToDictionary(t => t.Name, t => t.OutputChannels);
         if (SingleTask)
-            return new SeparateNetworksModule(outputs.Keys.ToDictionary(t => t, t => (MultiTaskNet)CreateFor(context.BackboneSpec, new Dictionary<string, int> { [t] = outputs[t] })));
-        return CreateFor(context.BackboneSpec, outputs);
+            return new SeparateNetworksModule(outputs.Keys.ToDictionary(t => t, t => (MultiTaskNet)encoder.CreateAstmt(this, new Dictionary<string, int> { [t] = outputs[t] })));
+        return encoder.CreateAstmt(this, outputs);
     }
-
-    private AstmtModule CreateFor(IBackbone backbone, IReadOnlyDictionary<string, int> outputs) => backbone switch
-    {
-        ResNet resnet => new AstmtResNetModule(resnet.Options, outputs, this),
-        MobileNetV2 mobileNet => new AstmtMobileNetModule(mobileNet.Options, outputs, this),
-        var other => throw new ArgumentException($"ASTMT cannot build an encoder from backbone {other.Name}."),
-    };
-
 }
