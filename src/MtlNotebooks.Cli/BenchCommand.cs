@@ -70,7 +70,7 @@ internal static class BenchCommand
     private static MultiTaskNetBuilder Builder(IArchitecture architecture, int width)
     {
         var builder = BenchModels.QuickRun(width).UseArchitecture(architecture);
-        return architecture.DefaultBackbone(width) is { } own ? builder.UseBackbone(own) : builder;
+        return architecture is IPreferredBackbone preferred ? builder.UseBackbone(preferred.DefaultBackbone(width)) : builder;
     }
 
     /// <summary>Trains one epoch, sampling elapsed time, resident memory and live tensors after every step.</summary>

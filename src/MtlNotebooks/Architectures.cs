@@ -17,7 +17,7 @@ public static class Architectures
     /// (per-channel weights initialised <paramref name="alpha"/> on the diagonal, <paramref name="beta"/> off it; the survey code:
     /// NYUD 0.9/0.1, PASCAL 0.8/0.05, see <see cref="CrossStitch.SurveyInitialisation"/>), trained at
     /// <paramref name="fusionLearningRateScale"/>× the rate. With <paramref name="startFromSingleTask"/> an experiment starts the towers and
-    /// heads from its trained single-task baselines (<see cref="IArchitecture.AfterBaselines"/>), as the survey code does; by hand:
+    /// heads from its trained single-task baselines (<see cref="INeedsTrainedBaselines.AfterBaselines"/>), as the survey code does; by hand:
     /// <see cref="TaskTowersModule.InitialiseFromSingleTask(MultiTaskNet)"/>.</summary>
     public static CrossStitch CrossStitch(IHead? head = null, double alpha = 0.9, double beta = 0.1, double fusionLearningRateScale = 100,
         bool startFromSingleTask = true) =>
@@ -41,7 +41,7 @@ public static class Architectures
 
     /// <summary>A branched network whose tree comes from trained single-task networks: RSA task affinity at every stage output, then
     /// the least dissimilar tree within <paramref name="budgetFraction"/> of the way from hard sharing's parameter count (0) to the
-    /// single-task networks' (1). An experiment resolves it after training its baselines (<see cref="IArchitecture.AfterBaselines"/>).</summary>
+    /// single-task networks' (1). An experiment resolves it after training its baselines (<see cref="INeedsTrainedBaselines.AfterBaselines"/>).</summary>
     public static BranchedSearch BranchedSearch(double budgetFraction = 0.5, int probeImages = 32, IHead? head = null) =>
         new(head ?? Heads.Conv(), budgetFraction, probeImages);
 

@@ -15,28 +15,13 @@ public sealed record ArchitectureContext(IBackbone Backbone, IReadOnlyList<IDens
 }
 
 /// <summary>An architecture spec (survey §2: encoder-focused, decoder-focused, single-tasking, baselines):
-/// how backbone(s), heads and any exchange between tasks are wired.</summary>
+/// how backbone(s), heads and any exchange between tasks are wired. What only some architectures have is an optional
+/// capability declared next to them: <see cref="IHeadedArchitecture"/>, <see cref="IPreferredBackbone"/>,
+/// <c>Modules.EncoderFocused.INeedsTrainedBaselines</c>, <c>Modules.SingleTasking.ITaskConditional</c> and
+/// <c>IOwnSingleTaskBaseline</c>.</summary>
 public interface IArchitecture
 {
     string Name { get; }
-
-    /// <summary>True when the network runs one task per forward pass and trains one task per optimiser step
-    /// (single-tasking, survey §2.4; ASTMT). Only balancers that weight each task by its own loss apply to it
-    /// (<see cref="ILossBalancer.Separable"/>); <see cref="MultiTaskNetBuilder.Build"/> rejects the others.</summary>
-    bool TaskConditional => false;
-
-    /// <summary>The single-task networks Δm measures this architecture against, when they are not the usual backbone + head
-    /// per task (ASTMT eq. 4: the same encoder and decoder trained for each task alone); null for the usual ones.</summary>
-    IArchitecture? SingleTaskBaseline => null;
-
-    /// <summary>A backbone this architecture is built for, about <paramref name="width"/> channels wide at its first stage,
-    /// for experiments that leave the backbone open; null when any backbone fits.</summary>
-    IBackbone? DefaultBackbone(int width) => null;
-
-    /// <summary>The architecture to train once an experiment's single-task baselines are trained: itself (the default) for every
-    /// architecture whose structure is fixed in advance. A branched-network search (<see cref="Architectures.BranchedSearch"/>, survey
-    /// §2.2.4) returns the tree it derives from the trained <paramref name="baselines"/> on the probe <paramref name="images"/> [K, 3, H, W].</summary>
-    IArchitecture AfterBaselines(MultiTaskNet baselines, Tensor images) => this;
 
     IEnumerable<string> Validate(ArchitectureContext context) => [];
     MultiTaskNet Create(ArchitectureContext context);

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using MtlNotebooks.Balancing;
+using MtlNotebooks.Modules.SingleTasking;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -100,7 +101,7 @@ public sealed record MultiTaskNetBuilder
         var device = deviceType is null || problems.Any(p => p.StartsWith("WithDevice", StringComparison.Ordinal)) ? CPU : torch.device(Device);
 
         problems.AddRange(Balancer.Validate(new BalancerContext(taskNames, device)));
-        if (Architecture.TaskConditional && !Balancer.Separable)
+        if (Architecture is ITaskConditional { TaskConditional: true } && !Balancer.Separable)
             problems.Add($"UseBalancer({Balancer.Name}): {Architecture.Name} trains one task per optimiser step (single-tasking, " +
                          $"survey §2.4), so the balancer must weight each task by its own loss; {Balancer.Name} needs every task's loss " +
                          $"or gradient in the same step. Balancers that apply: {string.Join(", ", Balancers.All.Where(kv => kv.Value.Separable).Select(kv => kv.Key))}.");

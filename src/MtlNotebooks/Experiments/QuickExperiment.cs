@@ -1,4 +1,6 @@
 using MtlNotebooks.Analysis;
+using MtlNotebooks.Modules.EncoderFocused;
+using MtlNotebooks.Modules.SingleTasking;
 using MtlNotebooks.Training;
 
 namespace MtlNotebooks.Experiments;
@@ -83,7 +85,7 @@ public static class QuickExperiment
     {
         var tasks = TrainedTasks(options.Dataset, data);
         var backbone = options.Backbone
-                       ?? options.Architectures.Select(a => a.Architecture.DefaultBackbone(options.Width)).FirstOrDefault(b => b is not null)
+                       ?? options.Architectures.Select(a => (a.Architecture as IPreferredBackbone)?.DefaultBackbone(options.Width)).FirstOrDefault(b => b is not null)
                        ?? Backbones.SmallResNet(options.Width);
         var baselineHead = options.Head ?? Heads.Conv();
         return (Configurations(options, CommonBuilder(options, backbone, tasks), baselineHead), tasks, backbone, baselineHead);
@@ -100,13 +102,14 @@ public static class QuickExperiment
         return Train(name, seed, model, data, options, resuming, log, trainWithProgress);
     }
 
-    /// <summary>An arm whose structure depends on the trained baselines (<see cref="IArchitecture.AfterBaselines"/>: a branched
+    /// <summary>An arm whose structure depends on the trained baselines (<see cref="INeedsTrainedBaselines"/>: a branched
     /// network's tree) gets it here, before it is built; the others pass unchanged. Deterministic given the baselines' weights and the
     /// validation images, so a resumed run derives the same network again.</summary>
     private static MultiTaskNetBuilder AfterBaselines(string name, MultiTaskNetBuilder builder, MultiTaskModel baseline, ExperimentData data, TextWriter log)
     {
         using var probe = data.Validation.GetBatch(Enumerable.Range(0, Math.Min(data.Validation.Count, 64)).ToArray());
-        var architecture = builder.Architecture.AfterBaselines(baseline.Network, probe.Images);
+        if (builder.Architecture is not INeedsTrainedBaselines needs) return builder;
+        var architecture = needs.AfterBaselines(baseline.Network, probe.Images);
         if (ReferenceEquals(architecture, builder.Architecture)) return builder;
         log.WriteLine($"  {name}: {architecture.Name}");
         var derived = builder.UseArchitecture(architecture);
@@ -151,11 +154,11 @@ public static class QuickExperiment
         return configurations;
     }
 
-    /// <summary>The arms' own single-task baseline (<see cref="IArchitecture.SingleTaskBaseline"/>, e.g. ASTMT's networks
+    /// <summary>The arms' own single-task baseline (<see cref="IOwnSingleTaskBaseline"/>, e.g. ASTMT's networks
     /// trained per task), or backbone + head per task; arms that need different baselines cannot share one Δm table.</summary>
     private static IArchitecture Baseline(IReadOnlyList<ExperimentArm> arms, IHead head)
     {
-        var own = arms.Select(a => (a.Name, Baseline: a.Architecture.SingleTaskBaseline)).ToArray();
+        var own = arms.Select(a => (a.Name, Baseline: (a.Architecture as IOwnSingleTaskBaseline)?.SingleTaskBaseline)).ToArray();
         if (own.All(a => a.Baseline is null)) return Architectures.SingleTask(head);
         if (own.All(a => a.Baseline is not null && a.Baseline.Equals(own[0].Baseline))) return own[0].Baseline!;
         throw new ArgumentException("QuickExperimentOptions.Architectures: Δm of these arms is measured against different single-task " +

@@ -21,7 +21,7 @@ public sealed class BalancerContractTests : IDisposable
     public static TheoryData<string> Names() => [.. Balancers.All.Keys];
 
     private static MultiTaskNetBuilder Builder(string balancer, IArchitecture architecture) => MultiTaskNet.CreateBuilder()
-        .UseBackbone(architecture.DefaultBackbone(4) ?? Backbones.SmallResNet(4))   // MTAN's has two blocks per stage
+        .UseBackbone((architecture as IPreferredBackbone)?.DefaultBackbone(4) ?? Backbones.SmallResNet(4))   // MTAN's has two blocks per stage
         .AddTask(DenseTasks.SemanticSegmentation(SyntheticScenes.SemanticClassCount))
         .AddTask(DenseTasks.Depth())
         .AddTask(DenseTasks.SurfaceNormals())
@@ -115,7 +115,7 @@ public sealed class BalancerContractTests : IDisposable
         foreach (var (name, balancer) in Balancers.All)
         {
             var builder = Builder(name, architecture);
-            if (architecture.TaskConditional && !balancer.Separable)
+            if (architecture is MtlNotebooks.Modules.SingleTasking.ITaskConditional { TaskConditional: true } && !balancer.Separable)
             {
                 var refused = Assert.Throws<BuildException>(() => builder.Build());
                 if (!refused.Message.Contains(balancer.Name, StringComparison.Ordinal)) failures.Add($"{name}: the refusal does not name it: {refused.Message}");

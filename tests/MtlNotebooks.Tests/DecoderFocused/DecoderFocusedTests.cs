@@ -14,7 +14,7 @@ public sealed class DecoderFocusedTests
     private static MultiTaskNetBuilder Builder(IArchitecture architecture, bool auxiliary = false)
     {
         var builder = MultiTaskNet.CreateBuilder()
-            .UseBackbone(architecture.DefaultBackbone(4) ?? Backbones.SmallResNet(4))   // MTAN's has two blocks per stage
+            .UseBackbone((architecture as IPreferredBackbone)?.DefaultBackbone(4) ?? Backbones.SmallResNet(4))   // MTAN's has two blocks per stage
             .AddTask(DenseTasks.SemanticSegmentation(SyntheticScenes.SemanticClassCount))
             .AddTask(DenseTasks.Depth())
             .UseArchitecture(architecture)

@@ -11,7 +11,7 @@ namespace MtlNotebooks.Tests.EncoderFocused;
 public sealed class EncoderFocusedTests
 {
     private static MultiTaskNetBuilder Builder(IArchitecture architecture, IBackbone? backbone = null) => MultiTaskNet.CreateBuilder()
-        .UseBackbone(backbone ?? architecture.DefaultBackbone(4) ?? Backbones.SmallResNet(4))
+        .UseBackbone(backbone ?? (architecture as IPreferredBackbone)?.DefaultBackbone(4) ?? Backbones.SmallResNet(4))
         .AddTask(DenseTasks.SemanticSegmentation(SyntheticScenes.SemanticClassCount))
         .AddTask(DenseTasks.Depth())
         .UseArchitecture(architecture)
@@ -138,7 +138,7 @@ public sealed class EncoderFocusedTests
     {
         using var single = Builder(Architectures.SingleTask()).WithSeed(5).Build();
         using var images = randn(2, 3, 32, 32);
-        var started = Architectures.All[architecture].AfterBaselines(single.Network, images);
+        var started = ((INeedsTrainedBaselines)Architectures.All[architecture]).AfterBaselines(single.Network, images);
         var source = single.Network.state_dict().ToDictionary(e => e.Key, e => e.Value.detach().clone());
         single.Dispose();   // the architecture holds copies
 
@@ -159,9 +159,9 @@ public sealed class EncoderFocusedTests
         }
         Assert.True(copied > 0);
 
-        var fromScratch = architecture == "cross-stitch" ? (IArchitecture)Architectures.CrossStitch(startFromSingleTask: false) : Architectures.NddrCnn(startFromSingleTask: false);
+        var fromScratch = architecture == "cross-stitch" ? (INeedsTrainedBaselines)Architectures.CrossStitch(startFromSingleTask: false) : Architectures.NddrCnn(startFromSingleTask: false);
         Assert.Same(fromScratch, fromScratch.AfterBaselines(model.Network, images));
-        var error = Assert.Throws<ArgumentException>(() => Architectures.All[architecture].AfterBaselines(model.Network, images));
+        var error = Assert.Throws<ArgumentException>(() => ((INeedsTrainedBaselines)Architectures.All[architecture]).AfterBaselines(model.Network, images));
         Assert.Contains("backbone + head per task", error.Message);
     }
 

@@ -8,7 +8,7 @@ namespace MtlNotebooks.Modules.EncoderFocused;
 /// <paramref name="BudgetFraction"/> of the way from hard sharing's (0) to the single-task networks' (1). An experiment that
 /// trains the single-task baselines hands them over through <see cref="AfterBaselines"/> (the quick experiment does), which
 /// returns the <see cref="Branched"/> network to train. Validated like <see cref="Branched"/>; created only after that.</summary>
-public sealed record BranchedSearch(IHead Head, double BudgetFraction = 0.5, int ProbeImages = 32) : IHeadedArchitecture
+public sealed record BranchedSearch(IHead Head, double BudgetFraction = 0.5, int ProbeImages = 32) : IHeadedArchitecture, INeedsTrainedBaselines
 {
     public string Name => $"BranchedSearch(budget {BudgetFraction:0.##}, {ProbeImages} probe images)";
 

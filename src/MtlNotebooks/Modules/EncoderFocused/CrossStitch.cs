@@ -2,7 +2,7 @@ namespace MtlNotebooks.Modules.EncoderFocused;
 
 /// <summary>Spec of <see cref="CrossStitchModule"/> (survey §2.2.1): cross-stitch units after every stage of one staged
 /// backbone per task, one <paramref name="Head"/> per task (the survey code: DeepLab's ASPP head, <see cref="MtlNotebooks.Heads.DeepLab"/>).</summary>
-public sealed record CrossStitch(IHead Head, CrossStitchOptions Options) : IHeadedArchitecture
+public sealed record CrossStitch(IHead Head, CrossStitchOptions Options) : IHeadedArchitecture, INeedsTrainedBaselines
 {
     /// <summary>The survey code's unit initialisation for a data set: PASCAL α 0.8, β 0.05; NYUD (and others) α 0.9, β 0.1.</summary>
     public static (double Alpha, double Beta) SurveyInitialisation(DataSetPreset dataSet) =>

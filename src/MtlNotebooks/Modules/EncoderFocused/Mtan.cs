@@ -2,14 +2,14 @@ namespace MtlNotebooks.Modules.EncoderFocused;
 
 /// <summary>Spec of <see cref="MtanModule"/> (survey §2.2.3): task attention over a shared staged backbone, one
 /// <paramref name="Head"/> per task (the survey code: <see cref="MtlNotebooks.Heads.DeepLab"/>).</summary>
-public sealed record Mtan(IHead Head) : IHeadedArchitecture
+public sealed record Mtan(IHead Head) : IHeadedArchitecture, IPreferredBackbone
 {
     public string Name => "Mtan";
 
     public IArchitecture WithHead(IHead head) => this with { Head = head };
 
     /// <summary>A small ResNet with two blocks per stage: MTAN needs a block before each stage's last one.</summary>
-    public IBackbone? DefaultBackbone(int width) => MtlNotebooks.Backbones.SmallResNet(width, 2, 2, 2, 2);
+    public IBackbone DefaultBackbone(int width) => MtlNotebooks.Backbones.SmallResNet(width, 2, 2, 2, 2);
 
     public IEnumerable<string> Validate(ArchitectureContext context)
     {

@@ -2,7 +2,7 @@ namespace MtlNotebooks.Modules.EncoderFocused;
 
 /// <summary>Spec of <see cref="NddrCnnModule"/> (survey §2.2.2): NDDR layers after the stem and every stage of one staged
 /// backbone per task, one <paramref name="Head"/> per task (the survey code: <see cref="MtlNotebooks.Heads.DeepLab"/>).</summary>
-public sealed record NddrCnn(IHead Head, NddrCnnOptions Options) : IHeadedArchitecture
+public sealed record NddrCnn(IHead Head, NddrCnnOptions Options) : IHeadedArchitecture, INeedsTrainedBaselines
 {
     public string Name => $"NddrCnn(α {Options.Alpha:0.###}, β {Options.Beta:0.###})";
 

@@ -35,7 +35,7 @@ public sealed record Astmt(
     double DiscriminatorLearningRateScale = 10,
     bool SingleTask = false,
     int DiscriminatorKernel = 1,
-    double ReversalScale = 1) : IArchitecture
+    double ReversalScale = 1) : IArchitecture, ITaskConditional, IOwnSingleTaskBaseline, IPreferredBackbone
 {
     public string Name
     {
@@ -58,13 +58,13 @@ public sealed record Astmt(
     public bool TaskConditional => StepPerTask && !SingleTask;
 
     /// <summary>Δm is measured against the same network trained for each task alone (eq. 4, Table 3's #T = 1 rows).</summary>
-    public IArchitecture? SingleTaskBaseline => SingleTask ? this : this with
+    public IArchitecture SingleTaskBaseline => SingleTask ? this : this with
     {
         EncoderSqueeze = false, DecoderSqueeze = false, Adapters = false, Adversarial = false, SingleTask = true,
     };
 
     /// <summary>SE-ResNet-26 (ASTMT's small encoder) at width <paramref name="width"/>/64.</summary>
-    public IBackbone? DefaultBackbone(int width) => MtlNotebooks.Backbones.SEResNet26(width / 64.0);
+    public IBackbone DefaultBackbone(int width) => MtlNotebooks.Backbones.SEResNet26(width / 64.0);
 
     public IEnumerable<string> Validate(ArchitectureContext context)
     {
