@@ -1,0 +1,50 @@
+using NetArchTest.Rules;
+
+namespace MtlNotebooks.Tests.Core;
+
+/// <summary>The library's layers (docs/architecture.md), checked on its compiled types so that an arrow the wrong way
+/// fails here, not in a review: data at the bottom, then the ideas (networks, balancers, tasks), then training, then
+/// results (analysis, experiments). The front door (the root namespace) may use every layer below results.</summary>
+public sealed class LayerTests
+{
+    private const string Root = "MtlNotebooks";
+
+    private const string Data = $"{Root}.Data", Modules = $"{Root}.Modules", Balancing = $"{Root}.Balancing", Tasks = $"{Root}.Tasks",
+        Training = $"{Root}.Training", Analysis = $"{Root}.Analysis", Experiments = $"{Root}.Experiments";
+
+    public static TheoryData<string, string[]> Rules() => new()
+    {
+        { Data, [Modules, Balancing, Tasks, Training, Analysis, Experiments] },
+        { Modules, [Training, Analysis, Experiments] },
+        { Balancing, [Training, Analysis, Experiments] },
+        { Tasks, [Modules, Balancing, Training, Analysis, Experiments] },
+        { Training, [Analysis, Experiments] },
+        { Analysis, [Experiments] },
+        { $"{Root}.Modules.DecoderFocused", [$"{Root}.Modules.Backbones"] },   // decoders read feature levels, never a backbone type
+        { Root, [Analysis, Experiments] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rules))]
+    public void Layer_DoesNotDependOnTheLayersAboveIt(string layer, string[] above)
+    {
+        var wrong = WrongArrows(layer, above);
+        Assert.True(wrong.Count == 0, $"{layer} must not depend on {string.Join(", ", above)}; these types do: " +
+                                      string.Join(", ", wrong));
+    }
+
+    [Fact]
+    public void TheLibrary_HasNoCommandLineWordsAndNoHost() =>
+        Assert.Empty(WrongArrows(Root, ["System.CommandLine", "Spectre.Console", $"{Root}.Cli", $"{Root}.Scripting", $"{Root}.Kernel"], wholeLibrary: true));
+
+    /// <summary>The types of <paramref name="layer"/> and the namespaces under it (the root namespace alone for "MtlNotebooks",
+    /// every namespace with <paramref name="wholeLibrary"/>) that depend on any of <paramref name="above"/>. A namespace is
+    /// matched whole: "MtlNotebooks.Data" is not the root's DataSetPreset.</summary>
+    internal static IReadOnlyList<string> WrongArrows(string layer, string[] above, bool wholeLibrary = false)
+    {
+        var pattern = wholeLibrary ? $"^{Root}(\\..*)?$" : layer == Root ? $"^{Root}$" : $"^{layer.Replace(".", "\\.")}(\\..*)?$";
+        var result = Types.InAssembly(typeof(MultiTaskNet).Assembly).That().ResideInNamespaceMatching(pattern)
+            .ShouldNot().HaveDependencyOnAny(above).GetResult();
+        return result.IsSuccessful ? [] : result.FailingTypeNames.ToList();
+    }
+}
