@@ -68,8 +68,12 @@ def client(name, state, log):
     time.sleep(TIMEOUT)
 
 
-def parent_death(name):
-    for state, what in (("idle", "an idle kernel"), ("training", "a training kernel"), ("looping", "a kernel stuck in a loop")):
+def parent_death(name, idle_rounds=1):
+    """Each kernel must end when its client dies: an idle one idle_rounds times (a race shows only over many), then a
+    training one and one stuck in a loop."""
+    cases = [("idle", f"an idle kernel (round {k + 1})") for k in range(idle_rounds)]
+    cases += [("training", "a training kernel"), ("looping", "a kernel stuck in a loop")]
+    for state, what in cases:
         with tempfile.NamedTemporaryFile(prefix="mtl-kernel-", suffix=".log") as log:
             child = subprocess.Popen([sys.executable, __file__, name, "client", state, log.name],
                                      stdout=subprocess.PIPE, bufsize=0)   # unbuffered: select() sees every line
@@ -134,5 +138,8 @@ if __name__ == "__main__":
     if sys.argv[2] == "client":
         client(sys.argv[1], sys.argv[3], sys.argv[4])
     else:
-        {"parent-death": parent_death, "signals": signals}[sys.argv[2]](sys.argv[1])
+        if sys.argv[2] == "parent-death":
+            parent_death(sys.argv[1], int(sys.argv[3]) if len(sys.argv) > 3 else 1)
+        else:
+            signals(sys.argv[1])
         print("all checks passed", flush=True)
