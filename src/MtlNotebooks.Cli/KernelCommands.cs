@@ -57,12 +57,12 @@ internal static class KernelCommands
     private static Command List()
     {
         var prefix = PrefixOption();
-        var command = new Command("list", "List the kernelspecs in the Jupyter kernels folder.") { prefix };
+        var command = new Command("list", "List the kernelspecs Jupyter finds ($JUPYTER_PATH, the user's folder, the system's; or --prefix's).") { prefix };
         command.SetAction(parse =>
         {
-            var folder = KernelSpecs.KernelsDirectory(parse.GetValue(prefix));
+            var folders = parse.GetValue(prefix) is { } given ? [KernelSpecs.KernelsDirectory(given)] : KernelSpecs.SearchDirectories();
             var installed = KernelSpecs.List(parse.GetValue(prefix));
-            if (installed.Count == 0) Console.WriteLine($"No kernelspecs in {folder}.");
+            if (installed.Count == 0) Console.WriteLine($"No kernelspecs in {string.Join(", ", folders)}.");
             foreach (var spec in installed)
                 Console.WriteLine($"{spec.Name,-20} {spec.DisplayName,-30} {spec.Directory}");
             return 0;

@@ -60,10 +60,24 @@ public static partial class KernelSpecs
         return directory;
     }
 
-    /// <summary>The kernelspecs in the kernels folder (of <paramref name="prefix"/>, else the user's), by name.</summary>
+    /// <summary>Where Jupyter looks for kernelspecs, first match wins: each folder of <c>$JUPYTER_PATH</c>, the user's data
+    /// folder, then the system's (as <c>jupyter kernelspec list</c> searches).</summary>
+    public static IReadOnlyList<string> SearchDirectories() =>
+        [.. (Environment.GetEnvironmentVariable("JUPYTER_PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+                .Select(p => Path.Combine(p, "kernels")),
+            KernelsDirectory(null),
+            .. OperatingSystem.IsWindows() ? Array.Empty<string>() : ["/usr/local/share/jupyter/kernels", "/usr/share/jupyter/kernels"]];
+
+    /// <summary>The kernelspecs in the kernels folder of <paramref name="prefix"/>, or, without one, in every folder Jupyter
+    /// searches (<see cref="SearchDirectories"/>; a name found twice is the first one's), by name.</summary>
     public static IReadOnlyList<Installed> List(string? prefix)
     {
-        var kernels = KernelsDirectory(prefix);
+        var found = (prefix is not null ? [KernelsDirectory(prefix)] : SearchDirectories()).SelectMany(Listed);
+        return found.GroupBy(s => s.Name, StringComparer.Ordinal).Select(g => g.First()).OrderBy(s => s.Name, StringComparer.Ordinal).ToList();
+    }
+
+    private static IReadOnlyList<Installed> Listed(string kernels)
+    {
         if (!Directory.Exists(kernels)) return [];
         var result = new List<Installed>();
         foreach (var directory in Directory.GetDirectories(kernels).Order(StringComparer.Ordinal))

@@ -40,6 +40,28 @@ public sealed class KernelCommandTests : IDisposable
     }
 
     [Fact]
+    public void List_SearchesJupyterPathFirst_AsJupyterDoes()
+    {
+        var first = Path.Combine(_scratch.FullName, "first");
+        var spec = Path.Combine(first, "kernels", "from-jupyter-path", "kernel.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(spec)!);
+        File.WriteAllText(spec, """{"argv": ["python3", "-m", "ipykernel_launcher", "-f", "{connection_file}"], "display_name": "On the path"}""");
+        // A child process, so that JUPYTER_PATH does not reach the kernels other tests start.
+        var info = new System.Diagnostics.ProcessStartInfo(MtlNotebooks.Kernel.KernelSpecs.DotnetHost())
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var argument in new[] { typeof(MtlNotebooks.Cli.CliApp).Assembly.Location, "kernel", "list" }) info.ArgumentList.Add(argument);
+        info.Environment["JUPYTER_PATH"] = first;
+        info.Environment["JUPYTER_DATA_DIR"] = Path.Combine(_scratch.FullName, "empty-data");
+        using var process = System.Diagnostics.Process.Start(info)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.Contains("from-jupyter-path", output);
+        Assert.Contains("On the path", output);
+    }
+
+    [Fact]
     public void Install_PrefixUnderAFile_IsNamed()
     {
         var file = Path.Combine(_scratch.FullName, "afile");
