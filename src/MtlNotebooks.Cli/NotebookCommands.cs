@@ -39,6 +39,7 @@ internal static class NotebookCommands
                 cellLimit, totalLimit) { StatusPath = parse.GetValue(worker) };
             if (request.StatusPath is null)
                 return await NotebookSupervisor.RunAsync(parse.Tokens.Select(t => t.Value).ToArray(), DefaultOutput(request), request.Html, cancellationToken);
+            NotebookSupervisor.ExitWhenParentEnds();
             try
             {
                 return await RunNotebookAsync(request, cancellationToken);

@@ -29,7 +29,7 @@ internal static class NotebookSupervisor
             var why = Why(exit);
             await Console.Error.WriteLineAsync(cell is { } c
                 ? $"error: the kernel died while cell {c} ran ({why}); {outputPath} shows it."
-                : $"error: the kernel died before the first cell ran ({why}).");
+                : $"error: the process that runs the cells failed to start or ended before the first cell ({why}).");
             if (cell is { } running) Record(outputPath, htmlPath, running, why);
             return 1;
         }
@@ -38,6 +38,28 @@ internal static class NotebookSupervisor
             File.Delete(status);
         }
     }
+
+    /// <summary>In the child: ends the process when the parent's end of stdin closes (the parent is gone).</summary>
+    public static void ExitWhenParentEnds()
+    {
+        var watch = new Thread(() =>
+        {
+            try
+            {
+                using var stdin = Console.OpenStandardInput();
+                var buffer = new byte[256];
+                while (stdin.Read(buffer) > 0) { }
+            }
+            catch (IOException)
+            {
+                // A broken pipe means the same: the parent is gone.
+            }
+            Environment.Exit(ParentGoneExitCode);
+        }) { IsBackground = true, Name = "parent watch" };
+        watch.Start();
+    }
+
+    private const int ParentGoneExitCode = 3;
 
     /// <summary>Called by the child before each code cell (1-based cell number) and once when it is done.</summary>
     public static void Report(string statusPath, int? cell) => File.WriteAllText(statusPath, cell is { } c ? $"cell {c}" : Done);
@@ -50,8 +72,11 @@ internal static class NotebookSupervisor
         bool launcher = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == Path.GetFileNameWithoutExtension(self);
         var info = new ProcessStartInfo(launcher ? Environment.ProcessPath! : MtlNotebooks.Kernel.KernelSpecs.DotnetHost())
         {
-            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true,
+            // The child's stdin is a pipe the parent never writes: it closes when the parent ends in any way (SIGTERM, SIGKILL),
+            // and the child, reading it, ends too (ExitWhenParentEnds) instead of training on as an orphan.
+            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
         };
+        info.Environment.Remove("JPY_PARENT_PID");
         if (!launcher) info.ArgumentList.Add(self);
         foreach (var argument in arguments) info.ArgumentList.Add(argument);
         using var process = new Process { StartInfo = info };
@@ -74,12 +99,12 @@ internal static class NotebookSupervisor
         return process.ExitCode;
     }
 
-    private static string Why(int exit) => exit switch
+    private static string Why(int exit) => OperatingSystem.IsWindows() ? $"exit code 0x{exit:X8}" : exit switch
     {
         134 => "exit code 134, SIGABRT: a stack overflow or a native crash",
         137 => "exit code 137, SIGKILL: killed from outside, often for lack of memory",
         139 => "exit code 139, SIGSEGV: a native crash",
-        > 128 and < 160 => $"exit code {exit}, signal {exit - 128}",
+        143 => "exit code 143, SIGTERM: stopped from outside",
         _ => $"exit code {exit}: the cell ended the process, e.g. with Environment.Exit",
     };
 

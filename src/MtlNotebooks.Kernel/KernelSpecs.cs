@@ -78,26 +78,33 @@ public static partial class KernelSpecs
 
     private static IReadOnlyList<Installed> Listed(string kernels)
     {
-        if (!Directory.Exists(kernels)) return [];
-        var result = new List<Installed>();
-        foreach (var directory in Directory.GetDirectories(kernels).Order(StringComparer.Ordinal))
+        try
         {
-            var file = Path.Combine(directory, "kernel.json");
-            if (!File.Exists(file)) continue;
-            string display;
-            try
-            {
-                display = (string?)JsonNode.Parse(File.ReadAllText(file))?["display_name"] ?? "";
-            }
-            catch (JsonException)
-            {
-                display = "(unreadable kernel.json)";
-            }
-
-            result.Add(new Installed(Path.GetFileName(directory), directory, display));
+            if (!Directory.Exists(kernels)) return [];
+            return Directory.GetDirectories(kernels).Order(StringComparer.Ordinal)
+                .Where(d => File.Exists(Path.Combine(d, "kernel.json")))
+                .Select(d => new Installed(Path.GetFileName(d), d, DisplayName(Path.Combine(d, "kernel.json"))))
+                .ToList();
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];   // a folder this user may not read holds no kernelspec for them
+        }
+    }
 
-        return result;
+    /// <summary>The display name of a kernel.json, or why there is none: other programs' files are read too.</summary>
+    private static string DisplayName(string file)
+    {
+        try
+        {
+            return JsonNode.Parse(File.ReadAllText(file)) is JsonObject spec && spec["display_name"] is JsonValue name && name.GetValueKind() == JsonValueKind.String
+                ? name.GetValue<string>()
+                : "(kernel.json without a display name)";
+        }
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
+        {
+            return "(unreadable kernel.json)";
+        }
     }
 
     /// <summary>Deletes the kernelspec folder <paramref name="name"/>; false when there is none. Another program's
@@ -131,14 +138,15 @@ public static partial class KernelSpecs
         if (!File.Exists(file)) return null;
         try
         {
-            var spec = JsonNode.Parse(File.ReadAllText(file));
-            if (spec?["metadata"]?["mtlnotebooks"] is not null) return null;
-            var argv = (spec?["argv"] as JsonArray)?.Select(a => a?.ToString() ?? "").Take(4).ToArray() ?? [];
+            if (JsonNode.Parse(File.ReadAllText(file)) is not JsonObject spec) return "its kernel.json is not a JSON object";
+            if (spec["metadata"] is JsonObject metadata && metadata["mtlnotebooks"] is not null) return null;
+            var argv = (spec["argv"] as JsonArray)?.Select(a => a is JsonValue v && v.GetValueKind() == JsonValueKind.String ? v.GetValue<string>() : "?")
+                .Take(4).ToArray() ?? [];
             return argv.Length > 0 ? $"it runs '{string.Join(' ', argv.Select(Path.GetFileName))} …'" : "its kernel.json has no argv";
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or IOException or UnauthorizedAccessException)
         {
-            return "its kernel.json is not readable JSON";
+            return "its kernel.json is not readable";
         }
     }
 

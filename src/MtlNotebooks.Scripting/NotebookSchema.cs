@@ -16,8 +16,10 @@ internal static class NotebookSchema
             problems.Add($"\"nbformat\" is {Kind(root["nbformat"])}; it must be the number 4");
         else if (!format.TryGetValue<int>(out int version) || version != 4)
             problems.Add($"has nbformat {format.ToJsonString()}; the runner reads nbformat 4");
-        if (root["metadata"] is not JsonObject)
+        if (root["metadata"] is not JsonObject metadata)
             problems.Add($"\"metadata\" is {Kind(root["metadata"])}; it must be an object");
+        else if (metadata["kernelspec"] is { } kernelspec && !(kernelspec is JsonObject spec && IsString(spec["name"], out _)))
+            problems.Add($"\"metadata.kernelspec\" is {Kind(kernelspec)}; it must be an object with a string \"name\"");
         if (root["cells"] is not JsonArray cells)
         {
             problems.Add($"\"cells\" is {Kind(root["cells"])}; it must be a list of cells");

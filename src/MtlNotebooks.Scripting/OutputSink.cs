@@ -29,6 +29,8 @@ internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state, I
     /// went (as Jupyter front ends truncate): a cell that logs every step of a long run stays a notebook one can open.</summary>
     public const int MaxStreamChars = 4 * 1024 * 1024;
 
+    private const int OpenLineLimit = 64 * 1024;
+
     private bool _closed;
     private long _streamChars, _droppedChars;
     private JsonObject? _truncationNote;
@@ -48,7 +50,9 @@ internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state, I
         {
             if (Closed) return false;
             long room = Math.Max(0, MaxStreamChars - _streamChars);
-            var kept = text.Length <= room ? text : text[..(int)room];
+            int cut = (int)Math.Min(room, text.Length);
+            if (cut < text.Length && cut > 0 && char.IsHighSurrogate(text[cut - 1])) cut--;   // never half a character
+            var kept = text[..cut];
             _streamChars += kept.Length;
             if (kept.Length > 0) Append(stream, kept);
             if (kept.Length < text.Length) NoteDropped(stream, text.Length - kept.Length);
@@ -63,7 +67,9 @@ internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state, I
             && !ReferenceEquals(last, _truncationNote))
         {
             var lines = (JsonArray)last["text"]!;
-            if (lines.Count > 0 && (string?)lines[^1] is { } open && !EndsLine(open))
+            // An unfinished line is joined again only while short: a cell that prints dots without a newline gets 64 KB
+            // segments, not one line copied whole at every write.
+            if (lines.Count > 0 && (string?)lines[^1] is { } open && !EndsLine(open) && open.Length < OpenLineLimit)
             {
                 lines.RemoveAt(lines.Count - 1);
                 text = open + text;

@@ -19,7 +19,8 @@ internal static class StagedBackboneContract
                          "(the stem and stages that cross-stitch, NDDR-CNN, MTAN and branched networks run).");
             return;
         }
-        var stages = stagedModule.Stages;
+        var stages = Contracts.Guard(problems, owner, "Stages", () => stagedModule.Stages);
+        if (stages is null) return;
         var counts = stages.Blocks.Select(b => b.Count).ToArray();
         if (!counts.SequenceEqual(blocks))
             problems.Add($"{owner}: StageBlocks declares [{string.Join(", ", blocks)}] blocks per stage, its module's stages have [{string.Join(", ", counts)}].");

@@ -39,6 +39,47 @@ public sealed class KernelDeathTests : IDisposable
     }
 
     [Fact]
+    public void TheChild_EndsWithItsParent_NotLeftTrainingAsAnOrphan()
+    {
+        if (!OperatingSystem.IsLinux()) return;
+        var pidFile = Path.Combine(_scratch.FullName, "child.pid");
+        var notebook = NotebookDocument.CreateCSharp();
+        notebook.AddCell("code", $"System.IO.File.WriteAllText(@\"{pidFile}\", Environment.ProcessId.ToString());\nwhile (true) System.Threading.Thread.Sleep(50);");
+        var input = Path.Combine(_scratch.FullName, "forever.ipynb");
+        notebook.Save(input);
+        var info = new System.Diagnostics.ProcessStartInfo(MtlNotebooks.Kernel.KernelSpecs.DotnetHost())
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var argument in new[] { typeof(MtlNotebooks.Cli.CliApp).Assembly.Location, "notebook", input, "--output", Path.Combine(_scratch.FullName, "forever-out.ipynb") })
+            info.ArgumentList.Add(argument);
+        using var parent = System.Diagnostics.Process.Start(info)!;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!File.Exists(pidFile) && clock.Elapsed < TimeSpan.FromSeconds(90)) Thread.Sleep(100);
+        Thread.Sleep(200);
+        int child = int.Parse(File.ReadAllText(pidFile));
+        parent.Kill();   // SIGKILL: the parent gets no chance to stop the child itself
+        parent.WaitForExit();
+        clock.Restart();
+        while (Alive(child) && clock.Elapsed < TimeSpan.FromSeconds(5)) Thread.Sleep(50);
+        Assert.False(Alive(child), $"the child {child} outlived its parent by 5 s");
+    }
+
+    /// <summary>Running, not a zombie waiting for its new parent to reap it.</summary>
+    private static bool Alive(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..][0] != 'Z';
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
+    [Fact]
     public void AHealthyNotebook_ExitsZero_ThroughTheChild()
     {
         var notebook = NotebookDocument.CreateCSharp();

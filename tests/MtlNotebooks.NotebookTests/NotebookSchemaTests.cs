@@ -21,6 +21,8 @@ public sealed class NotebookSchemaTests
     [InlineData("""{"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "code", "source": "", "metadata": {"tags": "parameters"}}]}""", "cell 1: \"metadata.tags\" is the string \"parameters\"; it must be a list of strings")]
     [InlineData("""{"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "code", "source": "", "outputs": "none"}]}""", "cell 1: \"outputs\" is the string \"none\"; it must be a list")]
     [InlineData("""{"nbformat": 3, "metadata": {}, "worksheets": []}""", "bad.ipynb has nbformat 3; the runner reads nbformat 4.")]
+    [InlineData("""{"nbformat": 4, "metadata": {"kernelspec": "csharp"}, "cells": []}""", "\"metadata.kernelspec\" is the string \"csharp\"; it must be an object with a string \"name\"")]
+    [InlineData("""{"nbformat": 4, "metadata": {"kernelspec": {"name": 1}}, "cells": []}""", "\"metadata.kernelspec\" is an object; it must be an object with a string \"name\"")]
     [InlineData("""{"nbformat": 4, "metadata": {}""", "bad.ipynb is not valid JSON")]
     public void Malformed_IsNamedByField(string json, string expected) => Assert.Contains(expected, Problem(json));
 

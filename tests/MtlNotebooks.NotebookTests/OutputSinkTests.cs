@@ -58,6 +58,20 @@ public sealed class OutputSinkTests
     }
 
     [Fact]
+    public void DotsWithoutANewline_AreCutInto64KSegments_AndTheCapNeverSplitsACharacter()
+    {
+        var (sink, outputs, _) = NewSink();
+        for (int i = 0; i < 300_000; i++) sink.Write("stdout", ".");
+        var segments = ((JsonArray)outputs[0]!["text"]!).Select(l => (string)l!).ToList();
+        Assert.Equal(300_000, segments.Sum(s => s.Length));
+        Assert.All(segments, s => Assert.True(s.Length <= 64 * 1024 + 1, $"a segment of {s.Length} characters"));
+
+        var (capped, cappedOutputs, _) = NewSink();
+        capped.Write("stdout", new string('a', OutputSink.MaxStreamChars - 1) + "😀");   // the emoji is two chars, across the cap
+        Assert.False(char.IsHighSurrogate(Text(cappedOutputs[0])[^1]));
+    }
+
+    [Fact]
     public void AfterTheCap_OtherOutputsStillArrive()
     {
         var (sink, outputs, _) = NewSink();

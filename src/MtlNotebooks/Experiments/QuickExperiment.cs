@@ -32,9 +32,22 @@ public static class QuickExperiment
 
     /// <summary>Takes the options' run folder (or the next free version under <paramref name="root"/>) for a run that writes
     /// the experiment's files and <paramref name="alsoWrites"/>.</summary>
-    internal static RunFolder OpenFolder(QuickExperimentOptions options, string root, params string[] alsoWrites) =>
-        RunFolder.Open(options.OutputDirectory ?? RunFolder.NextVersion(root), options.ExistingRun, options.Settings(),
-            OutputFiles(options).Concat(alsoWrites));
+    internal static RunFolder OpenFolder(QuickExperimentOptions options, string root, params string[] alsoWrites)
+    {
+        var files = OutputFiles(options).Concat(alsoWrites).ToArray();
+        if (options.OutputDirectory is { } chosen) return RunFolder.Open(chosen, options.ExistingRun, options.Settings(), files);
+        // Runs started together pick the same next version: the one that finds it taken moves on to the one after.
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return RunFolder.Open(RunFolder.NextVersion(root), options.ExistingRun, options.Settings(), files);
+            }
+            catch (Exception ex) when (ex is RunFolderInUseException or ExistingRunException && attempt < 100)
+            {
+            }
+        }
+    }
 
     /// <summary>Runs the experiment in a folder already taken (the balancer league holds it across its own work too).</summary>
     internal static QuickExperimentResult Run(QuickExperimentOptions options, RunFolder runFolder, TextWriter log,

@@ -15,10 +15,13 @@ public sealed class RunFolder : IDisposable
     private readonly ExistingRun _existing;
     private readonly IReadOnlyDictionary<string, string> _settings;
     private readonly RunManifest? _previous;
+    private readonly bool _created;
+    private bool _committed;
 
     private RunFolder(string folder, RunFolderLock held, ExistingRun existing, IReadOnlyDictionary<string, string> settings,
-        IReadOnlyList<string> files, RunManifest? previous)
+        IReadOnlyList<string> files, RunManifest? previous, bool created)
     {
+        _created = created;
         Folder = folder;
         _lock = held;
         _existing = existing;
@@ -72,7 +75,7 @@ public sealed class RunFolder : IDisposable
         try
         {
             var previous = Previous(folder, existing, settings, files);
-            return new RunFolder(folder, held, existing, settings, files, previous);
+            return new RunFolder(folder, held, existing, settings, files, previous, created);
         }
         catch
         {
@@ -87,13 +90,20 @@ public sealed class RunFolder : IDisposable
     public void Commit() => Guarded(Folder, () =>
     {
         if (_existing == ExistingRun.Overwrite && _previous?.Files is { } listed)
-            foreach (var name in listed.Where(f => f is not (RunFolderLock.LockFile or RunFolderLock.OwnerFile)))
+            // run.json is replaced atomically below, not deleted: a crash in between leaves a run that can still be overwritten.
+            foreach (var name in listed.Where(f => f is not (RunFolderLock.LockFile or RunFolderLock.OwnerFile or SettingsFile)))
                 DeleteWithLeftovers(name);
         AtomicFile.WriteAllText(Path.Combine(Folder, SettingsFile), new RunManifest(_settings, Files).ToJson());
+        _committed = true;
         return 0;
     });
 
-    public void Dispose() => _lock.Dispose();
+    /// <summary>Releases the folder; one this run created and never started (the run failed before <see cref="Commit"/>) is removed.</summary>
+    public void Dispose()
+    {
+        _lock.Dispose();
+        if (_created && !_committed) RunFolderLock.RemoveEmptyFolder(Folder);
+    }
 
     /// <summary>The run already in the folder, checked against what <paramref name="existing"/> asks of it.</summary>
     private static RunManifest? Previous(string folder, ExistingRun existing, IReadOnlyDictionary<string, string> settings, IReadOnlyList<string> files)
@@ -119,6 +129,9 @@ public sealed class RunFolder : IDisposable
             case ExistingRun.Overwrite when previous is null && foreign.Length > 0:
                 throw new ArgumentException($"--overwrite deletes only the files a run listed in its {SettingsFile}, and '{folder}' has none; " +
                                             $"it holds {Named(foreign)}. Move them away or choose another folder.");
+            case ExistingRun.Overwrite when previous?.Files is { } listed && foreign.Except(listed).Intersect(files).ToArray() is { Length: > 0 } theirs:
+                throw new IOException($"'{folder}' holds files this run would write ({Named(theirs)}) that the previous run did not list in its " +
+                                      $"{SettingsFile}, so they are not a run's to replace. Move them away, or choose another folder.");
             case ExistingRun.Overwrite when previous is { Files: null }:
                 throw new ArgumentException($"'{settingsPath}' was written by an earlier version and does not list the run's files, so nothing " +
                                             $"can be deleted safely; the folder holds {Named(foreign)}. Delete what you no longer need, or choose another folder.");

@@ -24,14 +24,22 @@ internal sealed class RunFolderLock : IDisposable
     /// <exception cref="RunFolderInUseException">Another run holds the folder.</exception>
     public static RunFolderLock Take(string folder)
     {
+        var lockPath = Path.Combine(folder, LockFile);
         FileStream stream;
-        try
+        while (true)
         {
-            stream = new FileStream(Path.Combine(folder, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException ex) when (ex.HResult is WouldBlock or MacWouldBlock or SharingViolation)
-        {
-            throw new RunFolderInUseException(folder, Owner(folder));
+            try
+            {
+                stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException ex) when (ex.HResult is WouldBlock or MacWouldBlock or SharingViolation)
+            {
+                throw new RunFolderInUseException(folder, Owner(folder));
+            }
+            // Held, but unlinked meanwhile by a run that gave the folder up (RemoveEmptyFolder): lock the file that is there now.
+            if (File.Exists(lockPath)) break;
+            stream.Dispose();
+            Directory.CreateDirectory(folder);
         }
         var ownerPath = Path.Combine(folder, OwnerFile);
         try
@@ -53,7 +61,12 @@ internal sealed class RunFolderLock : IDisposable
     {
         try
         {
-            foreach (var name in new[] { OwnerFile, LockFile }) File.Delete(Path.Combine(folder, name));
+            // Only a folder holding nothing but the lock goes.
+            if (Directory.EnumerateFileSystemEntries(folder).Any(e => Path.GetFileName(e) is not (LockFile or OwnerFile))) return;
+            File.Delete(Path.Combine(folder, OwnerFile));
+            // Unlinked while held; a process that opened it just before finds it gone once it holds it, and opens again (Take).
+            using (var held = new FileStream(Path.Combine(folder, LockFile), FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+                File.Delete(Path.Combine(folder, LockFile));
             if (!Directory.EnumerateFileSystemEntries(folder).Any()) Directory.Delete(folder);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)

@@ -62,6 +62,19 @@ public sealed class KernelCommandTests : IDisposable
     }
 
     [Fact]
+    public void AnotherProgramsMalformedKernelspec_IsListedAndKept_NotAStackTrace()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Spec(".net-csharp"))!);
+        File.WriteAllText(Spec(".net-csharp"), """["not", "an", "object"]""");
+        var (exit, error) = RunnerOutputTests.Cli("kernel", "install", "--prefix", _scratch.FullName);
+        Assert.Equal(2, exit);
+        Assert.Contains("its kernel.json is not a JSON object", error);
+        (exit, error) = RunnerOutputTests.Cli("kernel", "list", "--prefix", _scratch.FullName);
+        Assert.Equal(0, exit);
+        Assert.DoesNotContain("   at ", error);
+    }
+
+    [Fact]
     public void Install_PrefixUnderAFile_IsNamed()
     {
         var file = Path.Combine(_scratch.FullName, "afile");

@@ -66,6 +66,34 @@ public sealed class RunFolderTests : IDisposable
     }
 
     [Fact]
+    public void Overwrite_AUsersFileOfANameThePreviousRunDidNotList_IsNotReplaced()
+    {
+        var folder = Path.Combine(_root, "run");
+        Start(folder);
+        File.WriteAllText(Path.Combine(folder, "b.ckpt"), "mine");
+        var error = Assert.Throws<IOException>(() => RunFolder.Open(folder, ExistingRun.Overwrite, Settings, ["a.ckpt", "b.ckpt"]));
+        Assert.Contains("(b.ckpt) that the previous run did not list", error.Message);
+        Assert.Equal("mine", File.ReadAllText(Path.Combine(folder, "b.ckpt")));
+    }
+
+    [Fact]
+    public void AFolderTheRunCreated_IsRemoved_WhenTheRunFailsBeforeItStarts()
+    {
+        var folder = Path.Combine(_root, "never-started");
+        using (RunFolder.Open(folder, ExistingRun.Refuse, Settings, Outputs)) Assert.True(Directory.Exists(folder));
+        Assert.False(Directory.Exists(folder));
+    }
+
+    [Fact]
+    public void RunsStartedTogether_WithoutAFolder_TakeSuccessiveVersions()
+    {
+        var options = QuickExperimentOptions.Tiny;
+        using var first = QuickExperiment.OpenFolder(options, _root);
+        using var second = QuickExperiment.OpenFolder(options, _root);
+        Assert.Equal([Path.Combine(_root, "version_0"), Path.Combine(_root, "version_1")], new[] { first.Folder, second.Folder });
+    }
+
+    [Fact]
     public void Overwrite_FolderWithFilesButNoRunJson_IsRefusedNamingThem_AndNothingIsDeleted()
     {
         var folder = Path.Combine(_root, "mine");

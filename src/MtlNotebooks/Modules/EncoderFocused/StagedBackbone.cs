@@ -10,11 +10,23 @@ internal static class StagedBackbone
     /// <summary>Blocks per stage; empty when <paramref name="spec"/> is not staged.</summary>
     public static IReadOnlyList<int> Blocks(IBackbone spec) => spec.Capability<IStagedBackbone>()?.StageBlocks ?? [];
 
+    private static bool StagesAgree(IStagedBackbone staged)
+    {
+        try
+        {
+            return staged.StageLevels.Count == staged.StageBlocks.Count && staged.StageBlocks.All(b => b > 0);
+        }
+        catch (Exception ex) when (ex is not (OutOfMemoryException or StackOverflowException))
+        {
+            return false;   // a spec of the user's that throws is reported as not agreeing, not as an exception here
+        }
+    }
+
     /// <summary>Why <paramref name="spec"/> does not fit an architecture that works stage by stage, or null when it does.</summary>
     public static string? Unfit(IBackbone spec, string caller, string why)
     {
         if (spec.Capability<IStagedBackbone>() is { } staged)
-            return staged.StageLevels.Count == staged.StageBlocks.Count && staged.StageBlocks.All(b => b > 0)
+            return StagesAgree(staged)
                 ? null
                 : $"{caller}: backbone {spec.Name} declares {staged.StageLevels.Count} stage levels but block counts [{string.Join(", ", staged.StageBlocks)}]; " +
                   "IStagedBackbone needs one count of at least 1 per stage.";
