@@ -93,6 +93,7 @@ internal sealed class ShellRequests(JupyterKernel kernel, KernelSession session)
         var allowStdin = (bool?)request.Content["allow_stdin"] ?? false;
         if (!silent)
             kernel.Publish("execute_input", new JsonObject { ["code"] = code, ["execution_count"] = session.ExecutionCount + (storeHistory ? 1 : 0) }, request);
+        // Not disposed with the request: a cell's background task may still print; Dispose only sends what is gathered so far.
         var outputs = new IopubOutputs((type, content) =>
         {
             if (!silent) kernel.Publish(type, content, request);
@@ -100,6 +101,7 @@ internal sealed class ShellRequests(JupyterKernel kernel, KernelSession session)
         CellOutcome outcome;
         using (_input.For(allowStdin ? request : null))
             outcome = session.ExecuteAsync(code, outputs, storeHistory).GetAwaiter().GetResult();
+        outputs.Dispose();   // the cell's text goes before its reply
         var reply = new JsonObject { ["execution_count"] = outcome.ExecutionCount };
         if (outcome.Succeeded)
         {

@@ -92,6 +92,16 @@ def main(name):
         check(of_type(msgs, "execute_input")[0]["code"].endswith("Console.WriteLine(\"hello from C#\");"), "execute_input")
         check("".join(c["text"] for c in of_type(msgs, "stream") if c["name"] == "stdout") == "hello from C#\n", "stream", msgs)
 
+        # 50 MB of prints: sent in gathered chunks (every message arrives), the first 4 MB shown, then one note of what was not kept.
+        clock = time.monotonic()
+        reply, msgs = execute(kc, "var line = new string('x', 99);\nfor (int i = 0; i < 500_000; i++) Console.WriteLine(line);")
+        streams = of_type(msgs, "stream")
+        shown = "".join(c["text"] for c in streams if c["name"] == "stdout")
+        notes = [c["text"] for c in streams if c["name"] == "stderr" and "output truncated" in c["text"]]
+        check(reply["status"] == "ok" and len(shown) == 4 * 1024 * 1024 and shown == ("x" * 99 + "\n") * (len(shown) // 100) + "x" * (len(shown) % 100)
+              and len(notes) == 1, f"50 MB of prints: 4 MB shown in {len(streams)} messages, one note ({time.monotonic() - clock:.1f} s)",
+              {"chars": len(shown), "messages": len(streams), "notes": notes})
+
         reply, msgs = execute(kc, "var h = display(HTML(\"<b>one</b>\"));\nh.Update(HTML(\"<b>two</b>\"));\n6 * 7")
         displays = of_type(msgs, "display_data")
         updates = of_type(msgs, "update_display_data")
