@@ -10,10 +10,7 @@ internal static class BenchProcesses
     /// <summary>Runs this program again with <paramref name="arguments"/>, its output passed through; the exit code.</summary>
     public static int RunSelf(IEnumerable<string> arguments)
     {
-        var info = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
-        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet") info.ArgumentList.Add(typeof(BenchProcesses).Assembly.Location);
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
-        using var process = Process.Start(info)!;
+        using var process = Process.Start(SelfProcess.StartInfo(arguments))!;
         process.WaitForExit();
         return process.ExitCode;
     }

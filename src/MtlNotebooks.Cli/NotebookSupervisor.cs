@@ -67,18 +67,11 @@ internal static class NotebookSupervisor
     /// <summary>The child's output is passed on line by line, to whatever Console.Out and Console.Error are now.</summary>
     private static async Task<int> RunChildAsync(IEnumerable<string> arguments, CancellationToken cancellationToken)
     {
-        // This program's own launcher when it runs as `mtl`; otherwise (dotnet mtl.dll, or a test host) the dotnet host on mtl.dll.
-        var self = typeof(NotebookSupervisor).Assembly.Location;
-        bool launcher = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == Path.GetFileNameWithoutExtension(self);
-        var info = new ProcessStartInfo(launcher ? Environment.ProcessPath! : MtlNotebooks.Kernel.KernelSpecs.DotnetHost())
-        {
-            // The child's stdin is a pipe the parent never writes: it closes when the parent ends in any way (SIGTERM, SIGKILL),
-            // and the child, reading it, ends too (ExitWhenParentEnds) instead of training on as an orphan.
-            UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
-        };
+        var info = SelfProcess.StartInfo(arguments);
+        // The child's stdin is a pipe the parent never writes: it closes when the parent ends in any way (SIGTERM, SIGKILL),
+        // and the child, reading it, ends too (ExitWhenParentEnds) instead of training on as an orphan.
+        (info.RedirectStandardOutput, info.RedirectStandardError, info.RedirectStandardInput) = (true, true, true);
         info.Environment.Remove("JPY_PARENT_PID");
-        if (!launcher) info.ArgumentList.Add(self);
-        foreach (var argument in arguments) info.ArgumentList.Add(argument);
         using var process = new Process { StartInfo = info };
         var (output, error) = (Console.Out, Console.Error);
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.WriteLine(e.Data); };

@@ -57,11 +57,11 @@ internal static class OptionRules
     {
         if (Word(result) is not { } word) return null;
         if (!long.TryParse(word, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long value))
-            return Error(result, $"{name}: '{word}' is not a whole number.");
+            return Fail<int>(result, $"{name}: '{word}' is not a whole number.");
         if (value < min)
-            return Error(result, min == int.MinValue ? $"{name}: {value} is too small." : $"{name} must be at least {min}, got {value}.");
+            return Fail<int>(result, min == int.MinValue ? $"{name}: {value} is too small." : $"{name} must be at least {min}, got {value}.");
         if (value > max)
-            return Error(result, max == int.MaxValue ? $"{name}: {value} is too large." : $"{name} must be at most {max}, got {value}.");
+            return Fail<int>(result, max == int.MaxValue ? $"{name}: {value} is too large." : $"{name} must be at most {max}, got {value}.");
         return (int)value;
     }
 
@@ -69,24 +69,18 @@ internal static class OptionRules
     {
         if (Word(result) is not { } word) return null;
         if (!double.TryParse(word, NumberStyles.Float, CultureInfo.InvariantCulture, out double value))
-            return ErrorNumber(result, $"{name}: '{word}' is not a number.");
+            return Fail<double>(result, $"{name}: '{word}' is not a number.");
         if (positive && !(value > 0 && double.IsFinite(value)))
-            return ErrorNumber(result, $"{name} must be a positive number, got {value.ToString(CultureInfo.InvariantCulture)}.");
+            return Fail<double>(result, $"{name} must be a positive number, got {value.ToString(CultureInfo.InvariantCulture)}.");
         if (!double.IsFinite(value))
-            return ErrorNumber(result, $"{name} must be a finite number, got {word}.");
+            return Fail<double>(result, $"{name} must be a finite number, got {word}.");
         return value;
     }
 
     /// <summary>The option's one word; the parser reports a missing value itself.</summary>
     private static string? Word(ArgumentResult result) => result.Tokens.Count == 0 ? null : result.Tokens[^1].Value.Trim();
 
-    private static int? Error(ArgumentResult result, string message)
-    {
-        result.AddError(message);
-        return null;
-    }
-
-    private static double? ErrorNumber(ArgumentResult result, string message)
+    private static T? Fail<T>(ArgumentResult result, string message) where T : struct
     {
         result.AddError(message);
         return null;

@@ -120,8 +120,8 @@ public static class QuickExperiment
     /// validation images, so a resumed run derives the same network again.</summary>
     private static MultiTaskNetBuilder AfterBaselines(string name, MultiTaskNetBuilder builder, MultiTaskModel baseline, ExperimentData data, TextWriter log)
     {
-        using var probe = data.Validation.GetBatch(Enumerable.Range(0, Math.Min(data.Validation.Count, 64)).ToArray());
         if (builder.Architecture is not INeedsTrainedBaselines needs) return builder;
+        using var probe = data.Validation.GetBatch(Enumerable.Range(0, Math.Min(data.Validation.Count, 64)).ToArray());
         var architecture = needs.AfterBaselines(baseline.Network, probe.Images);
         if (ReferenceEquals(architecture, builder.Architecture)) return builder;
         log.WriteLine($"  {name}: {architecture.Name}");

@@ -95,7 +95,6 @@ public sealed class RunFolder : IDisposable
                 DeleteWithLeftovers(name);
         AtomicFile.WriteAllText(Path.Combine(Folder, SettingsFile), new RunManifest(_settings, Files).ToJson());
         _committed = true;
-        return 0;
     });
 
     /// <summary>Releases the folder; one this run created and never started (the run failed before <see cref="Commit"/>) is removed.</summary>
@@ -149,6 +148,12 @@ public sealed class RunFolder : IDisposable
 
     private static string Named(IReadOnlyList<string> files) =>
         string.Join(", ", files.Take(6)) + (files.Count > 6 ? $" and {files.Count - 6} more" : "");
+
+    private static void Guarded(string folder, Action action) => Guarded<object?>(folder, () =>
+    {
+        action();
+        return null;
+    });
 
     private static T Guarded<T>(string folder, Func<T> action)
     {
