@@ -26,7 +26,7 @@ public sealed class PackageResolver
     public static IReadOnlyDictionary<string, Assembly[]> ProvidedPackages { get; } = CreateProvided();
 
     /// <summary>Ids whose version must match the runner's: the project's own packages.</summary>
-    public static IReadOnlyList<string> OwnPackages { get; } = ["MtlNotebooks", "MtlNotebooks.Interactive"];
+    public static IReadOnlyList<string> OwnPackages { get; } = ["MtlNotebooks", "MtlNotebooks.Core", "MtlNotebooks.Data", "MtlNotebooks.Interactive"];
 
     public static string PackageCache =>
         Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } cache
@@ -272,11 +272,15 @@ public sealed class PackageResolver
         var dataAnalysis = typeof(Microsoft.Data.Analysis.DataFrame).Assembly;
         var skia = typeof(SkiaSharp.SKImage).Assembly;
         var formatting = typeof(Formatter).Assembly;
-        var library = typeof(MultiTaskNet).Assembly;
+        var core = typeof(MultiTaskNet).Assembly;
+        var data = typeof(MtlNotebooks.Data.Synthetic.SyntheticDataset).Assembly;
+        var library = typeof(MtlNotebooks.Analysis.DeltaM).Assembly;
         var interactive = typeof(MtlFormatters).Assembly;
         return new Dictionary<string, Assembly[]>
         {
-            ["mtlnotebooks"] = [library],
+            ["mtlnotebooks"] = [library, data, core],
+            ["mtlnotebooks.core"] = [core],
+            ["mtlnotebooks.data"] = [data, core],
             ["mtlnotebooks.interactive"] = [interactive, library, formatting],
             ["torchsharp"] = [torch],
             ["torchsharp-cpu"] = [torch],

@@ -1,4 +1,4 @@
-using MtlNotebooks.Data;
+using MtlNotebooks.Weights;
 using MtlNotebooks.Analysis;
 using MtlNotebooks.Modules.Backbones;
 using static TorchSharp.torch;

@@ -1,10 +1,15 @@
+using System.Reflection;
+using MtlNotebooks.Analysis;
+using MtlNotebooks.Data.Synthetic;
 using NetArchTest.Rules;
 
 namespace MtlNotebooks.Tests.Core;
 
 /// <summary>The library's layers (docs/architecture.md), checked on its compiled types so that an arrow the wrong way
 /// fails here, not in a review: data at the bottom, then the ideas (networks, balancers, tasks), then training, then
-/// results (analysis, experiments). The front door (the root namespace) may use every layer below results.</summary>
+/// results (analysis, experiments). The front door (the root namespace) may use every layer below results. Across the
+/// three assemblies the compiler checks the arrows (the core references neither data nor experiments); these tests check
+/// what the compiler cannot: which packages each assembly references, and the arrows between namespaces inside one.</summary>
 public sealed class LayerTests
 {
     private const string Root = "MtlNotebooks";
@@ -33,6 +38,33 @@ public sealed class LayerTests
                                       string.Join(", ", wrong));
     }
 
+    /// <summary>The core, the data assembly and the experiments assembly, bottom to top.</summary>
+    internal static Assembly[] Library { get; } =
+        [typeof(MultiTaskNet).Assembly, typeof(SyntheticDataset).Assembly, typeof(DeltaM).Assembly];
+
+    /// <summary>What each assembly may reference besides the framework (System.*, netstandard): the core only TorchSharp,
+    /// so a researcher who uses the modules in their own loop pulls nothing for images, tables or charts.</summary>
+    public static TheoryData<string, string[]> References() => new()
+    {
+        { "MtlNotebooks.Core", ["TorchSharp"] },
+        { "MtlNotebooks.Data", ["TorchSharp", "MtlNotebooks.Core", "SkiaSharp"] },
+        { "MtlNotebooks", ["TorchSharp", "MtlNotebooks.Core", "MtlNotebooks.Data", "Plotly.NET", "Plotly.NET.CSharp", "FSharp.Core",
+            "Microsoft.Data.Analysis", "MathNet.Numerics"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(References))]
+    public void Assembly_ReferencesOnlyItsLayersPackages(string assembly, string[] allowed)
+    {
+        var library = Library.Single(a => a.GetName().Name == assembly);
+        var extra = UnexpectedReferences(library, allowed);
+        Assert.True(extra.Count == 0, $"{assembly} references {string.Join(", ", extra)}; it may reference only {string.Join(", ", allowed)} and the framework.");
+    }
+
+    internal static IReadOnlyList<string> UnexpectedReferences(Assembly assembly, string[] allowed) =>
+        [.. assembly.GetReferencedAssemblies().Select(r => r.Name!)
+            .Where(n => n != "netstandard" && n != "mscorlib" && !n.StartsWith("System.", StringComparison.Ordinal) && n != "System" && !allowed.Contains(n))];
+
     [Fact]
     public void TheLibrary_HasNoCommandLineWordsAndNoHost() =>
         Assert.Empty(WrongArrows(Root, ["System.CommandLine", "Spectre.Console", $"{Root}.Cli", $"{Root}.Scripting", $"{Root}.Kernel"], wholeLibrary: true));
@@ -43,7 +75,7 @@ public sealed class LayerTests
     internal static IReadOnlyList<string> WrongArrows(string layer, string[] above, bool wholeLibrary = false)
     {
         var pattern = wholeLibrary ? $"^{Root}(\\..*)?$" : layer == Root ? $"^{Root}$" : $"^{layer.Replace(".", "\\.")}(\\..*)?$";
-        var result = Types.InAssembly(typeof(MultiTaskNet).Assembly).That().ResideInNamespaceMatching(pattern)
+        var result = Types.InAssemblies(Library).That().ResideInNamespaceMatching(pattern)
             .ShouldNot().HaveDependencyOnAny(above).GetResult();
         return result.IsSuccessful ? [] : result.FailingTypeNames.ToList();
     }

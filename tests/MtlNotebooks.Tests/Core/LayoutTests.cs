@@ -31,10 +31,18 @@ public sealed class LayoutTests
     {
         var root = Parse(relative);
         var parts = relative.Split('/');
-        var expected = string.Join('.', parts[..^1]);
+        var expected = string.Join('.', [RootNamespace(parts[0]), .. parts[1..^1]]);
         var declared = root.Members.OfType<BaseNamespaceDeclarationSyntax>().Select(n => n.Name.ToString()).ToArray();
         if (declared.Length == 0 && root.Members.OfType<GlobalStatementSyntax>().Any()) return;   // a Program.cs of top-level statements
         Assert.True(declared.SequenceEqual([expected]), $"{relative} declares namespace {string.Join(", ", declared)}; its folder says {expected}.");
+    }
+
+    /// <summary>A project's root namespace (its csproj's RootNamespace, else its name): the library's three assemblies
+    /// share "MtlNotebooks", so a namespace is the same whichever assembly holds it.</summary>
+    private static string RootNamespace(string project)
+    {
+        var csproj = System.Xml.Linq.XDocument.Load(Path.Combine(ReadmeTests.RepositoryRoot(), "src", project, project + ".csproj"));
+        return csproj.Descendants("RootNamespace").FirstOrDefault()?.Value ?? project;
     }
 
     [Theory]
@@ -60,9 +68,8 @@ public sealed class LayoutTests
     [Fact]
     public void RootFactories_AreNotShadowedByNamespaces()
     {
-        var library = typeof(MultiTaskNet).Assembly;
-        var namespaces = library.GetTypes().Select(t => t.Namespace ?? "").ToHashSet();
-        var factories = library.GetExportedTypes().Where(t => t.Namespace == "MtlNotebooks" && t.IsAbstract && t.IsSealed).Select(t => t.Name);
+        var namespaces = LayerTests.Library.SelectMany(a => a.GetTypes()).Select(t => t.Namespace ?? "").ToHashSet();
+        var factories = LayerTests.Library.SelectMany(a => a.GetExportedTypes()).Where(t => t.Namespace == "MtlNotebooks" && t.IsAbstract && t.IsSealed).Select(t => t.Name);
         var shadowed = factories.Where(f => namespaces.Contains($"MtlNotebooks.{f}")).ToArray();   // MtlNotebooks.Backbones would hide Backbones
         Assert.True(shadowed.Length == 0, $"namespaces named like root factories: {string.Join(", ", shadowed)}");
     }

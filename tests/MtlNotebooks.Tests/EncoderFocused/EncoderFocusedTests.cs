@@ -31,9 +31,9 @@ public sealed class EncoderFocusedTests
     [Fact]
     public void SurveyInitialisation_PerDataSet()
     {
-        Assert.Equal((0.9, 0.1), CrossStitch.SurveyInitialisation(DataSetPresets.Nyud));
-        Assert.Equal((0.8, 0.05), CrossStitch.SurveyInitialisation(DataSetPresets.Pascal));
-        Assert.Equal((0.8, 0.05), CrossStitch.SurveyInitialisation(DataSetPresets.SyntheticPascal));
+        Assert.Equal((0.9, 0.1), CrossStitch.SurveyInitialisation(DataSetPresets.Nyud.Name));
+        Assert.Equal((0.8, 0.05), CrossStitch.SurveyInitialisation(DataSetPresets.Pascal.Name));
+        Assert.Equal((0.8, 0.05), CrossStitch.SurveyInitialisation(DataSetPresets.SyntheticPascal.Name));
     }
 
     [Fact]

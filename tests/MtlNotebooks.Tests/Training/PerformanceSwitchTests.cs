@@ -1,3 +1,4 @@
+using MtlNotebooks.Analysis;
 using MtlNotebooks.Data.Synthetic;
 using MtlNotebooks.Training;
 using static TorchSharp.torch;

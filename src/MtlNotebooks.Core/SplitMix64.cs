@@ -3,8 +3,9 @@ using System.Numerics;
 namespace MtlNotebooks;
 
 /// <summary>SplitMix64 (Steele, Lea &amp; Flood 2014): tiny, fast and fully specified, unlike System.Random, so synthetic
-/// scenes, data order and augmentation are identical across runtimes and a resumed run replays the same draws.</summary>
-internal struct SplitMix64(ulong state)
+/// scenes, data order and augmentation are identical across runtimes and a resumed run replays the same draws. Public so a
+/// data set of your own draws the same way.</summary>
+public struct SplitMix64(ulong state)
 {
     private ulong _state = state;
 

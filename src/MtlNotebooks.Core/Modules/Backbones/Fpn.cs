@@ -1,4 +1,4 @@
-using MtlNotebooks.Data;
+using MtlNotebooks.Weights;
 using MtlNotebooks.Modules.Backbones;
 
 namespace MtlNotebooks.Modules.Backbones;

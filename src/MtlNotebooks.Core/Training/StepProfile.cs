@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Data.Analysis;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks.Training;
@@ -67,26 +66,19 @@ public sealed class StepProfile
         return new Detach(removers);
     }
 
-    /// <summary>One row per phase: total ms, ms per step, share of the step (evaluation, outside the steps, has no share).</summary>
-    public DataFrame PhaseTable()
+    /// <summary>One row per phase: ms per step and share of the step in % (evaluation, outside the steps, has NaN).
+    /// <c>PhaseTable()</c> in <c>MtlNotebooks.Analysis</c> gives it as a DataFrame.</summary>
+    public IReadOnlyList<(string Phase, double MillisecondsPerStep, double ShareOfStep)> PhaseTimes()
     {
         var order = new[] { Data, ForwardPhase, Loss, BackwardPhase, Optimizer, Evaluation };
         var phases = order.Where(_phases.ContainsKey).Concat(_phases.Keys.Except(order)).ToList();
         double step = phases.Where(p => p != Evaluation).Sum(p => Milliseconds(_phases[p]));
-        return new DataFrame(
-            new StringDataFrameColumn("phase", phases),
-            new DoubleDataFrameColumn("ms per step", phases.Select(p => Milliseconds(_phases[p]) / Math.Max(1, Steps))),
-            new DoubleDataFrameColumn("share of step (%)", phases.Select(p => p == Evaluation ? double.NaN : 100 * Milliseconds(_phases[p]) / step)));
+        return [.. phases.Select(p => (p, Milliseconds(_phases[p]) / Math.Max(1, Steps), p == Evaluation ? double.NaN : 100 * Milliseconds(_phases[p]) / step))];
     }
 
     /// <summary>One row per attached module, slowest first: forward ms per step (training steps and evaluation batches alike).</summary>
-    public DataFrame ModuleTable()
-    {
-        var rows = _modules.OrderByDescending(m => m.Value).ToList();
-        return new DataFrame(
-            new StringDataFrameColumn("module", rows.Select(r => r.Key)),
-            new DoubleDataFrameColumn("forward ms per step", rows.Select(r => Milliseconds(r.Value) / Math.Max(1, Steps))));
-    }
+    public IReadOnlyList<(string Module, double ForwardMillisecondsPerStep)> ModuleTimes() =>
+        [.. _modules.OrderByDescending(m => m.Value).Select(m => (m.Key, Milliseconds(m.Value) / Math.Max(1, Steps)))];
 
     private static double Milliseconds(long ticks) => ticks * 1000.0 / Stopwatch.Frequency;
 

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace MtlNotebooks.Data;
+namespace MtlNotebooks;
 
 /// <summary>A batch: images [B, 3, H, W] (float32, normalised) and the labels of every task the data set provides.
 /// Disposing it frees the tensors.</summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using MtlNotebooks.Data;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -8,7 +8,7 @@ public static class DenseTasks
 {
     /// <summary>The class count of <see cref="SemanticSegmentation"/> when none is given: a small label set, the size of
     /// the tutorials' synthetic scenes (a test keeps the two equal). Data sets pass their own count (NYUD-v2: 40,
-    /// PASCAL-Context: 21; the presets in <see cref="DataSetPresets"/>), so the task factory knows no data set.</summary>
+    /// PASCAL-Context: 21; the presets in <c>DataSetPresets</c>), so the task factory knows no data set.</summary>
     public const int DefaultSemanticClasses = 5;
 
     /// <summary>Semantic segmentation with <paramref name="classes"/> classes (NYUD-v2: 40, PASCAL-Context: 21).</summary>

@@ -1,6 +1,6 @@
 using static TorchSharp.torch;
 
-namespace MtlNotebooks.Data;
+namespace MtlNotebooks;
 
 /// <summary>A split of a multi-task data set. Label formats per task name:
 /// semseg / human_parts [B, H, W] int64 (255 = ignore); depth [B, 1, H, W] float32 (0 = invalid);

@@ -2,7 +2,7 @@ using System.Text;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MtlNotebooks.Data;
+namespace MtlNotebooks.Weights;
 
 /// <summary>One entry of a state-dict file: its name, element type and shape.</summary>
 public sealed record StoredTensor(string Name, ScalarType Type, long[] Shape)

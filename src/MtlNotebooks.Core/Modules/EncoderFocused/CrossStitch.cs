@@ -4,9 +4,13 @@ namespace MtlNotebooks.Modules.EncoderFocused;
 /// backbone per task, one <paramref name="Head"/> per task (the survey code: DeepLab's ASPP head, <see cref="MtlNotebooks.Heads.DeepLab"/>).</summary>
 public sealed record CrossStitch(IHead Head, CrossStitchOptions Options) : IHeadedArchitecture, INeedsTrainedBaselines
 {
-    /// <summary>The survey code's unit initialisation for a data set: PASCAL α 0.8, β 0.05; NYUD (and others) α 0.9, β 0.1.</summary>
-    public static (double Alpha, double Beta) SurveyInitialisation(DataSetPreset dataSet) =>
-        dataSet.Name.Contains("pascal", StringComparison.OrdinalIgnoreCase) ? (0.8, 0.05) : (0.9, 0.1);
+    /// <summary>The survey code's unit initialisation for a data set, by its name (e.g. a preset's <c>Name</c>): PASCAL
+    /// α 0.8, β 0.05; NYUD (and others) α 0.9, β 0.1.</summary>
+    public static (double Alpha, double Beta) SurveyInitialisation(string dataSet)
+    {
+        ArgumentNullException.ThrowIfNull(dataSet);
+        return dataSet.Contains("pascal", StringComparison.OrdinalIgnoreCase) ? (0.8, 0.05) : (0.9, 0.1);
+    }
 
     public string Name => $"CrossStitch(α {Options.Alpha:0.###}, β {Options.Beta:0.###})";
 

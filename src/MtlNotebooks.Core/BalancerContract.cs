@@ -1,4 +1,3 @@
-using MtlNotebooks.Data.Synthetic;
 using MtlNotebooks.Training;
 using static TorchSharp.torch;
 
@@ -14,8 +13,8 @@ internal static class BalancerContract
         ArgumentNullException.ThrowIfNull(balancer);
         var owner = $"Balancer '{balancer.Name}'";
         var problems = new List<string>();
-        using var train = SyntheticDataset.Create(SyntheticSplit.Train, 8, 32, 32, seed: 4);
-        using var validation = SyntheticDataset.Create(SyntheticSplit.Validation, 4, 32, 32, seed: 4);
+        using var train = new ContractData("contract/train", 8, 32, 32, seed: 4);
+        using var validation = new ContractData("contract/validation", 4, 32, 32, seed: 5);
         var options = new TrainingOptions { Epochs = 3, BatchSize = 4, Seed = 1, Optimizer = Training.Optimizers.Adam(1e-3) };
         var plan = BalancerProbe(balancer, Architectures.HardSharing()).Plan();
         if (plan.Problems.Count > 0)
@@ -44,7 +43,7 @@ internal static class BalancerContract
     }
 
     /// <summary>A run stopped at its 4th step, after the checkpoints of its first epochs, and resumed from the last one must repeat the reference.</summary>
-    private static void CheckResume(List<string> problems, string owner, ILossBalancer balancer, SyntheticDataset train, SyntheticDataset validation,
+    private static void CheckResume(List<string> problems, string owner, ILossBalancer balancer, ContractData train, ContractData validation,
         TrainingOptions options, TrainingHistory reference)
     {
         var folder = Directory.CreateTempSubdirectory("mtl-balancer-contract-").FullName;
@@ -79,7 +78,7 @@ internal static class BalancerContract
 
     private static MultiTaskNetBuilder BalancerProbe(ILossBalancer balancer, IArchitecture architecture) => MultiTaskNet.CreateBuilder()
         .UseBackbone(Backbones.SmallResNet(4))
-        .AddTask(DenseTasks.SemanticSegmentation(SyntheticScenes.SemanticClassCount))
+        .AddTask(DenseTasks.SemanticSegmentation(ContractData.ClassCount))
         .AddTask(DenseTasks.Depth())
         .AddTask(DenseTasks.SurfaceNormals())
         .UseArchitecture(architecture)
