@@ -47,6 +47,17 @@ public sealed class SeededRuns
         return index >= 0 ? Runs[index] : throw new ArgumentException($"Seed {seed} was not run; the seeds are {string.Join(", ", Seeds)}.", nameof(seed));
     }
 
+    /// <summary>The Δm (%) of <paramref name="configuration"/> per seed, in the order of <see cref="Seeds"/>, each against that
+    /// seed's baselines (the first configuration, whose own Δm is 0).</summary>
+    /// <exception cref="ArgumentException">No configuration of that name was run.</exception>
+    public IReadOnlyList<double> DeltaMs(string configuration)
+    {
+        var index = Configurations.ToList().IndexOf(configuration);
+        if (index < 0)
+            throw new ArgumentException($"No configuration '{configuration}' was run; the configurations are {string.Join(", ", Configurations)}.", nameof(configuration));
+        return [.. Runs.Select(seedRuns => index == 0 ? 0.0 : DeltaM.Compute(seedRuns[0].Final, seedRuns[index].Final))];
+    }
+
     /// <summary>One row per configuration with each primary metric and Δm as mean and std over the seeds (<see cref="DeltaM.SeedTable"/>).</summary>
     public DataFrame DeltaMTable() => DeltaM.SeedTable(this);
 

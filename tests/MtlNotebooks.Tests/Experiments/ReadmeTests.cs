@@ -22,7 +22,7 @@ public sealed class ReadmeTests
         var match = Regex.Match(readme, "```csharp\\n(.*?)```", RegexOptions.Singleline);
         Assert.True(match.Success, "README.md has no ```csharp block");
         var options = ScriptOptions.Default
-            .AddReferences(typeof(MultiTaskNet).Assembly, typeof(TorchSharp.torch).Assembly)
+            .AddReferences([.. MtlNotebooks.Tests.Core.LayerTests.Library, typeof(TorchSharp.torch).Assembly])
             .AddImports("System", "System.Linq", "System.Collections.Generic");
         var output = new StringWriter();
         var previous = Console.Out;
