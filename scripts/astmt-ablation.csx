@@ -18,19 +18,18 @@ using MtlNotebooks.Analysis;
 using MtlNotebooks.Experiments;
 using MtlNotebooks.Modules.SingleTasking;
 
-var arguments = new ScriptArguments(Args);
-var smoke = arguments.Flag("--smoke");
-int seeds = arguments.Int("--seeds", smoke ? 1 : 3, min: 1),
-    epochs = arguments.Int("--epochs", smoke ? 1 : 4, min: 1),
-    size = arguments.Int("--image-size", smoke ? 32 : 48, min: 16),
-    trainCount = arguments.Int("--train-samples", smoke ? 16 : 96, min: 8),
-    width = arguments.Int("--width", 8, min: 1),
-    seed = arguments.Int("--seed", 0, min: 0);
-var backboneName = arguments.String("--backbone", "se-resnet26");
-var dataset = DataSetPresets.Get(arguments.String("--dataset", "synthetic-pascal"));
-var output = arguments.String("--output", Path.Combine("runs", "astmt"));
-var resume = arguments.Flag("--resume");
-arguments.RejectUnknown();
+var smoke = Arguments.Flag("--smoke");
+int seeds = Arguments.Int("--seeds", smoke ? 1 : 3, min: 1),
+    epochs = Arguments.Int("--epochs", smoke ? 1 : 4, min: 1),
+    size = Arguments.Int("--image-size", smoke ? 32 : 48, min: 16),
+    trainCount = Arguments.Int("--train-samples", smoke ? 16 : 96, min: 8),
+    width = Arguments.Int("--width", 8, min: 1),
+    seed = Arguments.Int("--seed", 0, min: 0);
+var backboneName = Arguments.String("--backbone", "se-resnet26");
+var dataset = DataSetPresets.Get(Arguments.String("--dataset", "synthetic-pascal"));
+var output = Arguments.String("--output", Path.Combine("runs", "astmt"));
+var resume = Arguments.Flag("--resume");
+Arguments.RejectUnknown();
 
 double widthMultiplier = width / 64.0;
 IBackbone backbone = backboneName switch

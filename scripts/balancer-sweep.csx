@@ -18,18 +18,17 @@ using MtlNotebooks.Data.Synthetic;
 using MtlNotebooks.Experiments;
 using MtlNotebooks.Training;
 
-var arguments = new ScriptArguments(Args);
-var smoke = arguments.Flag("--smoke");
-var names = arguments.String("--balancers", string.Join(",", Balancers.All.Keys))
+var smoke = Arguments.Flag("--smoke");
+var names = Arguments.String("--balancers", string.Join(",", Balancers.All.Keys))
     .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
-int epochs = arguments.Int("--epochs", smoke ? 2 : 6, min: 0),
-    imageSize = arguments.Int("--image-size", smoke ? 32 : 48, min: 0),
-    trainCount = arguments.Int("--train-samples", smoke ? 16 : 192, min: 0),
-    validationCount = arguments.Int("--validation-samples", smoke ? 16 : 64, min: 0),
-    width = arguments.Int("--width", smoke ? 4 : 8, min: 0),
-    seed = arguments.Int("--seed", 0, min: 0);
-var output = arguments.String("--output", Path.Combine("runs", "balancer-sweep", "delta_m.csv"));
-arguments.RejectUnknown();
+int epochs = Arguments.Int("--epochs", smoke ? 2 : 6, min: 0),
+    imageSize = Arguments.Int("--image-size", smoke ? 32 : 48, min: 0),
+    trainCount = Arguments.Int("--train-samples", smoke ? 16 : 192, min: 0),
+    validationCount = Arguments.Int("--validation-samples", smoke ? 16 : 64, min: 0),
+    width = Arguments.Int("--width", smoke ? 4 : 8, min: 0),
+    seed = Arguments.Int("--seed", 0, min: 0);
+var output = Arguments.String("--output", Path.Combine("runs", "balancer-sweep", "delta_m.csv"));
+Arguments.RejectUnknown();
 var specs = names.Select(Balancers.FromName).ToList();   // fails on a typo before anything trains
 
 var (train, validation) = SyntheticDataset.CreateSplits(trainCount, validationCount, imageSize, imageSize, seed);

@@ -15,14 +15,13 @@ using MtlNotebooks.Data.Synthetic;
 using MtlNotebooks.Experiments;
 using MtlNotebooks.Training;
 
-var arguments = new ScriptArguments(Args);
-var smoke = arguments.Flag("--smoke");
-int epochs = arguments.Int("--epochs", smoke ? 1 : 8, min: 0),
-    size = arguments.Int("--image-size", smoke ? 32 : 64, min: 0),
-    trainCount = arguments.Int("--train-samples", smoke ? 16 : 384, min: 0),
-    width = arguments.Int("--width", smoke ? 8 : 16, min: 0),
-    seed = arguments.Int("--seed", 0, min: 0);
-arguments.RejectUnknown();
+var smoke = Arguments.Flag("--smoke");
+int epochs = Arguments.Int("--epochs", smoke ? 1 : 8, min: 0),
+    size = Arguments.Int("--image-size", smoke ? 32 : 64, min: 0),
+    trainCount = Arguments.Int("--train-samples", smoke ? 16 : 384, min: 0),
+    width = Arguments.Int("--width", smoke ? 8 : 16, min: 0),
+    seed = Arguments.Int("--seed", 0, min: 0);
+Arguments.RejectUnknown();
 
 var (train, validation) = SyntheticDataset.CreateSplits(trainCount, Math.Max(8, trainCount / 4), size, size, seed);
 var main = MultiTaskNet.CreateBuilder().UseBackbone(Backbones.SmallResNet(width))

@@ -14,21 +14,20 @@
 using MtlNotebooks.Analysis;
 using MtlNotebooks.Experiments;
 
-var arguments = new ScriptArguments(Args);
-var defaults = arguments.Flag("--smoke") ? QuickExperimentOptions.Tiny : new QuickExperimentOptions();
+var defaults = Arguments.Flag("--smoke") ? QuickExperimentOptions.Tiny : new QuickExperimentOptions();
 var options = defaults with
 {
-    Epochs = arguments.Int("--epochs", defaults.Epochs, min: 1),
-    ImageSize = arguments.Int("--image-size", defaults.ImageSize, min: 1),
-    TrainSamples = arguments.Int("--train-samples", defaults.TrainSamples, min: 1),
-    ValidationSamples = arguments.Int("--validation-samples", defaults.ValidationSamples, min: 1),
-    BatchSize = arguments.Int("--batch-size", defaults.BatchSize, min: 1),
-    Width = arguments.Int("--width", defaults.Width, min: 1),
-    Seed = arguments.Int("--seed", defaults.Seed),
-    OutputDirectory = arguments.OptionalString("--output"),   // none: the next free runs/quick/version_N
-    ExistingRun = arguments.Flag("--resume") ? ExistingRun.Resume : arguments.Flag("--overwrite") ? ExistingRun.Overwrite : ExistingRun.Refuse,
+    Epochs = Arguments.Int("--epochs", defaults.Epochs, min: 1),
+    ImageSize = Arguments.Int("--image-size", defaults.ImageSize, min: 1),
+    TrainSamples = Arguments.Int("--train-samples", defaults.TrainSamples, min: 1),
+    ValidationSamples = Arguments.Int("--validation-samples", defaults.ValidationSamples, min: 1),
+    BatchSize = Arguments.Int("--batch-size", defaults.BatchSize, min: 1),
+    Width = Arguments.Int("--width", defaults.Width, min: 1),
+    Seed = Arguments.Int("--seed", defaults.Seed),
+    OutputDirectory = Arguments.OptionalString("--output"),   // none: the next free runs/quick/version_N
+    ExistingRun = Arguments.Flag("--resume") ? ExistingRun.Resume : Arguments.Flag("--overwrite") ? ExistingRun.Overwrite : ExistingRun.Refuse,
 };
-arguments.RejectUnknown();
+Arguments.RejectUnknown();
 
 var result = QuickExperiment.Run(options, Console.Out);
 Console.WriteLine();

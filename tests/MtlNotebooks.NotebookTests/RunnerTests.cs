@@ -314,6 +314,22 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Script_Arguments_GiveTheOptionsTyped()
+    {
+        var path = Path.Combine(_scratch.FullName, "options.csx");
+        await File.WriteAllTextAsync(path,
+            "var epochs = Arguments.Int(\"--epochs\", 1, min: 1);\nvar smoke = Arguments.Flag(\"--smoke\");\nArguments.RejectUnknown();\nreturn smoke ? epochs : 0;");
+
+        var result = await ScriptRunner.RunAsync(path, ["--smoke", "--epochs", "6"]).WaitAsync(HangGuard);
+        var unknown = await ScriptRunner.RunAsync(path, ["--epoch", "6"]).WaitAsync(HangGuard);
+
+        Assert.Null(result.Error);
+        Assert.Equal(6, result.ExitCode);
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("options.csx(3): ArgumentException: Unknown option '--epoch'. Known: --epochs, --smoke.", unknown.Error);
+    }
+
+    [Fact]
     public async Task Script_LoadDirective_RunsTheLoadedFile()
     {
         await File.WriteAllTextAsync(Path.Combine(_scratch.FullName, "_shared.csx"), "int Twice(int x) => 2 * x;");

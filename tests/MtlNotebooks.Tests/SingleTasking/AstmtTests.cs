@@ -51,11 +51,13 @@ public sealed class AstmtTests
         using var model = Builder(Architectures.AstmtTable3[name]).Build();
         var (images, labels) = Batch();
         using var optimizer = Optimizers.Sgd(0.01).Create(Trainer.ParameterGroups(model));
+        var step = new TrainingStep(model, optimizer);
         double Total()
         {
             var losses = new Dictionary<string, double>();
             foreach (var pass in model.Network.TrainingPasses())
-                Trainer.TrainPass(model, optimizer, pass, images, labels, new StepContext([], 0, 0) { Epochs = 1 }, losses, []);
+                foreach (var (task, loss) in step.Pass(pass, images, labels, new StepContext([], 0, 0) { Epochs = 1 }).TaskLosses)
+                    losses[task] = loss;
             return losses.Values.Sum();
         }
         double first = Total();
@@ -83,9 +85,10 @@ public sealed class AstmtTests
         // Momentum and weight decay would move a parameter that merely kept a zero gradient from an earlier pass.
         using var optimizer = Optimizers.Sgd(0.01, momentum: 0.9, weightDecay: 1e-2).Create(Trainer.ParameterGroups(model));
         var context = new StepContext([], 0, 0) { Epochs = 2 };
-        Trainer.TrainPass(model, optimizer, ["depth"], images, labels, context, [], []);
+        var step = new TrainingStep(model, optimizer);
+        step.Pass(["depth"], images, labels, context);
         var before = model.Network.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
-        Trainer.TrainPass(model, optimizer, ["semseg"], images, labels, context, [], []);
+        step.Pass(["semseg"], images, labels, context);
         var changed = model.Network.named_parameters().Where(p => !p.parameter.eq(before[p.name]).all().item<bool>()).Select(p => p.name).ToHashSet();
         string[] Segments(string name) => name.Split('.');
         Assert.DoesNotContain(changed, n => Segments(n).Contains("depth") || Segments(n).Contains("normals"));
@@ -294,8 +297,12 @@ public sealed class AstmtTests
         using var optimizer = Optimizers.Sgd(0.01).Create(Trainer.ParameterGroups(model));
         var losses = new Dictionary<string, double>();
         var diagnostics = new Dictionary<string, double>();
-        foreach (var pass in model.Network.TrainingPasses())
-            Trainer.TrainPass(model, optimizer, pass, images, labels, new StepContext([], 0, 0), losses, diagnostics);
+        var step = new TrainingStep(model, optimizer);
+        foreach (var result in model.Network.TrainingPasses().Select(pass => step.Pass(pass, images, labels, new StepContext([], 0, 0))))
+        {
+            foreach (var (task, loss) in result.TaskLosses) losses[task] = loss;
+            foreach (var (name, value) in result.Diagnostics) diagnostics[name] = value;
+        }
         Assert.Equal(TaskNames, losses.Keys);
         Assert.Contains("discriminator accuracy", diagnostics.Keys);
     }

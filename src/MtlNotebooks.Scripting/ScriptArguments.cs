@@ -1,17 +1,16 @@
 using System.Globalization;
 
-namespace MtlNotebooks.Experiments;
+namespace MtlNotebooks.Scripting;
 
-/// <summary>The command-line options of a .csx script (its <c>Args</c>), read with typed getters:
-/// <c>--name value</c> pairs and bare <c>--flag</c>s; when an option is given twice, the later value wins.
-/// Each getter names the option it reads; <see cref="RejectUnknown"/>, called after them, fails on any other
-/// option. Errors are <see cref="ArgumentException"/>s naming the option, e.g. "--epochs must be an integer, got 'x'.".
-/// </summary>
+/// <summary>The command-line options of a .csx script, which the host hands it as <see cref="ScriptGlobals.Arguments"/>
+/// (its <c>Args</c> read with typed getters): <c>--name value</c> pairs and bare <c>--flag</c>s; when an option is
+/// given twice, the later value wins. Each getter names the option it reads; <see cref="RejectUnknown"/>, called after
+/// them, fails on any other option. Errors are <see cref="ArgumentException"/>s naming the option, e.g. "--epochs must
+/// be an integer, got 'x'.".</summary>
 /// <example><code>
-/// var arguments = new ScriptArguments(Args);
-/// var smoke = arguments.Flag("--smoke");
-/// var epochs = arguments.Int("--epochs", smoke ? 1 : 8, min: 1);
-/// arguments.RejectUnknown();
+/// var smoke = Arguments.Flag("--smoke");
+/// var epochs = Arguments.Int("--epochs", smoke ? 1 : 8, min: 1);
+/// Arguments.RejectUnknown();
 /// </code></example>
 public sealed class ScriptArguments
 {

@@ -1,7 +1,7 @@
 using System.Globalization;
-using MtlNotebooks.Experiments;
+using MtlNotebooks.Scripting;
 
-namespace MtlNotebooks.Tests.Experiments;
+namespace MtlNotebooks.NotebookTests;
 
 public sealed class ScriptArgumentsTests
 {
