@@ -1,2 +1,2 @@
-MtlNotebooks.TorchRuntime.EnsureConfigured();   // before any libtorch work, whichever command runs
+MtlNotebooks.Runtime.TorchRuntime.EnsureConfigured();   // before any libtorch work, whichever command runs
 return MtlNotebooks.Cli.CliApp.Run(args);

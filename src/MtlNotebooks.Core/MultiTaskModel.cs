@@ -1,4 +1,5 @@
 using MtlNotebooks.Balancing;
+using MtlNotebooks.Runtime;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks;

@@ -45,7 +45,7 @@ public sealed record MultiTaskNetBuilder
     public MultiTaskNetBuilder WithDevice(string device) =>
         this with { Device = device ?? throw new ArgumentNullException(nameof(device)) };
 
-    /// <summary>Feeds the network its images channels-last (<see cref="MemoryLayout"/>), so libtorch runs oneDNN's
+    /// <summary>Feeds the network its images channels-last (<see cref="Runtime.MemoryLayout"/>), so libtorch runs oneDNN's
     /// channels-last kernels in every convolution: the same model and maths, faster on many CPUs, results equal up to float
     /// rounding (the kernels sum in another order). Weights stay as they are, so checkpoints do not change.</summary>
     public MultiTaskNetBuilder WithChannelsLast(bool enabled = true) => this with { ChannelsLast = enabled };

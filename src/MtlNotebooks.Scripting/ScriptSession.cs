@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis.CSharp.Scripting;
 using Microsoft.CodeAnalysis.Scripting;
 using Microsoft.DotNet.Interactive.Formatting;
 using MtlNotebooks.Interactive;
+using MtlNotebooks.Runtime;
 
 namespace MtlNotebooks.Scripting;
 

@@ -1,3 +1,4 @@
+using MtlNotebooks.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,4 +1,4 @@
-using MtlNotebooks.Modules.Layers;
+using MtlNotebooks.Runtime;
 using Microsoft.Data.Analysis;
 using Microsoft.FSharp.Core;
 using Plotly.NET;

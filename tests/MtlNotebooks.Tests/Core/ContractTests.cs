@@ -1,4 +1,4 @@
-using MtlNotebooks.Modules.Layers;
+using MtlNotebooks.Runtime;
 using MtlNotebooks.Tasks;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

@@ -1,3 +1,4 @@
+using MtlNotebooks.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -20,8 +21,8 @@ public sealed class FeaturePyramidNetwork : Module<FeatureMaps, FeatureMaps>
         layer_blocks = new ModuleList<Sequential>();
         foreach (int channels in inChannels)
         {
-            inner_blocks.Add(Sequential(Conv2d(channels, outChannels, 1)));
-            layer_blocks.Add(Sequential(Conv2d(outChannels, outChannels, 3, padding: 1)));
+            inner_blocks.Add(Sequential(Ops.Conv2d(channels, outChannels, 1)));
+            layer_blocks.Add(Sequential(Ops.Conv2d(outChannels, outChannels, 3, padding: 1)));
         }
         RegisterComponents();
         // torchvision's initialisation: Kaiming-uniform with a = 1, zero bias.

@@ -1,5 +1,6 @@
 using MtlNotebooks.Modules.Layers;
 using MtlNotebooks.Modules.Heads;
+using MtlNotebooks.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -76,10 +77,10 @@ public sealed class HRNetModule : Backbone
         if (problems.Length > 0) throw new ArgumentException(string.Join(" ", problems), nameof(options));
         _features = options.Features;
         int stem = options.StemChannels;
-        conv1 = Conv2d(3, stem, 3, stride: 2, padding: 1, bias: false);
-        bn1 = new ScalarSafeBatchNorm2d(stem, momentum: BnMomentum);
-        conv2 = Conv2d(stem, stem, 3, stride: 2, padding: 1, bias: false);
-        bn2 = new ScalarSafeBatchNorm2d(stem, momentum: BnMomentum);
+        conv1 = Ops.Conv2d(3, stem, 3, stride: 2, padding: 1, bias: false);
+        bn1 = Ops.BatchNorm2d(stem, momentum: BnMomentum);
+        conv2 = Ops.Conv2d(stem, stem, 3, stride: 2, padding: 1, bias: false);
+        bn2 = Ops.BatchNorm2d(stem, momentum: BnMomentum);
         relu = ReLU();
         var blocks = new List<Module<Tensor, Tensor>>();
         int stage1Out = options.Stage1Planes * 4;
@@ -106,8 +107,8 @@ public sealed class HRNetModule : Backbone
             if (i < previous.Length)
             {
                 if (channels[i] != previous[i])
-                    transition.Add($"{i}", Sequential(Conv2d(previous[i], channels[i], 3, padding: 1, bias: false),
-                        new ScalarSafeBatchNorm2d(channels[i], momentum: BnMomentum), ReLU()));
+                    transition.Add($"{i}", Sequential(Ops.Conv2d(previous[i], channels[i], 3, padding: 1, bias: false),
+                        Ops.BatchNorm2d(channels[i], momentum: BnMomentum), ReLU()));
                 continue;
             }
             var chain = new List<Module<Tensor, Tensor>>();
@@ -115,7 +116,7 @@ public sealed class HRNetModule : Backbone
             {
                 int inC = previous[^1];
                 int outC = j == i - previous.Length ? channels[i] : inC;
-                chain.Add(Sequential(Conv2d(inC, outC, 3, stride: 2, padding: 1, bias: false), new ScalarSafeBatchNorm2d(outC, momentum: BnMomentum), ReLU()));
+                chain.Add(Sequential(Ops.Conv2d(inC, outC, 3, stride: 2, padding: 1, bias: false), Ops.BatchNorm2d(outC, momentum: BnMomentum), ReLU()));
             }
             transition.Add($"{i}", Sequential(chain));
         }
@@ -174,7 +175,7 @@ public sealed class HighResolutionModule : Module<Tensor[], Tensor[]>
             for (int j = 0; j < n; j++)
             {
                 if (j > i)
-                    fuse.Add($"{j}", Sequential(Conv2d(channels[j], channels[i], 1, bias: false), new ScalarSafeBatchNorm2d(channels[i], momentum: bnMomentum)));
+                    fuse.Add($"{j}", Sequential(Ops.Conv2d(channels[j], channels[i], 1, bias: false), Ops.BatchNorm2d(channels[i], momentum: bnMomentum)));
                 else if (j < i)
                 {
                     var chain = new List<Module<Tensor, Tensor>>();
@@ -182,10 +183,10 @@ public sealed class HighResolutionModule : Module<Tensor[], Tensor[]>
                     {
                         bool last = k == i - j - 1;
                         int outC = last ? channels[i] : channels[j];
-                        var conv = Conv2d(channels[j], outC, 3, stride: 2, padding: 1, bias: false);
+                        var conv = Ops.Conv2d(channels[j], outC, 3, stride: 2, padding: 1, bias: false);
                         chain.Add(last
-                            ? Sequential(conv, new ScalarSafeBatchNorm2d(outC, momentum: bnMomentum))
-                            : Sequential(conv, new ScalarSafeBatchNorm2d(outC, momentum: bnMomentum), ReLU()));
+                            ? Sequential(conv, Ops.BatchNorm2d(outC, momentum: bnMomentum))
+                            : Sequential(conv, Ops.BatchNorm2d(outC, momentum: bnMomentum), ReLU()));
                     }
                     fuse.Add($"{j}", Sequential(chain));
                 }

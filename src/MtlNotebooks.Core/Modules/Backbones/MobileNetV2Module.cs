@@ -1,4 +1,5 @@
 using MtlNotebooks.Modules.Layers;
+using MtlNotebooks.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -137,8 +138,8 @@ public sealed class MobileNetV2Module : Backbone, IStagedBackboneModule
 
     /// <summary>torchvision's Conv2dNormActivation: conv (no bias, padding k/2) → BN → ReLU6, children 0, 1, 2.</summary>
     internal static Sequential ConvBnReLU6(int inChannels, int outChannels, int kernel, int stride = 1, int groups = 1) =>
-        Sequential(Conv2d(inChannels, outChannels, kernel, stride: stride, padding: kernel / 2, groups: groups, bias: false),
-            new ScalarSafeBatchNorm2d(outChannels), ReLU6());
+        Sequential(Ops.Conv2d(inChannels, outChannels, kernel, stride: stride, padding: kernel / 2, groups: groups, bias: false),
+            Ops.BatchNorm2d(outChannels), ReLU6());
 }
 
 /// <summary>MobileNet-V2's inverted residual: 1x1 expansion (t ≠ 1), 3x3 depthwise, 1x1 linear projection + BN; identity
@@ -155,8 +156,8 @@ public sealed class InvertedResidual : Module<Tensor, Tensor>
         var layers = new List<Module<Tensor, Tensor>>();
         if (expansion != 1) layers.Add(MobileNetV2Module.ConvBnReLU6(inChannels, hidden, 1));
         layers.Add(MobileNetV2Module.ConvBnReLU6(hidden, hidden, 3, stride, groups: hidden));
-        layers.Add(Conv2d(hidden, outChannels, 1, bias: false));
-        layers.Add(new ScalarSafeBatchNorm2d(outChannels));
+        layers.Add(Ops.Conv2d(hidden, outChannels, 1, bias: false));
+        layers.Add(Ops.BatchNorm2d(outChannels));
         conv = Sequential(layers);
         RegisterComponents();
     }

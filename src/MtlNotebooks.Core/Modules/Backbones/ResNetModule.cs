@@ -1,4 +1,5 @@
 using MtlNotebooks.Modules.Layers;
+using MtlNotebooks.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -103,8 +104,8 @@ public sealed class ResNetModule : Backbone, IStagedBackboneModule
         _multiScale = options.MultiScale;
         _stageLevels = (options with { MultiScale = true }).Features;
         int inplanes = options.Scale(64);
-        conv1 = Conv2d(3, inplanes, 7, stride: 2, padding: 3, bias: false);
-        bn1 = new ScalarSafeBatchNorm2d(inplanes);
+        conv1 = Ops.Conv2d(3, inplanes, 7, stride: 2, padding: 3, bias: false);
+        bn1 = Ops.BatchNorm2d(inplanes);
         relu = ReLU(inplace: true);
         maxpool = MaxPool2d(3, stride: 2, padding: 1);
         int dilation = 1;

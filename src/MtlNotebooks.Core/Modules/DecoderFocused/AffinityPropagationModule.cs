@@ -1,4 +1,5 @@
 using MtlNotebooks.Modules.Layers;
+using MtlNotebooks.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -29,9 +30,9 @@ public sealed class AffinityPropagationModule : Module<TaskFeatures, TaskFeature
         _maxPixels = maxPixels;
         int embedding = Math.Max(1, context.Channels / 2);
         embed = new ModuleDict<Module<Tensor, Tensor>>();
-        foreach (var source in context.Sources) embed.Add(source, Conv2d(context.Channels, embedding, 1));
+        foreach (var source in context.Sources) embed.Add(source, Ops.Conv2d(context.Channels, embedding, 1));
         value = new ModuleDict<Module<Tensor, Tensor>>();
-        foreach (var target in context.Targets) value.Add(target, Conv2d(context.Channels, context.Channels, 1));
+        foreach (var target in context.Targets) value.Add(target, Ops.Conv2d(context.Channels, context.Channels, 1));
         mixing = Parameter(zeros(context.Targets.Count, context.Sources.Count));
         using Scalar initial = 0.1f;
         strength = Parameter(full(context.Targets.Count, initial));

@@ -1,4 +1,5 @@
 using MtlNotebooks.Modules.Layers;
+using MtlNotebooks.Runtime;
 using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch.nn;
@@ -22,7 +23,7 @@ public sealed class ChannelAttentionModule : Module<TaskFeatures, TaskFeatures>
         excitation = new ModuleDict<Module<Tensor, Tensor>>();
         foreach (var (target, source) in SpatialAttentionModule.Pairs(context))
         {
-            message.Add($"{target}_from_{source}", Conv2d(context.Channels, context.Channels, 3, padding: 1, bias: false));
+            message.Add($"{target}_from_{source}", Ops.Conv2d(context.Channels, context.Channels, 3, padding: 1, bias: false));
             excitation.Add($"{target}_from_{source}", new SqueezeExcitation(context.Channels, reduction));
         }
         RegisterComponents();

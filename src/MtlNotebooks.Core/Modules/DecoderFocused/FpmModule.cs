@@ -1,5 +1,6 @@
 using MtlNotebooks.Modules.Backbones;
 using MtlNotebooks.Modules.Layers;
+using MtlNotebooks.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -38,7 +39,7 @@ public sealed class FpmModule : Module<TaskFeatures, TaskFeatures>
         harmonize = Sequential(
             ("block1", new BasicBlock(all, hidden)),
             ("block2", new BasicBlock(hidden, hidden)),
-            ("logits", Conv2d(hidden, all, 1)));
+            ("logits", Ops.Conv2d(hidden, all, 1)));
         reduce = new BasicBlock(all, _channels);
         refine = new ModuleDict<Module<Tensor, Tensor>>();
         foreach (var task in _tasks) refine.Add(task, new SqueezeExcitation(_channels, seReduction));

@@ -1,6 +1,7 @@
 using MtlNotebooks.Modules.Backbones;
 using MtlNotebooks.Modules.Heads;
 using MtlNotebooks.Modules.Layers;
+using MtlNotebooks.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -92,7 +93,7 @@ public sealed class MtiNetModule : MultiTaskNet
             {
                 // Two basic blocks; at finer scales the first also projects [backbone ‖ propagated] back to C_s.
                 features.Add(task, Sequential(("block1", new BasicBlock(c + incomingChannels, c)), ("block2", new BasicBlock(c, c))));
-                predict.Add(task, Conv2d(c, options.OutputChannels[task], 1));
+                predict.Add(task, Ops.Conv2d(c, options.OutputChannels[task], 1));
             }
             distill = options.Distillation.Create(new DistillationContext(tasks, options.Tasks, c, level));
             if (propagate) this.propagate = options.Propagation.Create(new PropagationContext(tasks, c, level));

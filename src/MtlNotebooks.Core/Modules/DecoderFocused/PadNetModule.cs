@@ -1,6 +1,7 @@
 using MtlNotebooks.Modules.Backbones;
 using MtlNotebooks.Modules.Heads;
 using MtlNotebooks.Modules.Layers;
+using MtlNotebooks.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -37,20 +38,20 @@ public sealed class PadNetModule : MultiTaskNet
         _allTasks = [.. tasks, .. auxiliaryTasks];
         _name = $"initial@stride{backbone.Features.Finest.Stride}";
         int fused = backbone.Features.TotalChannels, planes = channels / 4;
-        fuse = Sequential(("conv", Conv2d(fused, fused, 1)), ("bn", new ScalarSafeBatchNorm2d(fused)), ("relu", ReLU()));
+        fuse = Sequential(("conv", Ops.Conv2d(fused, fused, 1)), ("bn", Ops.BatchNorm2d(fused)), ("relu", ReLU()));
         features = new ModuleDict<Module<Tensor, Tensor>>();
         initial = new ModuleDict<Module<Tensor, Tensor>>();
         foreach (var task in _allTasks)
         {
             features.Add(task, Sequential(("block1", new ResNetBottleneck(fused, planes, project: fused != channels)),
                 ("block2", new ResNetBottleneck(channels, planes))));
-            initial.Add(task, Conv2d(channels, outputChannels[task], 1));
+            initial.Add(task, Ops.Conv2d(channels, outputChannels[task], 1));
         }
         distill = distillation.Create(new DistillationContext(_allTasks, tasks, channels, backbone.Features.Finest));
         heads = new ModuleDict<Module<Tensor, Tensor>>();
         foreach (var task in tasks)
             heads.Add(task, Sequential(("block1", new ResNetBottleneck(channels, planes)), ("block2", new ResNetBottleneck(channels, planes)),
-                ("classifier", Conv2d(channels, outputChannels[task], 1))));
+                ("classifier", Ops.Conv2d(channels, outputChannels[task], 1))));
         RegisterComponents();
     }
 

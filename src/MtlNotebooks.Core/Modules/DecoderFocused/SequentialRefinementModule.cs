@@ -1,3 +1,4 @@
+using MtlNotebooks.Runtime;
 using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch.nn;
@@ -23,8 +24,8 @@ public sealed class SequentialRefinementModule : Module<TaskFeatures, TaskFeatur
         message = new ModuleDict<Module<Tensor, Tensor>>();
         foreach (var (target, source) in SpatialAttentionModule.Pairs(context))
         {
-            gate.Add($"{target}_from_{source}", Sequential(Conv2d(2 * context.Channels, context.Channels, 3, padding: 1, bias: false), Sigmoid()));
-            message.Add($"{target}_from_{source}", Conv2d(context.Channels, context.Channels, 3, padding: 1, bias: false));
+            gate.Add($"{target}_from_{source}", Sequential(Ops.Conv2d(2 * context.Channels, context.Channels, 3, padding: 1, bias: false), Sigmoid()));
+            message.Add($"{target}_from_{source}", Ops.Conv2d(context.Channels, context.Channels, 3, padding: 1, bias: false));
         }
         RegisterComponents();
     }

@@ -1,4 +1,5 @@
 using MtlNotebooks.Modules.Layers;
+using MtlNotebooks.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -21,8 +22,8 @@ public sealed class SpatialAttentionModule : Module<TaskFeatures, TaskFeatures>
         message = new ModuleDict<Module<Tensor, Tensor>>();
         foreach (var (target, source) in Pairs(context))
         {
-            gate.Add($"{target}_from_{source}", Sequential(Conv2d(context.Channels, context.Channels, kernel, padding: kernel / 2, bias: false), Sigmoid()));
-            message.Add($"{target}_from_{source}", Conv2d(context.Channels, context.Channels, kernel, padding: kernel / 2, bias: false));
+            gate.Add($"{target}_from_{source}", Sequential(Ops.Conv2d(context.Channels, context.Channels, kernel, padding: kernel / 2, bias: false), Sigmoid()));
+            message.Add($"{target}_from_{source}", Ops.Conv2d(context.Channels, context.Channels, kernel, padding: kernel / 2, bias: false));
         }
         RegisterComponents();
     }

@@ -1,4 +1,5 @@
 using MtlNotebooks.Modules.Layers;
+using MtlNotebooks.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
@@ -10,6 +11,6 @@ namespace MtlNotebooks.Modules.EncoderFocused;
 public static class MtanAttention
 {
     public static Sequential Create(int inChannels, int midChannels, int outChannels) => Sequential(
-        Conv2d(inChannels, midChannels, 1), new ScalarSafeBatchNorm2d(midChannels), ReLU(inplace: true),
-        Conv2d(midChannels, outChannels, 1), new ScalarSafeBatchNorm2d(outChannels), Sigmoid());
+        Ops.Conv2d(inChannels, midChannels, 1), Ops.BatchNorm2d(midChannels), ReLU(inplace: true),
+        Ops.Conv2d(midChannels, outChannels, 1), Ops.BatchNorm2d(outChannels), Sigmoid());
 }

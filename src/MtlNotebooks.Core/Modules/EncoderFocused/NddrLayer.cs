@@ -1,4 +1,5 @@
 using MtlNotebooks.Modules.Layers;
+using MtlNotebooks.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -22,8 +23,8 @@ public sealed class NddrLayer : Module<IReadOnlyDictionary<string, Tensor>, Dict
         layer = new ModuleDict<Sequential>();
         for (int i = 0; i < _tasks.Length; i++)
         {
-            var conv = Conv2d(_tasks.Length * channels, channels, 1, bias: false);
-            var bn = new ScalarSafeBatchNorm2d(channels, momentum: momentum);
+            var conv = Ops.Conv2d(_tasks.Length * channels, channels, 1, bias: false);
+            var bn = Ops.BatchNorm2d(channels, momentum: momentum);
             using (no_grad())
             {
                 using Scalar own = alpha, other = beta;

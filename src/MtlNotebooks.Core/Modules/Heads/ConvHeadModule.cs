@@ -1,4 +1,5 @@
 using MtlNotebooks.Modules.Layers;
+using MtlNotebooks.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -16,7 +17,7 @@ public sealed class ConvHeadModule : Module<FeatureMaps, Tensor>
     public ConvHeadModule(FeatureInfo features, int hiddenChannels, int outputChannels) : base(nameof(ConvHeadModule))
     {
         conv = new ConvBnAct(features.TotalChannels, hiddenChannels, 3);
-        classifier = Conv2d(hiddenChannels, outputChannels, 1);
+        classifier = Ops.Conv2d(hiddenChannels, outputChannels, 1);
         RegisterComponents();
     }
 

@@ -1,5 +1,6 @@
 using MtlNotebooks.Modules.Layers;
 using MtlNotebooks.Modules.Backbones;
+using MtlNotebooks.Runtime;
 using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch.nn;
@@ -21,10 +22,10 @@ public sealed class DeepLabHeadModule : Module<FeatureMaps, Tensor>
         _layers =
         [
             new Aspp(features.Coarsest.Channels, channels, rates ?? [12, 24, 36]),
-            Conv2d(channels, channels, 3, padding: 1, bias: false),
-            new ScalarSafeBatchNorm2d(channels),
+            Ops.Conv2d(channels, channels, 3, padding: 1, bias: false),
+            Ops.BatchNorm2d(channels),
             ReLU(),
-            Conv2d(channels, outputChannels, 1),
+            Ops.Conv2d(channels, outputChannels, 1),
         ];
         // Registered by position, as the reference's nn.Sequential names them.
         for (int i = 0; i < _layers.Length; i++) register_module($"{i}", _layers[i]);

@@ -1,5 +1,6 @@
 using MtlNotebooks.Modules.Layers;
 using MtlNotebooks.Modules.Backbones;
+using MtlNotebooks.Runtime;
 using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch.nn;
@@ -22,11 +23,11 @@ public sealed class DeepLabV3PlusHeadModule : Module<FeatureMaps, Tensor>
         : base(nameof(DeepLabV3PlusHeadModule))
     {
         aspp = new Aspp(features.Coarsest.Channels, channels, rates);
-        low_level = Sequential(Conv2d(features.Finest.Channels, lowLevelChannels, 1, bias: false), new ScalarSafeBatchNorm2d(lowLevelChannels), ReLU());
+        low_level = Sequential(Ops.Conv2d(features.Finest.Channels, lowLevelChannels, 1, bias: false), Ops.BatchNorm2d(lowLevelChannels), ReLU());
         decoder = Sequential(
-            Conv2d(channels + lowLevelChannels, channels, 3, padding: 1, bias: false), new ScalarSafeBatchNorm2d(channels), ReLU(),
-            Conv2d(channels, channels, 3, padding: 1, bias: false), new ScalarSafeBatchNorm2d(channels), ReLU());
-        classifier = Conv2d(channels, outputChannels, 1);
+            Ops.Conv2d(channels + lowLevelChannels, channels, 3, padding: 1, bias: false), Ops.BatchNorm2d(channels), ReLU(),
+            Ops.Conv2d(channels, channels, 3, padding: 1, bias: false), Ops.BatchNorm2d(channels), ReLU());
+        classifier = Ops.Conv2d(channels, outputChannels, 1);
         RegisterComponents();
     }
 

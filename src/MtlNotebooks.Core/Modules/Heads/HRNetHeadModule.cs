@@ -1,5 +1,6 @@
 using MtlNotebooks.Modules.Layers;
 using MtlNotebooks.Modules.Backbones;
+using MtlNotebooks.Runtime;
 using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch.nn;
@@ -17,7 +18,7 @@ public sealed class HRNetHeadModule : Module<FeatureMaps, Tensor>
     public HRNetHeadModule(FeatureInfo features, int outputChannels) : base(nameof(HRNetHeadModule))
     {
         int channels = features.TotalChannels;
-        last_layer = Sequential(Conv2d(channels, channels, 1), new ScalarSafeBatchNorm2d(channels), ReLU(), Conv2d(channels, outputChannels, 1));
+        last_layer = Sequential(Ops.Conv2d(channels, channels, 1), Ops.BatchNorm2d(channels), ReLU(), Ops.Conv2d(channels, outputChannels, 1));
         RegisterComponents();
     }
 

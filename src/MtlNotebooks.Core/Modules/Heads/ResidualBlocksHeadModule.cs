@@ -1,5 +1,6 @@
 using MtlNotebooks.Modules.Layers;
 using MtlNotebooks.Modules.Backbones;
+using MtlNotebooks.Runtime;
 using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch.nn;
@@ -19,7 +20,7 @@ public sealed class ResidualBlocksHeadModule : Module<FeatureMaps, Tensor>
     {
         int input = features.TotalChannels;
         blocks = Sequential(("0", new ResNetBasicBlock(input, channels, project: input != channels)), ("1", new ResNetBasicBlock(channels, channels)));
-        classifier = Conv2d(channels, outputChannels, 1);
+        classifier = Ops.Conv2d(channels, outputChannels, 1);
         RegisterComponents();
     }
 

@@ -1,5 +1,6 @@
 using MtlNotebooks.Modules.Layers;
 using MtlNotebooks.Modules.Backbones;
+using MtlNotebooks.Runtime;
 using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch.nn;
@@ -16,7 +17,7 @@ public sealed class UberNetHeadModule : Module<FeatureMaps, Tensor>
     public UberNetHeadModule(FeatureInfo features, int outputChannels) : base(nameof(UberNetHeadModule))
     {
         classifiers = new ModuleList<Conv2d>();
-        foreach (var level in features.Levels) classifiers.Add(Conv2d(level.Channels, outputChannels, 1));
+        foreach (var level in features.Levels) classifiers.Add(Ops.Conv2d(level.Channels, outputChannels, 1));
         RegisterComponents();
     }
 

@@ -1,4 +1,5 @@
 using MtlNotebooks.Modules.Backbones;
+using MtlNotebooks.Runtime;
 using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch.nn;
@@ -15,13 +16,13 @@ public sealed class Aspp : Module<Tensor, Tensor>
     public Aspp(int inChannels, int channels, IReadOnlyList<int> rates) : base(nameof(Aspp))
     {
         convs = new ModuleList<Module<Tensor, Tensor>>();
-        convs.Add(Sequential(Conv2d(inChannels, channels, 1, bias: false), new ScalarSafeBatchNorm2d(channels), ReLU()));
+        convs.Add(Sequential(Ops.Conv2d(inChannels, channels, 1, bias: false), Ops.BatchNorm2d(channels), ReLU()));
         foreach (int rate in rates)
-            convs.Add(Sequential(Conv2d(inChannels, channels, 3, padding: rate, dilation: rate, bias: false), new ScalarSafeBatchNorm2d(channels), ReLU()));
+            convs.Add(Sequential(Ops.Conv2d(inChannels, channels, 3, padding: rate, dilation: rate, bias: false), Ops.BatchNorm2d(channels), ReLU()));
         // Image pooling: global average → 1x1 conv-BN-ReLU, resized back in forward. BN over 1x1 maps needs >= 2 images in
         // training, as in PyTorch.
-        convs.Add(Sequential(AdaptiveAvgPool2d(1), Conv2d(inChannels, channels, 1, bias: false), new ScalarSafeBatchNorm2d(channels), ReLU()));
-        project = Sequential(Conv2d((rates.Count + 2) * channels, channels, 1, bias: false), new ScalarSafeBatchNorm2d(channels), ReLU(), Dropout(0.5));
+        convs.Add(Sequential(AdaptiveAvgPool2d(1), Ops.Conv2d(inChannels, channels, 1, bias: false), Ops.BatchNorm2d(channels), ReLU()));
+        project = Sequential(Ops.Conv2d((rates.Count + 2) * channels, channels, 1, bias: false), Ops.BatchNorm2d(channels), ReLU(), Dropout(0.5));
         RegisterComponents();
     }
 

@@ -1,3 +1,4 @@
+using MtlNotebooks.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -12,24 +13,19 @@ public sealed class ConvBnAct : Module<Tensor, Tensor>
     private readonly Conv2d conv;
     private readonly ScalarSafeBatchNorm2d bn;
     private readonly bool _activation;
-    private readonly bool _gemmShape;   // stride 1, odd kernel above 1x1: what GemmConvolution computes
-    private readonly long _dilation;
 
     public ConvBnAct(int inChannels, int outChannels, int kernel = 3, int stride = 1, int dilation = 1, bool activation = true)
         : base(nameof(ConvBnAct))
     {
-        conv = Conv2d(inChannels, outChannels, kernel, stride: stride, padding: dilation * (kernel / 2), dilation: dilation, bias: false);
-        bn = new ScalarSafeBatchNorm2d(outChannels);
+        conv = Ops.Conv2d(inChannels, outChannels, kernel, stride: stride, padding: dilation * (kernel / 2), dilation: dilation, bias: false);
+        bn = Ops.BatchNorm2d(outChannels);
         _activation = activation;
-        (_gemmShape, _dilation) = (stride == 1 && kernel > 1 && kernel % 2 == 1, dilation);
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor input)
     {
-        // In training only: evaluation and resource counts (which hook the conv) run conv2d itself.
-        var z = training && _gemmShape && GemmConvolution.Pays(input) ? GemmConvolution.Forward(input, conv.weight!, _dilation) : conv.call(input);
-        var y = bn.call(z);
+        var y = bn.call(Ops.Convolve(conv, input));   // the runtime picks how to convolve (Ops.Convolve)
         return _activation ? functional.relu(y) : y;
     }
 }

@@ -1,4 +1,5 @@
 using MtlNotebooks.Modules.Layers;
+using MtlNotebooks.Runtime;
 using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch.nn;
@@ -23,13 +24,13 @@ public sealed class ResNetBasicBlock : Module<Tensor, Tensor>
         double bnMomentum = 0.1)
         : base(nameof(ResNetBasicBlock))
     {
-        conv1 = Conv2d(inChannels, planes, 3, stride: stride, padding: dilation, dilation: dilation, bias: false);
-        bn1 = new ScalarSafeBatchNorm2d(planes, momentum: bnMomentum);
+        conv1 = Ops.Conv2d(inChannels, planes, 3, stride: stride, padding: dilation, dilation: dilation, bias: false);
+        bn1 = Ops.BatchNorm2d(planes, momentum: bnMomentum);
         relu = ReLU(inplace: true);
-        conv2 = Conv2d(planes, planes, 3, padding: dilation, dilation: dilation, bias: false);
-        bn2 = new ScalarSafeBatchNorm2d(planes, momentum: bnMomentum);
+        conv2 = Ops.Conv2d(planes, planes, 3, padding: dilation, dilation: dilation, bias: false);
+        bn2 = Ops.BatchNorm2d(planes, momentum: bnMomentum);
         if (squeezeExcitation) se = new SqueezeExcitation(planes, 16);
-        if (project) downsample = Sequential(Conv2d(inChannels, planes, 1, stride: stride, bias: false), new ScalarSafeBatchNorm2d(planes, momentum: bnMomentum));
+        if (project) downsample = Sequential(Ops.Conv2d(inChannels, planes, 1, stride: stride, bias: false), Ops.BatchNorm2d(planes, momentum: bnMomentum));
         RegisterComponents();
     }
 

@@ -1,4 +1,5 @@
 using MtlNotebooks.Modules.Layers;
+using MtlNotebooks.Runtime;
 using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch.nn;
@@ -26,15 +27,15 @@ public sealed class ResNetBottleneck : Module<Tensor, Tensor>
         : base(nameof(ResNetBottleneck))
     {
         int outChannels = planes * 4;
-        conv1 = Conv2d(inChannels, planes, 1, bias: false);
-        bn1 = new ScalarSafeBatchNorm2d(planes, momentum: bnMomentum);
-        conv2 = Conv2d(planes, planes, 3, stride: stride, padding: dilation, dilation: dilation, bias: false);
-        bn2 = new ScalarSafeBatchNorm2d(planes, momentum: bnMomentum);
-        conv3 = Conv2d(planes, outChannels, 1, bias: false);
-        bn3 = new ScalarSafeBatchNorm2d(outChannels, momentum: bnMomentum);
+        conv1 = Ops.Conv2d(inChannels, planes, 1, bias: false);
+        bn1 = Ops.BatchNorm2d(planes, momentum: bnMomentum);
+        conv2 = Ops.Conv2d(planes, planes, 3, stride: stride, padding: dilation, dilation: dilation, bias: false);
+        bn2 = Ops.BatchNorm2d(planes, momentum: bnMomentum);
+        conv3 = Ops.Conv2d(planes, outChannels, 1, bias: false);
+        bn3 = Ops.BatchNorm2d(outChannels, momentum: bnMomentum);
         relu = ReLU(inplace: true);
         if (squeezeExcitation) se = new SqueezeExcitation(outChannels, 16);
-        if (project) downsample = Sequential(Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), new ScalarSafeBatchNorm2d(outChannels, momentum: bnMomentum));
+        if (project) downsample = Sequential(Ops.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), Ops.BatchNorm2d(outChannels, momentum: bnMomentum));
         RegisterComponents();
     }
 

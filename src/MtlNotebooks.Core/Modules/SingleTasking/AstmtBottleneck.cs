@@ -1,3 +1,4 @@
+using MtlNotebooks.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -24,15 +25,15 @@ public sealed class AstmtBottleneck : Module<Tensor, Tensor>
     public AstmtBottleneck(int inChannels, int planes, int stride, int dilation, bool project, AstmtEncoderLayers layers) : base(nameof(AstmtBottleneck))
     {
         int outChannels = planes * 4;
-        conv1 = Conv2d(inChannels, planes, 1, stride: stride, bias: false);
-        conv2 = Conv2d(planes, planes, 3, padding: dilation, dilation: dilation, bias: false);
-        conv3 = Conv2d(planes, outChannels, 1, bias: false);
+        conv1 = Ops.Conv2d(inChannels, planes, 1, stride: stride, bias: false);
+        conv2 = Ops.Conv2d(planes, planes, 3, padding: dilation, dilation: dilation, bias: false);
+        conv3 = Ops.Conv2d(planes, outChannels, 1, bias: false);
         bn1 = layers.Norm(planes);
         bn2 = layers.Norm(planes);
         bn3 = layers.Norm(outChannels);
         if (layers.Adapters) adapt = new PerTask(layers.Tasks, layers.Active, _ => TaskConv.ZeroConv1x1(planes, planes));
         se = layers.Squeeze(outChannels);
-        if (project) downsample = new AstmtDownsample(Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), layers.Norm(outChannels));
+        if (project) downsample = new AstmtDownsample(Ops.Conv2d(inChannels, outChannels, 1, stride: stride, bias: false), layers.Norm(outChannels));
         RegisterComponents();
     }
 

@@ -1,4 +1,5 @@
 using MtlNotebooks.Modules.Layers;
+using MtlNotebooks.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -27,10 +28,10 @@ public sealed class AstmtDecoder : Module<Tensor, Tensor, (Tensor Output, Tensor
         bool mobile = style.MobileNet;
         _lowLevelFirst = mobile;
         layer5 = new AstmtAspp(highChannels, width, rates, style);
-        low_level_reduce = new TaskConv([Conv2d(lowChannels, low, 1, groups: mobile ? Gcd(lowChannels, low) : 1, bias: false)], style, reduction: 4);
-        conv_concat = new TaskConv([Conv2d(width + low, width, 3, padding: 1, groups: mobile ? Gcd(width + low, width) : 1, bias: false)], style);
-        conv_process = new TaskConv([Conv2d(width, width, 3, padding: 1, groups: mobile ? width : 1, bias: false)], style);
-        conv_predict = new PerTask(style.Tasks, style.Active, task => Conv2d(width, outputs[task], 1));
+        low_level_reduce = new TaskConv([Ops.Conv2d(lowChannels, low, 1, groups: mobile ? Gcd(lowChannels, low) : 1, bias: false)], style, reduction: 4);
+        conv_concat = new TaskConv([Ops.Conv2d(width + low, width, 3, padding: 1, groups: mobile ? Gcd(width + low, width) : 1, bias: false)], style);
+        conv_process = new TaskConv([Ops.Conv2d(width, width, 3, padding: 1, groups: mobile ? width : 1, bias: false)], style);
+        conv_predict = new PerTask(style.Tasks, style.Active, task => Ops.Conv2d(width, outputs[task], 1));
         RegisterComponents();
     }
 
@@ -58,13 +59,13 @@ public sealed class AstmtAspp : Module<Tensor, Tensor>
     {
         int groups = style.MobileNet ? width : 1;
         conv2d_list = new ModuleList<TaskConv>();
-        conv2d_list.Add(new TaskConv([Conv2d(inChannels, width, 1, bias: false)], style));
+        conv2d_list.Add(new TaskConv([Ops.Conv2d(inChannels, width, 1, bias: false)], style));
         foreach (int rate in rates)
-            conv2d_list.Add(new TaskConv([Conv2d(inChannels, width, 3, padding: rate, dilation: rate, groups: groups, bias: false)], style));
+            conv2d_list.Add(new TaskConv([Ops.Conv2d(inChannels, width, 3, padding: rate, dilation: rate, groups: groups, bias: false)], style));
         // The image-pooling branch has no adapter; in the MobileNet variant no SE either (the code passes no squeeze there).
         var pooling = style.MobileNet ? style with { TaskSqueeze = false } : style;
-        conv2d_list.Add(new TaskConv([AdaptiveAvgPool2d(1), Conv2d(inChannels, width, 1, groups: groups, bias: false)], pooling, adapters: false));
-        conv2d_final = new TaskConv([Conv2d((rates.Count + 2) * width, width, 1, groups: groups, bias: false)], style);
+        conv2d_list.Add(new TaskConv([AdaptiveAvgPool2d(1), Ops.Conv2d(inChannels, width, 1, groups: groups, bias: false)], pooling, adapters: false));
+        conv2d_final = new TaskConv([Ops.Conv2d((rates.Count + 2) * width, width, 1, groups: groups, bias: false)], style);
         RegisterComponents();
     }
 

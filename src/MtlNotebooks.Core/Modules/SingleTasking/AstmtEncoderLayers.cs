@@ -1,4 +1,5 @@
 using MtlNotebooks.Modules.Layers;
+using MtlNotebooks.Runtime;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -17,7 +18,7 @@ public sealed record AstmtEncoderLayers(IReadOnlyList<string> Tasks, ActiveTask 
     bool TaskNorm, bool Adapters, int Reduction = 16)
 {
     public Module<Tensor, Tensor> Norm(long channels) =>
-        TaskNorm ? new PerTask(Tasks, Active, _ => new ScalarSafeBatchNorm2d(channels)) : new ScalarSafeBatchNorm2d(channels);
+        TaskNorm ? new PerTask(Tasks, Active, _ => Ops.BatchNorm2d(channels)) : Ops.BatchNorm2d(channels);
 
     public TaskSqueezeExcitation? Squeeze(int channels) =>
         SqueezeExcitation ? new TaskSqueezeExcitation(channels, Reduction, TaskSqueeze ? Tasks : null, Active) : null;

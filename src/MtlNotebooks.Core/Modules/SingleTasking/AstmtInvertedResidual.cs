@@ -1,3 +1,4 @@
+using MtlNotebooks.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -44,17 +45,17 @@ public sealed class AstmtInvertedResidual : Module<Tensor, Tensor>
         public InvertedResidualConvs(int inChannels, int hidden, int outChannels, int stride, int dilation, bool expand, AstmtEncoderLayers layers)
             : base(nameof(InvertedResidualConvs))
         {
-            var depthwise = Conv2d(hidden, hidden, 3, stride: stride, padding: dilation, dilation: dilation, groups: hidden, bias: false);
+            var depthwise = Ops.Conv2d(hidden, hidden, 3, stride: stride, padding: dilation, dilation: dilation, groups: hidden, bias: false);
             if (expand)
             {
-                (conv1, bn1) = (Conv2d(inChannels, hidden, 1, bias: false), layers.Norm(hidden));
+                (conv1, bn1) = (Ops.Conv2d(inChannels, hidden, 1, bias: false), layers.Norm(hidden));
                 (conv2, bn2) = (depthwise, layers.Norm(hidden));
-                (conv3, bn3) = (Conv2d(hidden, outChannels, 1, bias: false), layers.Norm(outChannels));
+                (conv3, bn3) = (Ops.Conv2d(hidden, outChannels, 1, bias: false), layers.Norm(outChannels));
             }
             else
             {
                 (conv1, bn1) = (depthwise, layers.Norm(hidden));
-                (conv2, bn2) = (Conv2d(hidden, outChannels, 1, bias: false), layers.Norm(outChannels));
+                (conv2, bn2) = (Ops.Conv2d(hidden, outChannels, 1, bias: false), layers.Norm(outChannels));
             }
             RegisterComponents();
         }

@@ -1,5 +1,6 @@
 using MtlNotebooks.Modules.Layers;
 using MtlNotebooks.Modules.Backbones;
+using MtlNotebooks.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -110,7 +111,7 @@ public sealed class AstmtMobileNetModule : AstmtModule
 
         public StemConv(int channels) : base(nameof(StemConv))
         {
-            conv = Sequential(Conv2d(3, channels, 3, stride: 2, padding: 1, bias: false), new ScalarSafeBatchNorm2d(channels), ReLU6());
+            conv = Sequential(Ops.Conv2d(3, channels, 3, stride: 2, padding: 1, bias: false), Ops.BatchNorm2d(channels), ReLU6());
             RegisterComponents();
         }
 

@@ -1,5 +1,6 @@
 using MtlNotebooks.Modules.Layers;
 using MtlNotebooks.Modules.Backbones;
+using MtlNotebooks.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -32,8 +33,8 @@ public sealed class AstmtResNetModule : AstmtModule
         var layers = new AstmtEncoderLayers(tasks, active, options.SqueezeExcitation, spec.EncoderSqueeze, spec.TaskBatchNorm, spec.Adapters);
         _encoderShared = !(spec.EncoderSqueeze && options.SqueezeExcitation) && !spec.TaskBatchNorm && !spec.Adapters;
         int inplanes = options.Scale(64);
-        conv1 = Conv2d(3, inplanes, 7, stride: 2, padding: 3, bias: false);
-        bn1 = new ScalarSafeBatchNorm2d(inplanes);
+        conv1 = Ops.Conv2d(3, inplanes, 7, stride: 2, padding: 3, bias: false);
+        bn1 = Ops.BatchNorm2d(inplanes);
         maxpool = MaxPool2d(3, stride: 2, padding: 1);
         var (strides, dilations) = options.OutputStride == 8 ? (new[] { 1, 2, 1, 1 }, new[] { 1, 1, 2, 4 }) : (new[] { 1, 2, 2, 1 }, new[] { 1, 1, 1, 2 });
         var stages = new Sequential[4];

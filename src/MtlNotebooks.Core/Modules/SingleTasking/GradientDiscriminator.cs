@@ -1,3 +1,4 @@
+using MtlNotebooks.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -18,8 +19,8 @@ public sealed class GradientDiscriminator : Module<Tensor, Tensor>
     /// <param name="kernel">1 (the PASCAL code) or 3 (the NYUD code), padded to keep the size.</param>
     public GradientDiscriminator(int channels, int tasks, int kernel = 1) : base(nameof(GradientDiscriminator))
     {
-        model = Sequential(Conv2d(channels, channels, kernel, padding: kernel / 2, bias: false), ReLU(),
-            Conv2d(channels, tasks, kernel, padding: kernel / 2));
+        model = Sequential(Ops.Conv2d(channels, channels, kernel, padding: kernel / 2, bias: false), ReLU(),
+            Ops.Conv2d(channels, tasks, kernel, padding: kernel / 2));
         RegisterComponents();
     }
 

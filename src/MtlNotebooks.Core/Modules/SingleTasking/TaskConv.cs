@@ -1,4 +1,5 @@
 using MtlNotebooks.Modules.Layers;
+using MtlNotebooks.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -37,7 +38,7 @@ public sealed class TaskConv : Module<Tensor, Tensor>
         _relu6 = style.MobileNet;
         this.process = Sequential(process);
         if (style.Adapters && adapters) adapt = new PerTask(style.Tasks, style.Active, _ => ZeroConv1x1(inChannels, outChannels));
-        norm = style.TaskNorm ? new PerTask(style.Tasks, style.Active, _ => new ScalarSafeBatchNorm2d(outChannels)) : new ScalarSafeBatchNorm2d(outChannels);
+        norm = style.TaskNorm ? new PerTask(style.Tasks, style.Active, _ => Ops.BatchNorm2d(outChannels)) : Ops.BatchNorm2d(outChannels);
         if (style.TaskSqueeze)
             se = new TaskSqueezeExcitation((int)outChannels, style.MobileNet ? 4 : reduction, style.Tasks, style.Active, style.MobileNet);
         RegisterComponents();
@@ -56,7 +57,7 @@ public sealed class TaskConv : Module<Tensor, Tensor>
     /// shared path (ASTMT §3.2).</summary>
     internal static Conv2d ZeroConv1x1(long inChannels, long outChannels)
     {
-        var conv = Conv2d(inChannels, outChannels, 1, bias: false);
+        var conv = Ops.Conv2d(inChannels, outChannels, 1, bias: false);
         using (no_grad()) conv.weight!.zero_();
         return conv;
     }

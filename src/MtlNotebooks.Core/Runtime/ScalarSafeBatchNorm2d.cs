@@ -3,7 +3,7 @@ using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace MtlNotebooks.Modules.Layers;
+namespace MtlNotebooks.Runtime;
 
 /// <summary>TorchSharp's <c>BatchNorm2d</c> with the same parameters, buffers, state-dict keys and arithmetic, but the scalar
 /// that counts batches held for the whole process. TorchSharp's forward adds a bare <c>1</c> to <c>num_batches_tracked</c>;

@@ -1,8 +1,9 @@
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
-namespace MtlNotebooks.Modules.Layers;
+namespace MtlNotebooks.Runtime;
 
 /// <summary>A stride-1 k×k convolution (odd k, same padding, no groups) computed as one matrix product and a fold: every
 /// input pixel's channels times every kernel tap (Z = X·W, one BLAS call), then each output pixel sums the k² products
@@ -20,6 +21,17 @@ public static class GemmConvolution
     /// on the CPU under the oneDNN cap, with at least <see cref="MinInputChannels"/> channels.</summary>
     public static bool Pays(Tensor input) =>
         TorchRuntime.Adjustment is not null && input.dim() == 4 && input.shape[1] >= MinInputChannels && input.device_type == DeviceType.CPU;
+
+    /// <summary>Whether <see cref="Forward"/> computes <paramref name="conv"/>: stride 1, a square odd kernel above 1×1,
+    /// equal dilations, same zero padding, no groups and no bias.</summary>
+    public static bool Fits(Conv2d conv)
+    {
+        ArgumentNullException.ThrowIfNull(conv);
+        var (k, d) = (conv.kernel_size, conv.dilation);
+        return k is [var k0, var k1] && k0 == k1 && k0 > 1 && k0 % 2 == 1 && d is [var d0, var d1] && d0 == d1 &&
+               conv.stride.All(s => s == 1) && conv.padding is [var p0, var p1] && p0 == d0 * (k0 / 2) && p1 == p0 &&
+               conv.groups == 1 && conv.bias is null && conv.padding_mode == PaddingModes.Zeros;
+    }
 
     /// <summary>conv2d(<paramref name="input"/>, <paramref name="weight"/>, stride 1, padding dilation·(k/2)) for an
     /// [N, C, H, W] input and an [O, C, k, k] weight; the output keeps the input's memory layout.</summary>

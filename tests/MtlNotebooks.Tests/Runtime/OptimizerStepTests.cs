@@ -3,7 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MtlNotebooks.Tests.Training;
+namespace MtlNotebooks.Tests.Runtime;
 
 /// <summary>The library's optimisers step exactly as TorchSharp's: the same arithmetic in the same order, bit for bit, over
 /// steps with weight decay, two learning-rate groups, momentum and Nesterov; only their scalars live longer.</summary>

@@ -1,6 +1,7 @@
+using MtlNotebooks.Runtime;
 using static TorchSharp.torch;
 
-namespace MtlNotebooks.Tests.Build;
+namespace MtlNotebooks.Tests.Runtime;
 
 /// <summary>libtorch's convolutions (oneDNN) against the same convolution written as unfold + matmul, which never
 /// reaches oneDNN. On CPUs where oneDNN's vector kernels are wrong (AMD Zen 5) this fails unless

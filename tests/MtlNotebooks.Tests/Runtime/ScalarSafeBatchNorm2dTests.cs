@@ -1,7 +1,7 @@
-using MtlNotebooks.Modules.Layers;
+using MtlNotebooks.Runtime;
 using static TorchSharp.torch;
 
-namespace MtlNotebooks.Tests.Core;
+namespace MtlNotebooks.Tests.Runtime;
 
 public sealed class ScalarSafeBatchNorm2dTests
 {

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MtlNotebooks.Training;
+namespace MtlNotebooks.Runtime;
 
 /// <summary>TorchSharp's Adam with the same arithmetic in the same order, but every scalar operand held in a variable until
 /// libtorch has used it. TorchSharp turns a <c>double</c> argument into a finalisable <see cref="Scalar"/> and passes its

@@ -1,7 +1,8 @@
 using MtlNotebooks.Modules.Layers;
+using MtlNotebooks.Runtime;
 using static TorchSharp.torch;
 
-namespace MtlNotebooks.Tests.Core;
+namespace MtlNotebooks.Tests.Runtime;
 
 public sealed class GemmConvolutionTests
 {
@@ -50,6 +51,42 @@ public sealed class GemmConvolutionTests
         using var many = zeros(1, GemmConvolution.MinInputChannels, 1, 1);
         Assert.False(GemmConvolution.Pays(few));
         Assert.Equal(TorchRuntime.Adjustment is not null, GemmConvolution.Pays(many));
+    }
+
+    [Fact]
+    public void Fits_OnlyStrideOneSamePaddedOddKernelsWithoutGroupsOrBias()
+    {
+        using var same = Ops.Conv2d(4, 4, 3, padding: 1, bias: false);
+        using var dilated = Ops.Conv2d(4, 4, 5, padding: 4, dilation: 2, bias: false);
+        Assert.True(GemmConvolution.Fits(same));
+        Assert.True(GemmConvolution.Fits(dilated));
+        using var pointwise = Ops.Conv2d(4, 4, 1, bias: false);
+        using var strided = Ops.Conv2d(4, 4, 3, stride: 2, padding: 1, bias: false);
+        using var unpadded = Ops.Conv2d(4, 4, 3, bias: false);
+        using var grouped = Ops.Conv2d(4, 4, 3, padding: 1, groups: 2, bias: false);
+        using var biased = Ops.Conv2d(4, 4, 3, padding: 1);
+        Assert.All(new[] { pointwise, strided, unpadded, grouped, biased }, conv => Assert.False(GemmConvolution.Fits(conv)));
+    }
+
+    [Fact]
+    public void Convolve_TakesTheMatrixProductInTrainingOnly_WithTheModulesValues()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(9);
+        using var conv = Ops.Conv2d(GemmConvolution.MinInputChannels, 4, 3, padding: 1, bias: false);
+        int calls = 0;   // the module's own forward, which hooks (resource counts) see
+        conv.register_forward_hook((_, _, output) =>
+        {
+            calls++;
+            return output;
+        });
+        var input = randn(1, GemmConvolution.MinInputChannels, 5, 5);
+        var expected = nn.functional.conv2d(input, conv.weight, padding: [1, 1]);
+        Assert.True(Ops.Convolve(conv, input).allclose(expected, rtol: 1e-4, atol: 1e-4));
+        Assert.Equal(TorchRuntime.Adjustment is null ? 1 : 0, calls);
+        conv.eval();
+        Assert.True(Ops.Convolve(conv, input).allclose(expected, rtol: 1e-4, atol: 1e-4));
+        Assert.Equal(TorchRuntime.Adjustment is null ? 2 : 1, calls);
     }
 
     [Fact]

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics.X86;
 
-namespace MtlNotebooks;
+namespace MtlNotebooks.Runtime;
 
 /// <summary>Process-wide settings of the native libtorch runtime that must be in place before the first convolution.
 /// Applied automatically when the library loads; hosts that may run TorchSharp code first (a CLI, a notebook session)

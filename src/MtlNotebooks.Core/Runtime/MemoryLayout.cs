@@ -1,11 +1,12 @@
 using static TorchSharp.torch;
 
-namespace MtlNotebooks;
+namespace MtlNotebooks.Runtime;
 
 /// <summary>Channels-last ("NHWC") memory layout for 4-D tensors: the same logical NCHW tensor, stored with the channels
 /// innermost. libtorch runs oneDNN's channels-last convolution kernels when a convolution's input is laid out so (its
-/// output keeps the layout, so the whole network follows the images), which on CPUs is often faster. TorchSharp 0.107 has
-/// no memory_format argument, so the layout is made by strides: permute to NHWC, make contiguous, permute back.</summary>
+/// output keeps the layout, so the whole network follows the images), which on CPUs is often faster (the quick run's main
+/// job: 3 min 19 s instead of 3 min 48 s contiguous). TorchSharp 0.107 has no memory_format argument, so the layout is
+/// made by strides: permute to NHWC, make contiguous, permute back.</summary>
 public static class MemoryLayout
 {
     /// <summary><paramref name="tensor"/> in channels-last layout (same values and shape); other ranks unchanged.</summary>

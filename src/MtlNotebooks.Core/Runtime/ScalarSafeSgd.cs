@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MtlNotebooks.Training;
+namespace MtlNotebooks.Runtime;
 
 /// <summary>TorchSharp's SGD with the same arithmetic in the same order and every scalar operand held until libtorch has
 /// used it; why: <see cref="ScalarSafeAdam"/>.</summary>
