@@ -60,13 +60,11 @@ public static class Architectures
         new(distillation ?? DistillationUnits.SpatialAttention(), channels);
 
     /// <summary>PAP-Net (survey §2.3.2): the PAD-Net structure with affinity-based recursive propagation as distillation.</summary>
-    public static PadNet PapNet(int? channels = null, int steps = 2) =>
-        new(DistillationUnits.AffinityPropagation(steps), channels) { Family = "PapNet" };
+    public static PapNet PapNet(int? channels = null, int steps = 2) => new(channels, steps);
 
     /// <summary>JTRL (survey §2.3.3), generalised from its two tasks: sequential task refinement at every scale, the refined
     /// states carried from coarse to fine. Built on the MTI-Net skeleton (initial predictions per scale, aggregation).</summary>
-    public static MtiNet Jtrl(int? scales = null) =>
-        new(DistillationUnits.SequentialRefinement(), FeaturePropagations.Identity(), scales) { Family = "Jtrl" };
+    public static Jtrl Jtrl(int? scales = null) => new(scales);
 
     /// <summary>ASTMT (single-tasking, survey §2.4; Maninis et al. 2019): one network run once per task, with task-specific
     /// SE modulation in the encoder and decoder, residual adapters, per-task batch norm and an adversarial discriminator on

@@ -29,4 +29,15 @@ public static class DenseTasks
     /// <summary>Edge detection with BCE positive weight <paramref name="positiveWeight"/> (ASTMT appendix: 0.95) and odsF
     /// at tolerance <paramref name="maxDistance"/> × the diagonal (BSDS: 0.0075).</summary>
     public static Edges Edges(double positiveWeight = 0.95, double maxDistance = 0.0075) => new(positiveWeight, maxDistance);
+
+    /// <summary>Every built-in task with its defaults (for contract tests and the CLI).</summary>
+    public static IReadOnlyDictionary<string, IDenseTask> All { get; } = new Dictionary<string, IDenseTask>
+    {
+        ["semantic-segmentation"] = SemanticSegmentation(),
+        ["depth"] = Depth(),
+        ["surface-normals"] = SurfaceNormals(),
+        ["human-parts"] = HumanParts(),
+        ["saliency"] = Saliency(),
+        ["edges"] = Edges(),
+    };
 }

@@ -16,4 +16,13 @@ public static class FeaturePropagations
     /// <summary>Nothing crosses scales: MTI-Net Table 2's "w/o FPM" ablation (each scale also loses the input channels the
     /// propagated features would have added).</summary>
     public static NoPropagation None() => new();
+
+    /// <summary>Every built-in propagation with its defaults (for contract tests and the CLI). <see cref="None"/> is not
+    /// one: it stands for the absence of a module.</summary>
+    public static IReadOnlyDictionary<string, IFeaturePropagation> All { get; } = new Dictionary<string, IFeaturePropagation>
+    {
+        ["fpm"] = Fpm(),
+        ["fpm-paper"] = Fpm(FpmGrouping.Paper),
+        ["identity"] = Identity(),
+    };
 }

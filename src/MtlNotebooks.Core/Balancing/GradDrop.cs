@@ -52,7 +52,7 @@ public sealed class GradDropModule : GradientBalancer
 
     protected override GradientCombination Combine(Tensor gradients, double[] losses, StepContext step)
     {
-        using var generator = new Generator((ulong)(uint)RlwModule.StepSeed(_seed, step.Step), gradients.device);
+        using var generator = new Generator((ulong)(uint)StepSeed.For(_seed, step.Step), gradients.device);
         var uniform = rand([gradients.shape[1]], generator: generator, device: gradients.device);
         var kept = Masked(gradients, uniform, _leak);
         using Scalar tiny = 1e-12;

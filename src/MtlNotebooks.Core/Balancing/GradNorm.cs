@@ -72,13 +72,7 @@ public sealed class GradNormModule : LossBalancer
             using (no_grad()) initial_losses.copy_(stacked.detach());
 
         // ‖∇_W L_t‖ on the last shared layer; G_t = w_t ‖∇_W L_t‖ is linear in w_t, so no double backprop is needed.
-        var norms = new Tensor[_tasks];
-        for (int t = 0; t < _tasks; t++)
-        {
-            var grads = autograd.grad([stacked[t]], layer, retain_graph: true, allow_unused: true);
-            norms[t] = cat(grads.Where(g => g is { IsInvalid: false }).Select(g => g.flatten()).ToArray()).norm();
-        }
-        var gradientNorms = stack(norms).detach();
+        var gradientNorms = GradientBalancer.RowNorms(GradientBalancer.TaskGradients(stacked, layer).detach());
         var weighted = weights * gradientNorms;                       // G_t, differentiable in w only
         var ratios = (stacked.detach() / initial_losses).to(ScalarType.Float64).cpu().data<double>().ToArray();
         var targets = Targets(weighted.detach().to(ScalarType.Float64).cpu().data<double>().ToArray(), ratios, _alpha);

@@ -86,7 +86,7 @@ public sealed class GradVacModule : GradientBalancer
         var target = new double[n, n];
         for (int i = 0; i < n; i++)
             for (int j = 0; j < n; j++) target[i, j] = flat[i * n + j];
-        var random = new Random(RlwModule.StepSeed(_seed, step.Step));
+        var random = new Random(StepSeed.For(_seed, step.Step));
         var weights = Weights(Gram(gradients), target, _beta, i =>
         {
             var others = Enumerable.Range(0, n).Where(j => j != i).ToArray();

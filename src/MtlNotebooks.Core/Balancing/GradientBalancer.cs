@@ -64,31 +64,8 @@ public abstract class GradientBalancer : LossBalancer
         var balanced = TransformLosses(losses.Stack());
         var values = balanced.detach().cpu().to(ScalarType.Float64).data<double>().ToArray();
         int tasks = losses.Count;
-        var rows = new Tensor[tasks];
-        if (Scope == GradientScope.SharedParameters)
-        {
-            for (int t = 0; t < tasks; t++)
-            {
-                balanced[t].backward(retain_graph: t < tasks - 1);
-                using (no_grad())
-                {
-                    rows[t] = cat(parameters.Select(p => p.grad is { } g ? g.flatten().clone() : zeros(p.numel(), device: p.device)).ToArray());
-                    foreach (var p in parameters) p.grad?.zero_();
-                }
-            }
-        }
-        else
-        {
-            for (int t = 0; t < tasks; t++)
-            {
-                var grads = autograd.grad([balanced[t]], parameters, retain_graph: true, allow_unused: true);
-                rows[t] = cat(parameters.Select((p, i) => IsDefined(grads[i]) ? grads[i].flatten() : zeros(p.numel(), device: p.device)).ToArray());
-            }
-        }
-
-        var gradients = stack(rows).detach();
-        using Scalar two = 2;
-        var norms = gradients.pow(two).sum(1).sqrt().cpu().to(ScalarType.Float64).data<double>().ToArray();
+        var gradients = (Scope == GradientScope.SharedParameters ? BackwardPerTask(balanced, parameters) : TaskGradients(balanced, parameters)).detach();
+        var norms = RowNorms(gradients).cpu().to(ScalarType.Float64).data<double>().ToArray();
         var (shared, weights) = Combine(gradients, values, step);
         if (weights.Length != tasks)
             throw new InvalidOperationException($"{GetName()}: Combine returned {weights.Length} weights for {tasks} tasks.");
@@ -125,6 +102,45 @@ public abstract class GradientBalancer : LossBalancer
         for (int i = 0; i < tasks; i++)
             for (int j = 0; j < tasks; j++) gram[i, j] = flat[i * tasks + j];
         return gram;
+    }
+
+    /// <summary>The gradients [T, P] of each of the <paramref name="losses"/> [T] with respect to <paramref name="parameters"/>,
+    /// one flattened row per task (zeros where a parameter does not reach the loss), taken with <c>torch.autograd.grad</c>:
+    /// no <c>.grad</c> changes and the graph is kept.</summary>
+    internal static Tensor TaskGradients(Tensor losses, IReadOnlyList<Parameter> parameters)
+    {
+        var rows = new Tensor[losses.shape[0]];
+        for (int t = 0; t < rows.Length; t++)
+        {
+            var grads = autograd.grad([losses[t]], parameters.ToArray(), retain_graph: true, allow_unused: true);
+            rows[t] = cat(parameters.Select((p, i) => IsDefined(grads[i]) ? grads[i].flatten() : zeros(p.numel(), device: p.device)).ToArray());
+        }
+        return stack(rows);
+    }
+
+    /// <summary>The L2 norm of every row of <paramref name="gradients"/> [T, P]: each task's gradient norm, [T].</summary>
+    internal static Tensor RowNorms(Tensor gradients)
+    {
+        using Scalar two = 2;
+        return gradients.pow(two).sum(1).sqrt();
+    }
+
+    /// <summary>One backward pass per task (<see cref="GradientScope.SharedParameters"/>): the task's shared gradient is read
+    /// from <c>.grad</c> and cleared, its task-specific gradients stay and add up.</summary>
+    private static Tensor BackwardPerTask(Tensor losses, IReadOnlyList<Parameter> parameters)
+    {
+        int tasks = (int)losses.shape[0];
+        var rows = new Tensor[tasks];
+        for (int t = 0; t < tasks; t++)
+        {
+            losses[t].backward(retain_graph: t < tasks - 1);
+            using (no_grad())
+            {
+                rows[t] = cat(parameters.Select(p => p.grad is { } g ? g.flatten().clone() : zeros(p.numel(), device: p.device)).ToArray());
+                foreach (var p in parameters) p.grad?.zero_();
+            }
+        }
+        return stack(rows);
     }
 
     private static void WriteGradient(IReadOnlyList<Parameter> parameters, Tensor combined)

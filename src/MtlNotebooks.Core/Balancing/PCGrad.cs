@@ -50,7 +50,7 @@ public sealed class PCGradModule : GradientBalancer
 
     protected override GradientCombination Combine(Tensor gradients, double[] losses, StepContext step)
     {
-        var random = new Random(RlwModule.StepSeed(_seed, step.Step));
+        var random = new Random(StepSeed.For(_seed, step.Step));
         int n = losses.Length;
         var weights = Weights(Gram(gradients), i =>
         {

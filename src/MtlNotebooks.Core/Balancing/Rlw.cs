@@ -30,7 +30,7 @@ public sealed class RlwModule : WeightedLossBalancer
     /// <see cref="Random"/>, identical on every platform).</summary>
     public static double[] WeightsAt(int tasks, int seed, long step)
     {
-        var random = new Random(StepSeed(seed, step));
+        var random = new Random(StepSeed.For(seed, step));
         var z = new double[tasks];
         for (int t = 0; t < tasks; t++)
         {
@@ -42,9 +42,6 @@ public sealed class RlwModule : WeightedLossBalancer
         double sum = e.Sum();
         return e.Select(v => v / sum).ToArray();
     }
-
-    /// <summary>A per-step seed from a run seed and a step (deterministic, unlike <see cref="HashCode"/>).</summary>
-    internal static int StepSeed(int seed, long step) => unchecked((int)(step * 1_000_003L) ^ (seed * 7919) ^ 0x5bd1e995);
 
     protected override (Tensor Total, Tensor Weights) Combine(TaskLosses losses, StepContext step)
     {

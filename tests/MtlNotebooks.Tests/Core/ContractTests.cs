@@ -11,16 +11,10 @@ namespace MtlNotebooks.Tests.Core;
 [Collection("Torch")]
 public sealed class ContractTests
 {
-    /// <summary>The feature propagations, one line each, so that a renamed factory is a one-line change here.</summary>
-    private static readonly IReadOnlyDictionary<string, IFeaturePropagation> Propagations = new Dictionary<string, IFeaturePropagation>
-    {
-        ["fpm"] = FeaturePropagations.Fpm(),
-        ["identity"] = FeaturePropagations.Identity(),
-    };
-
     public static TheoryData<string> BackboneNames => new(Backbones.All.Keys);
     public static TheoryData<string> DistillationUnitNames => new(DistillationUnits.All.Keys);
-    public static TheoryData<string> PropagationNames => new(Propagations.Keys);
+    public static TheoryData<string> PropagationNames => new(FeaturePropagations.All.Keys);
+    public static TheoryData<string> TaskNames => new(DenseTasks.All.Keys);
 
     /// <summary>Every head on the checker's default four levels and on the layouts of three backbone families: equal widths
     /// (FPN), HRNet's, and a dilated ResNet's (strides 4, 8, 8, 8).</summary>
@@ -51,7 +45,33 @@ public sealed class ContractTests
 
     [Theory]
     [MemberData(nameof(PropagationNames))]
-    public void Check_FeaturePropagation_Conforms(string name) => AssertConforms(Contracts.Check(Propagations[name]));
+    public void Check_FeaturePropagation_Conforms(string name) => AssertConforms(Contracts.Check(FeaturePropagations.All[name]));
+
+    /// <summary>Every registered task with its defaults: valid, a declared label that a label of that shape fits, and a
+    /// finite loss on it whose gradient reaches the outputs.</summary>
+    [Theory]
+    [MemberData(nameof(TaskNames))]
+    public void RegisteredTask_ComputesAFiniteLossOnItsDeclaredLabel(string name)
+    {
+        var task = DenseTasks.All[name];
+        Assert.Empty(task.Validate());
+        var shape = Assert.IsType<TaskLabelShape>(task.Label);
+        using var scope = NewDisposeScope();
+        manual_seed(5);
+        var label = shape.ClassMap
+            ? randint(task.OutputChannels, [2, 8, 8], dtype: ScalarType.Int64)
+            : (rand(2, shape.Channels, 8, 8) > 0.5).to(ScalarType.Float32);
+        Assert.Null(shape.Problem(label));
+        var output = randn(2, task.OutputChannels, 8, 8).requires_grad_();
+        var loss = task.Loss.Compute(output, label);
+        Assert.True(double.IsFinite(loss.item<float>()), $"task '{task.Name}': loss {loss.item<float>()}");
+        loss.backward();
+        Assert.NotNull(output.grad);
+    }
+
+    [Fact]
+    public void RegisteredTasks_HaveDistinctNames() =>
+        Assert.Equal(DenseTasks.All.Count, DenseTasks.All.Values.Select(t => t.Name).Distinct().Count());
 
     [Fact]
     public void Check_HeadTheContextRejects_ReturnsItsValidateProblem()

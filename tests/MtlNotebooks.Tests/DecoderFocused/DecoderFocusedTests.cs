@@ -216,8 +216,8 @@ public sealed class DecoderFocusedTests
     {
         manual_seed(0);
         var context = new PropagationContext(["a", "b", "c"], 8, new FeatureLevel("layer2", 8, 8));
-        using var reference = new FpmModule(context, FpmGrouping.ReferenceCode);
-        using var paper = new FpmModule(context, FpmGrouping.Paper);
+        using var reference = new FpmModule(context, new FpmOptions(FpmGrouping.ReferenceCode));
+        using var paper = new FpmModule(context, new FpmOptions(FpmGrouping.Paper));
         paper.load_state_dict(reference.state_dict());
         using var scope = NewDisposeScope();
         var input = TaskFeatures.From(context.Tasks, _ => randn(2, 8, 4, 4));
@@ -231,7 +231,7 @@ public sealed class DecoderFocusedTests
     public void SpatialAttention_ZeroMessages_LeaveFeaturesUnchanged()
     {
         var context = new DistillationContext(["a", "b"], ["a"], 4, new FeatureLevel("layer1", 4, 4));
-        using var unit = new SpatialAttentionModule(context);
+        using var unit = new SpatialAttentionModule(context, new SpatialAttentionOptions());
         using (no_grad())
             foreach (var (name, p) in unit.named_parameters().Where(p => p.name.StartsWith("message", StringComparison.Ordinal)))
                 p.zero_();

@@ -34,7 +34,7 @@ public sealed class PyTorchReferenceTests
     public void FeaturePropagationModule_EqualsPyTorchReference()
     {
         var fixture = Load("fpm_reference.json");
-        using var module = new FpmModule(new PropagationContext(fixture.Tasks, fixture.Channels, new FeatureLevel("layer2", fixture.Channels, 8)));
+        using var module = new FpmModule(new PropagationContext(fixture.Tasks, fixture.Channels, new FeatureLevel("layer2", fixture.Channels, 8)), new FpmOptions());
         AssertMatchesReference(module, fixture);
     }
 
@@ -43,7 +43,7 @@ public sealed class PyTorchReferenceTests
     {
         var fixture = Load("spatial_attention_reference.json");
         using var module = new SpatialAttentionModule(new DistillationContext(fixture.Tasks, ["semseg", "depth"], fixture.Channels,
-            new FeatureLevel("layer1", fixture.Channels, 4)));
+            new FeatureLevel("layer1", fixture.Channels, 4)), new SpatialAttentionOptions());
         AssertMatchesReference(module, fixture);
     }
 }

@@ -40,7 +40,7 @@ public sealed class SmallResNetModule : Backbone, IStagedBackboneModule
             for (int b = 0; b < options.StageBlocks[stage]; b++)
             {
                 int stride = b == 0 && stage > 0 ? 2 : 1;
-                blocks.Add(new BasicBlock(b == 0 ? inChannels : outChannels, outChannels, stride));
+                blocks.Add(ResNetBasicBlock.OfConvBnUnits(b == 0 ? inChannels : outChannels, outChannels, stride));
             }
             layers.Add(Sequential(blocks));
             inChannels = outChannels;

@@ -14,5 +14,7 @@ public sealed record AffinityPropagation(int Steps = 2, int MaxPixels = 1024) : 
         if (MaxPixels < 1) yield return $"{Name}: maxPixels must be >= 1, got {MaxPixels}.";
     }
 
-    public nn.Module<TaskFeatures, TaskFeatures> Create(DistillationContext context) => new AffinityPropagationModule(context, Steps, MaxPixels);
+    internal AffinityPropagationOptions Options => new(Steps, MaxPixels);
+
+    public nn.Module<TaskFeatures, TaskFeatures> Create(DistillationContext context) => new AffinityPropagationModule(context, Options);
 }

@@ -15,5 +15,7 @@ public sealed record ChannelAttention(int Reduction = 4) : IDistillationUnit
         if (Reduction < 1) yield return $"{Name}: reduction must be >= 1, got {Reduction}.";
     }
 
-    public nn.Module<TaskFeatures, TaskFeatures> Create(DistillationContext context) => new ChannelAttentionModule(context, Reduction);
+    internal ChannelAttentionOptions Options => new(Reduction);
+
+    public nn.Module<TaskFeatures, TaskFeatures> Create(DistillationContext context) => new ChannelAttentionModule(context, Options);
 }

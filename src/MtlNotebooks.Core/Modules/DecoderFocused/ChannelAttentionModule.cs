@@ -7,6 +7,9 @@ using static TorchSharp.torch;
 
 namespace MtlNotebooks.Modules.DecoderFocused;
 
+/// <summary>Options of <see cref="ChannelAttentionModule"/>: the reduction of its squeeze-and-excitation gates.</summary>
+public sealed record ChannelAttentionOptions(int Reduction = 4);
+
 /// <summary>Channel-attention distillation, the squeeze-and-excitation variant MTI-Net §3.2 mentions: the message from
 /// source l to target k is a 3x3 conv of F_l gated per channel by an SE block computed from F_l:
 /// F_k^o = F_k + Σ_{l≠k} SE_{k,l}(W_{k,l} F_l).</summary>
@@ -16,7 +19,7 @@ public sealed class ChannelAttentionModule : Module<TaskFeatures, TaskFeatures>
     private readonly ModuleDict<Module<Tensor, Tensor>> excitation;
     private readonly DistillationContext _context;
 
-    public ChannelAttentionModule(DistillationContext context, int reduction = 4) : base("ChannelAttention")
+    public ChannelAttentionModule(DistillationContext context, ChannelAttentionOptions options) : base("ChannelAttention")
     {
         _context = context;
         message = new ModuleDict<Module<Tensor, Tensor>>();
@@ -24,7 +27,7 @@ public sealed class ChannelAttentionModule : Module<TaskFeatures, TaskFeatures>
         foreach (var (target, source) in SpatialAttentionModule.Pairs(context))
         {
             message.Add($"{target}_from_{source}", Ops.Conv2d(context.Channels, context.Channels, 3, padding: 1, bias: false));
-            excitation.Add($"{target}_from_{source}", new SqueezeExcitation(context.Channels, reduction));
+            excitation.Add($"{target}_from_{source}", new SqueezeExcitation(context.Channels, options.Reduction));
         }
         RegisterComponents();
     }

@@ -14,5 +14,7 @@ public sealed record Fpm(FpmGrouping Grouping = FpmGrouping.ReferenceCode, int S
         if (SeReduction < 1) yield return $"{Name}: SE reduction must be >= 1, got {SeReduction}.";
     }
 
-    public nn.Module<TaskFeatures, TaskFeatures> Create(PropagationContext context) => new FpmModule(context, Grouping, SeReduction);
+    internal FpmOptions Options => new(Grouping, SeReduction);
+
+    public nn.Module<TaskFeatures, TaskFeatures> Create(PropagationContext context) => new FpmModule(context, Options);
 }

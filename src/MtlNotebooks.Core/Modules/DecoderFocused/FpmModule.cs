@@ -17,32 +17,35 @@ public enum FpmGrouping
     Paper,
 }
 
+/// <summary>Options of <see cref="FpmModule"/>: how its softmax groups channels and the reduction of its
+/// squeeze-and-excitation refinement (16).</summary>
+public sealed record FpmOptions(FpmGrouping Grouping = FpmGrouping.ReferenceCode, int SeReduction = 16);
+
 /// <summary>MTI-Net's feature propagation module (§3.3): feature harmonisation — concatenate the N task features,
 /// a non-linear map to N·C task-attention logits, softmax over tasks, the attended features reduced N·C → C — then per
 /// task a squeeze-and-excitation refinement of that shared map added to the task's own features as a residual.</summary>
 public sealed class FpmModule : Module<TaskFeatures, TaskFeatures>
 {
     private readonly Sequential harmonize;
-    private readonly BasicBlock reduce;
+    private readonly ResNetBasicBlock reduce;
     private readonly ModuleDict<Module<Tensor, Tensor>> refine;
     private readonly IReadOnlyList<string> _tasks;
     private readonly int _channels;
     private readonly FpmGrouping _grouping;
 
-    public FpmModule(PropagationContext context, FpmGrouping grouping = FpmGrouping.ReferenceCode, int seReduction = 16)
-        : base("FeaturePropagation")
+    public FpmModule(PropagationContext context, FpmOptions options) : base("FeaturePropagation")
     {
         _tasks = context.Tasks;
         _channels = context.Channels;
-        _grouping = grouping;
+        _grouping = options.Grouping;
         int n = _tasks.Count, all = n * _channels, hidden = Math.Max(1, all / 4);
         harmonize = Sequential(
-            ("block1", new BasicBlock(all, hidden)),
-            ("block2", new BasicBlock(hidden, hidden)),
+            ("block1", ResNetBasicBlock.OfConvBnUnits(all, hidden)),
+            ("block2", ResNetBasicBlock.OfConvBnUnits(hidden, hidden)),
             ("logits", Ops.Conv2d(hidden, all, 1)));
-        reduce = new BasicBlock(all, _channels);
+        reduce = ResNetBasicBlock.OfConvBnUnits(all, _channels);
         refine = new ModuleDict<Module<Tensor, Tensor>>();
-        foreach (var task in _tasks) refine.Add(task, new SqueezeExcitation(_channels, seReduction));
+        foreach (var task in _tasks) refine.Add(task, new SqueezeExcitation(_channels, options.SeReduction));
         RegisterComponents();
     }
 

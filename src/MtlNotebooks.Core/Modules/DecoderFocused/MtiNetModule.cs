@@ -92,7 +92,7 @@ public sealed class MtiNetModule : MultiTaskNet
             foreach (var task in tasks)
             {
                 // Two basic blocks; at finer scales the first also projects [backbone ‖ propagated] back to C_s.
-                features.Add(task, Sequential(("block1", new BasicBlock(c + incomingChannels, c)), ("block2", new BasicBlock(c, c))));
+                features.Add(task, Sequential(("block1", ResNetBasicBlock.OfConvBnUnits(c + incomingChannels, c)), ("block2", ResNetBasicBlock.OfConvBnUnits(c, c))));
                 predict.Add(task, Ops.Conv2d(c, options.OutputChannels[task], 1));
             }
             distill = options.Distillation.Create(new DistillationContext(tasks, options.Tasks, c, level));

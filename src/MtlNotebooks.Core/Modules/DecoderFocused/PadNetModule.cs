@@ -9,6 +9,15 @@ using static TorchSharp.torch.nn;
 
 namespace MtlNotebooks.Modules.DecoderFocused;
 
+/// <summary>Everything PAD-Net needs besides the backbone: the tasks, the width <see cref="Channels"/> of the task features
+/// and the distillation (a multiple of 4, the bottlenecks' expansion) and the distillation unit.</summary>
+public sealed record PadNetOptions(
+    IReadOnlyList<string> Tasks,
+    IReadOnlyDictionary<string, int> OutputChannels,
+    IReadOnlyList<string> AuxiliaryTasks,
+    int Channels,
+    IDistillationUnit Distillation);
+
 /// <summary>PAD-Net (Xu et al., CVPR 2018; survey §2.3.1) on a multi-scale backbone, built as the MTI-Net/survey code
 /// builds it: all levels resized to the finest and fused (1x1 conv with bias, BN, ReLU, keeping their summed width); per
 /// task two torchvision bottlenecks (the first projecting to <c>channels</c>) → features and a 1x1 initial prediction
@@ -26,16 +35,14 @@ public sealed class PadNetModule : MultiTaskNet
     private readonly IReadOnlyList<string> _allTasks;
     private readonly string _name;
 
-    /// <summary>Builds PAD-Net; <paramref name="channels"/> is the width of the task features and of the distillation, a
-    /// multiple of 4 (the bottlenecks' expansion).</summary>
-    public PadNetModule(Backbone backbone, IReadOnlyList<string> tasks, IReadOnlyList<string> auxiliaryTasks,
-        IReadOnlyDictionary<string, int> outputChannels, int channels, IDistillationUnit distillation)
-        : base(nameof(PadNetModule), tasks)
+    /// <summary>Builds PAD-Net on <paramref name="backbone"/>.</summary>
+    public PadNetModule(Backbone backbone, PadNetOptions options) : base(nameof(PadNetModule), options.Tasks)
     {
+        int channels = options.Channels;
         if (channels < 4 || channels % 4 != 0)
-            throw new ArgumentOutOfRangeException(nameof(channels), channels, "PAD-Net's bottlenecks need a positive multiple of 4 channels.");
+            throw new ArgumentOutOfRangeException(nameof(options), channels, "PAD-Net's bottlenecks need a positive multiple of 4 channels.");
         this.backbone = backbone;
-        _allTasks = [.. tasks, .. auxiliaryTasks];
+        _allTasks = [.. options.Tasks, .. options.AuxiliaryTasks];
         _name = $"initial@stride{backbone.Features.Finest.Stride}";
         int fused = backbone.Features.TotalChannels, planes = channels / 4;
         fuse = Sequential(("conv", Ops.Conv2d(fused, fused, 1)), ("bn", Ops.BatchNorm2d(fused)), ("relu", ReLU()));
@@ -45,13 +52,13 @@ public sealed class PadNetModule : MultiTaskNet
         {
             features.Add(task, Sequential(("block1", new ResNetBottleneck(fused, planes, project: fused != channels)),
                 ("block2", new ResNetBottleneck(channels, planes))));
-            initial.Add(task, Ops.Conv2d(channels, outputChannels[task], 1));
+            initial.Add(task, Ops.Conv2d(channels, options.OutputChannels[task], 1));
         }
-        distill = distillation.Create(new DistillationContext(_allTasks, tasks, channels, backbone.Features.Finest));
+        distill = options.Distillation.Create(new DistillationContext(_allTasks, options.Tasks, channels, backbone.Features.Finest));
         heads = new ModuleDict<Module<Tensor, Tensor>>();
-        foreach (var task in tasks)
+        foreach (var task in options.Tasks)
             heads.Add(task, Sequential(("block1", new ResNetBottleneck(channels, planes)), ("block2", new ResNetBottleneck(channels, planes)),
-                ("classifier", Ops.Conv2d(channels, outputChannels[task], 1))));
+                ("classifier", Ops.Conv2d(channels, options.OutputChannels[task], 1))));
         RegisterComponents();
     }
 

@@ -15,5 +15,7 @@ public sealed record SpatialAttention(int Kernel = 3) : IDistillationUnit
         if (Kernel < 1 || Kernel % 2 == 0) yield return $"{Name}: kernel must be odd and >= 1, got {Kernel}.";
     }
 
-    public nn.Module<TaskFeatures, TaskFeatures> Create(DistillationContext context) => new SpatialAttentionModule(context, Kernel);
+    internal SpatialAttentionOptions Options => new(Kernel);
+
+    public nn.Module<TaskFeatures, TaskFeatures> Create(DistillationContext context) => new SpatialAttentionModule(context, Options);
 }
