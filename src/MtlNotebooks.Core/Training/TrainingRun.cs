@@ -130,6 +130,7 @@ internal sealed class TrainingRun : IDisposable
     /// <summary>Evaluates on the validation data after <paramref name="epoch"/> and tells the balancer.</summary>
     private void Evaluate(int epoch)
     {
+        TrainingCancellation.ThrowIfRequested(_options);
         long step = (long)(epoch + 1) * _stepsPerEpoch;
         var evaluation = StepProfile.Measure(_options.Profile, StepProfile.Evaluation,
             () => Trainer.Evaluate(_model, _validation, _options.EvaluationBatchSize, epoch + 1, step));
