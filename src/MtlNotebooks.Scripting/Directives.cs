@@ -2,20 +2,6 @@ using System.Text.RegularExpressions;
 
 namespace MtlNotebooks.Scripting;
 
-/// <summary>A kernel directive of a cell or script line: <c>#r "nuget: Id, Version"</c>, <c>#i "nuget: source"</c>, or a
-/// <c>#!</c> magic command. <c>#r "file.dll"</c> and <c>#load</c> are left to Roslyn (resolved against the notebook's
-/// folder).</summary>
-public abstract record Directive(int Line, string Text);
-
-/// <summary><c>#r "nuget: Id[, Version]"</c>; <see cref="Version"/> is null when none is given.</summary>
-public sealed record PackageDirective(int Line, string Text, string Id, string? Version) : Directive(Line, Text);
-
-/// <summary><c>#i "nuget: source"</c>: a package source, a folder (relative to the notebook) or a feed URL.</summary>
-public sealed record SourceDirective(int Line, string Text, string Source) : Directive(Line, Text);
-
-/// <summary>A <c>#!name</c> magic command.</summary>
-public sealed record MagicDirective(int Line, string Text, string Name) : Directive(Line, Text);
-
 /// <summary>Splits kernel directives from C# code. Directive lines become empty lines, so compiler line numbers still
 /// match the cell.</summary>
 public static partial class Directives

@@ -30,21 +30,3 @@ public static class KernelHelpers
     public static IHtmlContent HTML(string content) => new HtmlString(content);
 }
 #pragma warning restore IDE1006
-
-/// <summary>What <see cref="KernelHelpers.display"/> returns: <see cref="Update"/> replaces the shown value in place.</summary>
-public sealed class DisplayedValue
-{
-    internal static readonly DisplayedValue Detached = new(null, -1);
-    private readonly OutputSink? _sink;
-    private readonly int _index;
-
-    internal DisplayedValue(OutputSink? sink, int index) => (_sink, _index) = (sink, index);
-
-    public void Update(object? value)
-    {
-        if (_sink is null)
-            Console.WriteLine(MimeBundle.PlainText(value));
-        else
-            _sink.Replace(_index, value);
-    }
-}

@@ -7,21 +7,6 @@ using static TorchSharp.torch;
 
 namespace MtlNotebooks.Training;
 
-/// <summary>What a checkpoint records besides the weights: enough to refuse a mismatched model and to resume exactly.</summary>
-public sealed record CheckpointInfo(
-    string Architecture,
-    string Backbone,
-    IReadOnlyList<string> Tasks,
-    string Balancer,
-    long Parameters,
-    int Epochs,
-    int BatchSize,
-    int Seed,
-    int CompletedEpochs,
-    long Step,
-    IReadOnlyList<StepRecord> Steps,
-    IReadOnlyList<EvaluationRecord> Evaluations);
-
 /// <summary>Single-file checkpoints: magic, payload length, payload (info as JSON, network, optimiser and balancer
 /// state in TorchSharp's format), SHA-256 of the payload. Written to a temporary file and renamed into place, so a
 /// crash never leaves a truncated checkpoint where a good one was; read back only after length and hash check out.</summary>
@@ -125,11 +110,4 @@ public static class Checkpoint
             throw new CheckpointException(path, "is corrupt: its SHA-256 checksum does not match its contents.");
         return payload.ToArray();
     }
-}
-
-/// <summary>A checkpoint could not be used; the message names the file and the reason.</summary>
-public sealed class CheckpointException(string path, string reason, Exception? inner = null)
-    : Exception($"Checkpoint '{path}' {reason}", inner)
-{
-    public string Path { get; } = path;
 }

@@ -2,9 +2,6 @@ using MtlNotebooks.Balancing;
 
 namespace MtlNotebooks.Training;
 
-/// <summary>One configuration of a grid search: a loss balancer with an optimiser and a batch size, named for tables.</summary>
-public sealed record GridConfiguration(string Name, ILossBalancer Balancer, IOptimizerSpec Optimizer, int BatchSize);
-
 /// <summary>Grid searches over fixed loss weights and training hyper-parameters, as the survey tunes its "Fixed (Grid S.)"
 /// rows and every model (§4.1.4, Table IV). The methods only enumerate configurations; training them is the caller's
 /// (a notebook's or a script's) job. It pairs balancers with optimisers, so it sits with training, which may depend on

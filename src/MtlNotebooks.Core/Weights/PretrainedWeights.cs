@@ -4,12 +4,6 @@ using static TorchSharp.torch;
 
 namespace MtlNotebooks.Weights;
 
-/// <summary>One entry of a state-dict file: its name, element type and shape.</summary>
-public sealed record StoredTensor(string Name, ScalarType Type, long[] Shape)
-{
-    public override string ToString() => $"{Name} [{string.Join(", ", Shape)}] {Type}";
-}
-
 /// <summary>Weights exported from PyTorch in TorchSharp's state-dict format (tools/export_state_dict.py, the format of
 /// TorchSharp's exportsd.py): loaded by name, after a check that lists every missing, unexpected and wrong-shape key
 /// instead of failing on the first one inside libtorch.</summary>

@@ -5,9 +5,6 @@ using CSharpChart = Plotly.NET.CSharp.Chart;
 
 namespace MtlNotebooks.Analysis;
 
-/// <summary>One model of <see cref="PerformanceVsResources"/>: its Δm over the seeds and its measured resources.</summary>
-public sealed record ModelResources(string Model, double DeltaMMean, double DeltaMStd, ResourceCount Count);
-
 /// <summary>ASTMT's Fig. 5: multi-task performance (Δm) against the number of parameters and against the multiply-adds
 /// of inference for every task, one point per model with ± one std over the seeds.</summary>
 public static class PerformanceVsResources

@@ -9,45 +9,6 @@ using static TorchSharp.torch;
 
 namespace MtlNotebooks.Analysis;
 
-/// <summary>Cost of one layer call for one image: its parameters and multiply-accumulates.</summary>
-/// <param name="Module">The layer's path in the network (its state-dict prefix).</param>
-/// <param name="Type">Conv2d, Linear or BatchNorm2d.</param>
-/// <param name="OutputShape">Output shape for a batch of one.</param>
-/// <param name="Parameters">The layer's own parameters.</param>
-/// <param name="MultiplyAccumulates">Multiply-accumulates of the call for one image.</param>
-public sealed record LayerResources(string Module, string Type, long[] OutputShape, long Parameters, long MultiplyAccumulates);
-
-/// <summary>Parameters and multiply-accumulates (MACs) of a network for one image of <see cref="Height"/>×<see cref="Width"/>,
-/// the figures the papers' tables report, with the per-layer breakdown.</summary>
-public sealed record ResourceCount(int Height, int Width, long Parameters, long MultiplyAccumulates, IReadOnlyList<LayerResources> Layers)
-{
-    public double GigaMacs => MultiplyAccumulates / 1e9;
-    public double MillionParameters => Parameters / 1e6;
-
-    /// <summary>MACs and parameters summed per prefix of the module path cut at <paramref name="depth"/> segments
-    /// (depth 1: conv1, bn1, layer1, …), in order of first use.</summary>
-    public IReadOnlyList<LayerResources> ByPrefix(int depth) => Layers
-        .GroupBy(l => string.Join('.', l.Module.Split('.').Take(depth)))
-        .Select(g => new LayerResources(g.Key, g.Count() == 1 ? g.First().Type : $"{g.Count()} layers", g.Last().OutputShape,
-            g.Sum(l => l.Parameters), g.Sum(l => l.MultiplyAccumulates)))
-        .ToArray();
-
-    /// <summary>One row per layer call (or per prefix when <paramref name="depth"/> is given): module, type, output shape, parameters, MACs.</summary>
-    public DataFrame ToDataFrame(int? depth = null)
-    {
-        var rows = depth is { } d ? ByPrefix(d) : Layers;
-        return new DataFrame(
-            new StringDataFrameColumn("Module", rows.Select(r => r.Module)),
-            new StringDataFrameColumn("Type", rows.Select(r => r.Type)),
-            new StringDataFrameColumn("Output", rows.Select(r => $"[{string.Join(", ", r.OutputShape)}]")),
-            new PrimitiveDataFrameColumn<long>("Parameters", rows.Select(r => r.Parameters)),
-            new PrimitiveDataFrameColumn<long>("MACs", rows.Select(r => r.MultiplyAccumulates)));
-    }
-
-    public override string ToString() =>
-        $"{Parameters:N0} parameters, {GigaMacs:0.###} G multiply-accumulates at {Height}×{Width}";
-}
-
 /// <summary>Counts parameters and multiply-accumulates by tracing one forward pass with forward hooks on every
 /// Conv2d, Linear and BatchNorm2d. MACs per image: a conv Cout·Hout·Wout·(Cin/groups)·kh·kw, a linear layer
 /// out·in, a batch norm one per output element (its folded scale-and-shift); biases, activations and pooling are

@@ -8,9 +8,6 @@ using CSharpChart = Plotly.NET.CSharp.Chart;
 
 namespace MtlNotebooks.Analysis;
 
-/// <summary>The t-SNE of one depth's SE activations (<see cref="TaskActivations"/>): a row per (task, image) point.</summary>
-public sealed record TaskActivationEmbedding(DataFrame Points, DataFrame Separation);
-
 /// <summary>ASTMT's Fig. 6: how task-specific the SE activations are at equally spaced depths. For every task, the SE gates
 /// of a set of images are collected at each chosen SE block and embedded with exact t-SNE (<see cref="Tsne"/>); the
 /// separation table gives, per depth, the share of points whose nearest neighbour in the gate space (not the embedding)

@@ -14,10 +14,3 @@ public enum ExistingRun
     /// again; other files stay. A folder with files but no <c>run.json</c> is refused: nothing says they are a run's.</summary>
     Overwrite,
 }
-
-/// <summary>The output folder holds a run and <see cref="ExistingRun.Refuse"/> was asked for.</summary>
-public sealed class ExistingRunException(string folder, string started)
-    : IOException($"'{folder}' already holds a run (started {started}); resume it or overwrite it, or choose another folder.")
-{
-    public string Folder { get; } = folder;
-}

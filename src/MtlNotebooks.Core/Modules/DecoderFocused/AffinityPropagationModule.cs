@@ -7,10 +7,6 @@ using static TorchSharp.torch.nn;
 
 namespace MtlNotebooks.Modules.DecoderFocused;
 
-/// <summary>Options of <see cref="AffinityPropagationModule"/>: the diffusion steps and the most positions the affinities
-/// are computed on.</summary>
-public sealed record AffinityPropagationOptions(int Steps = 2, int MaxPixels = 1024);
-
 /// <summary>PAP-Net's pattern-affinitive propagation (Zhang et al., CVPR 2019; survey §2.3.2, Fig. 7): per source task a
 /// pixel affinity matrix A_l = softmax_j(θ(F_l)_i · θ(F_l)_j / √C) over the whole image; per target task k the affinities
 /// are combined with learned weights (softmax over sources) and diffused into k's features for a few steps,

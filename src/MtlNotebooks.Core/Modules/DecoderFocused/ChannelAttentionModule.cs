@@ -7,9 +7,6 @@ using static TorchSharp.torch;
 
 namespace MtlNotebooks.Modules.DecoderFocused;
 
-/// <summary>Options of <see cref="ChannelAttentionModule"/>: the reduction of its squeeze-and-excitation gates.</summary>
-public sealed record ChannelAttentionOptions(int Reduction = 4);
-
 /// <summary>Channel-attention distillation, the squeeze-and-excitation variant MTI-Net §3.2 mentions: the message from
 /// source l to target k is a 3x3 conv of F_l gated per channel by an SE block computed from F_l:
 /// F_k^o = F_k + Σ_{l≠k} SE_{k,l}(W_{k,l} F_l).</summary>

@@ -8,19 +8,6 @@ using static TorchSharp.torch.nn;
 
 namespace MtlNotebooks.Modules.DecoderFocused;
 
-/// <summary>How the FPM's softmax groups channels. The paper (§3.3) normalises "over the task dimension" for each channel;
-/// the reference code reshapes the task-blocked concatenation [B, N·C, H, W] to [B, C, N, H, W], so each softmax runs over
-/// N consecutive channels of that concatenation.</summary>
-public enum FpmGrouping
-{
-    ReferenceCode,
-    Paper,
-}
-
-/// <summary>Options of <see cref="FpmModule"/>: how its softmax groups channels and the reduction of its
-/// squeeze-and-excitation refinement (16).</summary>
-public sealed record FpmOptions(FpmGrouping Grouping = FpmGrouping.ReferenceCode, int SeReduction = 16);
-
 /// <summary>MTI-Net's feature propagation module (§3.3): feature harmonisation — concatenate the N task features,
 /// a non-linear map to N·C task-attention logits, softmax over tasks, the attended features reduced N·C → C — then per
 /// task a squeeze-and-excitation refinement of that shared map added to the task's own features as a residual.</summary>

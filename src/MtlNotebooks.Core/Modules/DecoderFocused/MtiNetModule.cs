@@ -9,16 +9,6 @@ using static TorchSharp.torch.nn;
 
 namespace MtlNotebooks.Modules.DecoderFocused;
 
-/// <summary>Everything MTI-Net needs to be built: the backbone, the tasks, how many of the backbone's levels to use
-/// (coarsest first when counting down; MTI-Net Table 3), the distillation unit and the optional FPM (Table 2: w/o FPM).</summary>
-public sealed record MtiNetOptions(
-    IReadOnlyList<string> Tasks,
-    IReadOnlyDictionary<string, int> OutputChannels,
-    IReadOnlyList<string> AuxiliaryTasks,
-    int Scales,
-    IDistillationUnit Distillation,
-    IFeaturePropagation Propagation);
-
 /// <summary>MTI-Net (Vandenhende et al., ECCV 2020): initial task predictions at every scale from the coarsest up
 /// (deep supervision, §3.1), multi-modal distillation per scale (§3.2, eq. 1), feature propagation between scales (FPM,
 /// §3.3) and feature aggregation of the distilled maps at 1/4 into each main task's head (§3.4). Auxiliary tasks only get

@@ -9,15 +9,6 @@ using static TorchSharp.torch.nn;
 
 namespace MtlNotebooks.Modules.DecoderFocused;
 
-/// <summary>Everything PAD-Net needs besides the backbone: the tasks, the width <see cref="Channels"/> of the task features
-/// and the distillation (a multiple of 4, the bottlenecks' expansion) and the distillation unit.</summary>
-public sealed record PadNetOptions(
-    IReadOnlyList<string> Tasks,
-    IReadOnlyDictionary<string, int> OutputChannels,
-    IReadOnlyList<string> AuxiliaryTasks,
-    int Channels,
-    IDistillationUnit Distillation);
-
 /// <summary>PAD-Net (Xu et al., CVPR 2018; survey §2.3.1) on a multi-scale backbone, built as the MTI-Net/survey code
 /// builds it: all levels resized to the finest and fused (1x1 conv with bias, BN, ReLU, keeping their summed width); per
 /// task two torchvision bottlenecks (the first projecting to <c>channels</c>) → features and a 1x1 initial prediction

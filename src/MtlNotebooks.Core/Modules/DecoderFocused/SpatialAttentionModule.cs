@@ -7,9 +7,6 @@ using static TorchSharp.torch.nn;
 
 namespace MtlNotebooks.Modules.DecoderFocused;
 
-/// <summary>Options of <see cref="SpatialAttentionModule"/>: the size of its square convolutions (3 in the reference code).</summary>
-public sealed record SpatialAttentionOptions(int Kernel = 3);
-
 /// <summary>Spatial-attention distillation (PAD-Net; MTI-Net §3.2, eq. 1), for every target task k and source l ≠ k:
 /// F_k^o = F_k + Σ_{l≠k} σ(W_{k,l} F_l) ⊙ (W'_{k,l} F_l), with W, W' 3x3 convolutions without bias (as the reference code).</summary>
 public sealed class SpatialAttentionModule : Module<TaskFeatures, TaskFeatures>

@@ -49,6 +49,3 @@ public sealed record BranchedSearch(IHead Head, double BudgetFraction = 0.5, int
         return new BranchedDesign(affinity, costs, budget, TreeSearch.Choose(affinity, costs, budget));
     }
 }
-
-/// <summary>What <see cref="BranchedSearch.Design"/> measured and chose.</summary>
-public sealed record BranchedDesign(BranchPointAffinity Affinity, BranchCosts Costs, long Budget, TaskTree Tree);

@@ -3,10 +3,6 @@ using static TorchSharp.torch;
 
 namespace MtlNotebooks.Modules.EncoderFocused;
 
-/// <summary>Options of <see cref="CrossStitchModule"/>: the units' initial weights (α on the diagonal, β off it; the survey
-/// code: NYUD 0.9/0.1, PASCAL 0.8/0.05) and the units' learning-rate factor (100× in the survey code).</summary>
-public sealed record CrossStitchOptions(double Alpha = 0.9, double Beta = 0.1, double FusionLearningRateScale = 100, bool StartFromSingleTask = true);
-
 /// <summary>Cross-stitch networks (Misra et al. 2016; survey §2.2.1): one backbone per task, a cross-stitch unit after every
 /// stage that mixes the towers' features linearly, one head per task. State-dict keys equal the survey code's
 /// (<c>backbone.{task}</c>, <c>heads.{task}</c>, <c>cross_stitch.{stage}.cross_stitch_unit.{i}.{j}.param</c>).</summary>

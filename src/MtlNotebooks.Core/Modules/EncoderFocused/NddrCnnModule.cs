@@ -3,10 +3,6 @@ using static TorchSharp.torch;
 
 namespace MtlNotebooks.Modules.EncoderFocused;
 
-/// <summary>Options of <see cref="NddrCnnModule"/>: the layers' initialisation (α·I on the task's own features, β·I on the
-/// others; the survey code: NYUD 0.9/0.1, PASCAL 0.8/0.05), their BN momentum (0.05) and learning-rate factor (100×).</summary>
-public sealed record NddrCnnOptions(double Alpha = 0.9, double Beta = 0.1, double FusionLearningRateScale = 100, double Momentum = 0.05, bool StartFromSingleTask = true);
-
 /// <summary>NDDR-CNN (Gao et al. 2019; survey §2.2.2): one backbone per task and an NDDR layer after the stem and after every
 /// stage (the survey code's stages <c>conv</c>, <c>layer1_without_conv</c>, <c>layer2</c>…), one head per task. Keys equal
 /// the survey code's (<c>nddr.{stage}.layer.{task}.0.weight</c>).</summary>

@@ -1,8 +1,5 @@
 namespace MtlNotebooks.Modules.EncoderFocused;
 
-/// <summary>One candidate of <see cref="TreeSearch.Evaluate"/>: a tree, its cost and its task-dissimilarity score.</summary>
-public sealed record TreeCandidate(TaskTree Tree, long Cost, double Score);
-
 /// <summary>Chooses the layout of a branched multi-task network (Vandenhende et al., BMVC 2020, §3.3): among every tree whose
 /// cost fits the budget, the one that keeps the least dissimilar tasks together. A tree's score is the paper's clustering
 /// cost: the sum over branch points of the mean over that stage's groups of the largest dissimilarity (1 − RSA affinity at

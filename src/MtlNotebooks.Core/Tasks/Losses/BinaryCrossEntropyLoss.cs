@@ -4,19 +4,6 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace MtlNotebooks.Tasks.Losses;
 
-/// <summary>How <see cref="BinaryCrossEntropyLoss"/> weighs positive against negative pixels.</summary>
-public enum BinaryWeighting
-{
-    /// <summary>Plain BCE: every pixel weight 1.</summary>
-    None,
-
-    /// <summary>Positives weigh w, negatives 1 − w, with a fixed w (edges: w = 0.95, ASTMT appendix, MTI-Net code).</summary>
-    FixedPositiveWeight,
-
-    /// <summary>w = the fraction of negative pixels in the batch's label (HED-style; the references' saliency loss).</summary>
-    Balanced,
-}
-
 /// <summary>Pixel-wise binary cross-entropy on logits [B, 1, H, W] against labels in {0, 1} ([B, 1, H, W];
 /// <paramref name="IgnoreValue"/> marks unlabelled pixels). With weighting, the loss is
 /// −[w·y·log σ(x) + (1 − w)·(1 − y)·log(1 − σ(x))] as in the references' BalancedCrossEntropyLoss, averaged over

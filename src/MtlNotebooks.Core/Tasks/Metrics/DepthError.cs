@@ -3,28 +3,6 @@ using static TorchSharp.torch;
 
 namespace MtlNotebooks.Tasks.Metrics;
 
-/// <summary>Which depth error <see cref="DepthError"/> reports.</summary>
-public enum DepthStatistic
-{
-    /// <summary>√(mean (d̂ − d)²), metres.</summary>
-    Rmse,
-
-    /// <summary>√(mean (log d̂ − log d)²), as the references' DepthMeter ("log_rmse").</summary>
-    LogRmse,
-
-    /// <summary>mean |d̂ − d| / d.</summary>
-    AbsRel,
-
-    /// <summary>% of pixels with max(d̂/d, d/d̂) &lt; 1.25.</summary>
-    Delta1,
-
-    /// <summary>% of pixels with max(d̂/d, d/d̂) &lt; 1.25².</summary>
-    Delta2,
-
-    /// <summary>% of pixels with max(d̂/d, d/d̂) &lt; 1.25³.</summary>
-    Delta3,
-}
-
 /// <summary>A depth error over all valid pixels of a split (label &gt; 0), pooled per pixel as MTI-Net evaluates depth
 /// (not averaged per image). Predictions are clamped to ≥ 1e-9 before logs and ratios, as the references do.</summary>
 public sealed record DepthError(DepthStatistic Statistic) : ITaskMetric
