@@ -135,6 +135,10 @@ def signals(name):
 
 
 if __name__ == "__main__":
+    # A shell starts background jobs with SIGINT ignored, and an ignored signal stays ignored across exec: the kernel would
+    # inherit that and .NET keeps it, so SIGINT could not interrupt. Jupyter's server handles SIGINT, so its kernels
+    # start with the default disposition; so do the kernels started here.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     if sys.argv[2] == "client":
         client(sys.argv[1], sys.argv[3], sys.argv[4])
     else:
