@@ -135,7 +135,7 @@ public static class DeltaM
         var first = runs.Runs[0];
         var primaries = PrimaryMetrics(first[0].Final);
         var configurations = Enumerable.Range(0, runs.Configurations.Count).ToList();
-        var deltas = configurations.Select(c => runs.Runs.Select((seedRuns, s) => c == 0 ? 0.0 : SeedDelta(runs.Seeds[s], seedRuns[0], seedRuns[c])).ToList()).ToList();
+        var deltas = configurations.Select(runs.DeltaMs).ToList();
 
         var columns = new List<DataFrameColumn>
         {
@@ -182,7 +182,7 @@ public static class DeltaM
     /// <summary>"semseg mIoU ↑ std": the column of a seed table holding the sample std of <paramref name="column"/>.</summary>
     public static string StdColumnName(string column) => $"{column} std";
 
-    private static double SeedDelta(int seed, RunResult baseline, RunResult run)
+    internal static double SeedDelta(int seed, RunResult baseline, RunResult run)
     {
         try
         {

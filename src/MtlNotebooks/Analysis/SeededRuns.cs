@@ -55,8 +55,12 @@ public sealed class SeededRuns
         var index = Configurations.ToList().IndexOf(configuration);
         if (index < 0)
             throw new ArgumentException($"No configuration '{configuration}' was run; the configurations are {string.Join(", ", Configurations)}.", nameof(configuration));
-        return [.. Runs.Select(seedRuns => index == 0 ? 0.0 : DeltaM.Compute(seedRuns[0].Final, seedRuns[index].Final))];
+        return DeltaMs(index);
     }
+
+    /// <summary>The Δm (%) per seed of the configuration at <paramref name="index"/>; an error names the seed and both runs.</summary>
+    internal IReadOnlyList<double> DeltaMs(int index) =>
+        [.. Runs.Select((seedRuns, s) => index == 0 ? 0.0 : DeltaM.SeedDelta(Seeds[s], seedRuns[0], seedRuns[index]))];
 
     /// <summary>One row per configuration with each primary metric and Δm as mean and std over the seeds (<see cref="DeltaM.SeedTable"/>).</summary>
     public DataFrame DeltaMTable() => DeltaM.SeedTable(this);
