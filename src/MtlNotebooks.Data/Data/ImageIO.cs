@@ -5,9 +5,6 @@ using SkiaSharp;
 
 namespace MtlNotebooks.Data;
 
-/// <summary>The raw samples of a PNG (palette indices, not colours; 16-bit values kept), H × W × Channels, channels last.</summary>
-public sealed record PngSamples(int[] Values, int Height, int Width, int Channels);
-
 /// <summary>
 /// The one image-IO seam of the library. Photographs (JPEG, PNG) decode through SkiaSharp's codec, which must report
 /// a complete decode. Label PNGs decode through <see cref="PngReader"/>, which returns the stored sample values, because
