@@ -182,10 +182,10 @@ public static class ImageIO
     }
 
     /// <summary>Writes H × W × 3 RGB as a JPEG (quality 95), atomically.</summary>
-    public static void WriteJpeg(string path, byte[] rgb, int height, int width)
+    public static void WriteJpeg(string path, RgbImage image)
     {
-        ArgumentNullException.ThrowIfNull(rgb);
-        AtomicFile.WriteAllBytes(path, LabelImages.Encode(rgb, height, width, SKEncodedImageFormat.Jpeg, 95));
+        ArgumentNullException.ThrowIfNull(image);
+        AtomicFile.WriteAllBytes(path, LabelImages.Encode(image, SKEncodedImageFormat.Jpeg, 95));
     }
 
     private static void WriteChunk(Stream stream, string type, byte[] data)

@@ -22,12 +22,11 @@ public static class SyntheticPreview
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(scale, 1);
-        var (rgb, height, width) = Render(dataset, samples, scale);
-        LabelImages.SavePng(path, rgb, height, width);
+        LabelImages.SavePng(path, Render(dataset, samples, scale));
     }
 
     /// <summary>The preview grid as RGB, without writing it.</summary>
-    public static (byte[] Rgb, int Height, int Width) Render(SyntheticDataset dataset, int samples, int scale = 1)
+    public static RgbImage Render(SyntheticDataset dataset, int samples, int scale = 1)
     {
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
@@ -48,7 +47,7 @@ public static class SyntheticPreview
         var grid = new List<IReadOnlyList<byte[]>>(rows);
         for (int i = 0; i < rows; i++)
         {
-            byte[] Big(byte[] tile) => LabelImages.Upscale(tile, h, w, scale);
+            byte[] Big(byte[] tile) => LabelImages.Upscale(new RgbImage(tile, h, w), scale).Pixels;
             grid.Add(
             [
                 Big(LabelImages.ImageToRgb(batch.Images[i])),
