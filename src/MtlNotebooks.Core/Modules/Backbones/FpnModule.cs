@@ -14,11 +14,11 @@ public sealed class FpnModule : Backbone
     private readonly FeaturePyramidNetwork fpn;
     private readonly FeatureInfo _features;
 
-    public FpnModule(Backbone body, int channels) : base($"{body.GetName()}-FPN")
+    public FpnModule(Backbone body, FpnOptions options) : base($"{body.GetName()}-FPN")
     {
         this.body = body;
-        fpn = new FeaturePyramidNetwork(body.Features.Levels.Select(l => l.Channels).ToArray(), channels);
-        _features = FpnFeatures(body.Features, channels);
+        fpn = new FeaturePyramidNetwork(body.Features.Levels.Select(l => l.Channels).ToArray(), options.Channels);
+        _features = FpnFeatures(body.Features, options.Channels);
         RegisterComponents();
     }
 
