@@ -226,10 +226,10 @@ public static class LabelImages
     public static byte[] ToPng(RgbImage image) => Encode(image, SKEncodedImageFormat.Png, 100);
 
     /// <summary>Encodes H × W × 3 interleaved RGB with SkiaSharp (PNG, JPEG).</summary>
-    internal static byte[] Encode(RgbImage image, SKEncodedImageFormat format, int quality)
+    internal static byte[] Encode(RgbImage picture, SKEncodedImageFormat format, int quality)
     {
-        CheckRgb(image, nameof(image));
-        var (rgb, height, width) = image;
+        CheckRgb(picture, nameof(picture));
+        var (rgb, height, width) = picture;
         var rgba = new byte[height * width * 4];
         for (int i = 0; i < height * width; i++)
         {
