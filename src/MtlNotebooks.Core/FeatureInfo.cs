@@ -1,11 +1,5 @@
 namespace MtlNotebooks;
 
-/// <summary>One feature map a backbone emits: its name, channels and stride relative to the input.</summary>
-public sealed record FeatureLevel(string Name, int Channels, int Stride)
-{
-    public override string ToString() => $"{Name} ({Channels} ch, stride {Stride})";
-}
-
 /// <summary>The feature levels of a backbone, finest first, known before any module is created (the idea of
 /// timm's <c>feature_info</c>): heads and architectures size themselves from it and <c>Build()</c> checks it.</summary>
 public sealed class FeatureInfo

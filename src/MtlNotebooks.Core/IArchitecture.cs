@@ -3,17 +3,6 @@ using static TorchSharp.torch;
 
 namespace MtlNotebooks;
 
-/// <summary>What an architecture may rely on when it is created: the backbone spec (whose levels are known), the
-/// main tasks (that get final outputs and metrics) and the auxiliary tasks (trained, not evaluated). In
-/// <see cref="MultiTaskNetBuilder.Build"/>, <see cref="Backbone"/> is the user's spec behind a thin wrapper that checks the
-/// first module it creates against its levels: use its <c>Name</c>, <c>Features</c>, <c>Create()</c> and
-/// <c>Capability&lt;T&gt;()</c>, not its type.</summary>
-public sealed record ArchitectureContext(IBackbone Backbone, IReadOnlyList<IDenseTask> Tasks, IReadOnlyList<IDenseTask> AuxiliaryTasks)
-{
-    /// <summary>Main then auxiliary tasks: every task that has an output and a loss.</summary>
-    public IReadOnlyList<IDenseTask> AllTasks => [.. Tasks, .. AuxiliaryTasks];
-}
-
 /// <summary>An architecture spec (survey §2: encoder-focused, decoder-focused, single-tasking, baselines):
 /// how backbone(s), heads and any exchange between tasks are wired. What only some architectures have is an optional
 /// capability declared next to them: <see cref="IHeadedArchitecture"/>, <see cref="IPreferredBackbone"/>,

@@ -2,9 +2,6 @@ using static TorchSharp.torch;
 
 namespace MtlNotebooks;
 
-/// <summary>What a feature propagation module may rely on: the tasks it propagates and their channels at its scale.</summary>
-public sealed record PropagationContext(IReadOnlyList<string> Tasks, int Channels, FeatureLevel Level);
-
 /// <summary>Propagates task features from one scale to the next (MTI-Net's FPM, §3.3): its module maps per-task
 /// features to per-task features of the same shape, which the architecture hands to the next finer scale.
 /// <see cref="Contracts.Check(IFeaturePropagation, PropagationContext?, int)"/> checks one of your own against this.</summary>

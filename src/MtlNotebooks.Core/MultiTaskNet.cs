@@ -1,3 +1,4 @@
+using MtlNotebooks.Sharing;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

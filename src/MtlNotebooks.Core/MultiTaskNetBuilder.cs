@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Runtime.InteropServices;
 using MtlNotebooks.Balancing;
+using MtlNotebooks.Checks;
 using MtlNotebooks.Modules.SingleTasking;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -172,7 +173,7 @@ public sealed record MultiTaskNetBuilder
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
 
     /// <summary>The user's backbone spec as the architecture sees it during <see cref="Build"/>: the first module it creates
-    /// is probed (<see cref="Contracts.Probe"/>) right after creation, before the module is wired to anything, so that a
+    /// is probed (<see cref="BackboneContract.Probe"/>) right after creation, before the module is wired to anything, so that a
     /// backbone whose forward differs from its declared levels fails the build naming the level, not later with a libtorch
     /// shape error inside a head. The forward runs only when the module's tree holds a backbone module of the user's own
     /// (a few milliseconds at 32×32 or 64×64); the library's backbones, which the contract tests cover, cost one comparison
@@ -192,7 +193,7 @@ public sealed record MultiTaskNetBuilder
             var module = spec.Create();
             if (_probed) return module;
             _probed = true;
-            var problems = Contracts.Probe(spec, module, trustLibraryModules: true);
+            var problems = BackboneContract.Probe(spec, module, trustLibraryModules: true);
             if (problems.Count == 0) return module;
             module.Dispose();
             throw new BuildException([.. problems.Select(p => "UseBackbone: " + p)]);

@@ -19,6 +19,3 @@ public sealed class TaskOutputs : TaskTensors
 
     protected override string Kind => "output";
 }
-
-/// <summary>An intermediate prediction of <paramref name="Task"/> (e.g. <c>initial@stride8</c>) at its own resolution.</summary>
-public sealed record IntermediatePrediction(string Task, string Name, Tensor Output);

@@ -20,17 +20,13 @@ public sealed record PngImage
     public int Width { get; }
     public string? Caption { get; init; }
 
-    /// <summary>H × W × 3 interleaved RGB (the <see cref="LabelImages"/> convention), enlarged <paramref name="scale"/>
-    /// times with nearest-neighbour pixels so small label maps stay crisp.</summary>
-    public static PngImage FromRgb(byte[] rgb, int height, int width, int scale = 1, string? caption = null)
+    /// <summary><paramref name="image"/> (e.g. <c>SyntheticPreview.Render</c> or <see cref="LabelImages.Grid"/>), enlarged
+    /// <paramref name="scale"/> times with nearest-neighbour pixels so small label maps stay crisp.</summary>
+    public static PngImage FromRgb(RgbImage image, int scale = 1, string? caption = null)
     {
-        var big = LabelImages.Upscale(rgb, height, width, scale);
-        return new PngImage(LabelImages.ToPng(big, height * scale, width * scale), height * scale, width * scale, caption);
+        var big = LabelImages.Upscale(image, scale);
+        return new PngImage(LabelImages.ToPng(big), big.Height, big.Width, caption);
     }
-
-    /// <summary>A picture as returned by <c>SyntheticPreview.Render</c> or <see cref="LabelImages.Grid"/>.</summary>
-    public static PngImage FromRgb((byte[] Rgb, int Height, int Width) picture, int scale = 1, string? caption = null) =>
-        FromRgb(picture.Rgb, picture.Height, picture.Width, scale, caption);
 
     /// <summary>Tiles side by side (all <paramref name="height"/> × <paramref name="width"/> RGB), 2 pixels apart.</summary>
     public static PngImage Row(IReadOnlyList<byte[]> tiles, int height, int width, int scale = 1, string? caption = null) =>

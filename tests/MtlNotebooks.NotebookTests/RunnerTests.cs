@@ -205,7 +205,7 @@ public sealed class RunnerTests : IDisposable
             "display(Plotly.NET.CSharp.Chart.Column<double, string, string>(new[] { 1.0, 2.0 }, Keys: new[] { \"a\", \"b\" }));\n" +
             "display(new Microsoft.Data.Analysis.DataFrame(new Microsoft.Data.Analysis.DoubleDataFrameColumn(\"x\", new[] { 1.5, 2.0 })));\n" +
             "display(TorchSharp.torch.arange(6).reshape(2, 3));\n" +
-            "display(PngImage.FromRgb(new byte[] { 255, 0, 0 }, 1, 1));",
+            "display(PngImage.FromRgb(new MtlNotebooks.Data.RgbImage(new byte[] { 255, 0, 0 }, 1, 1)));",
             "Plotly.NET.CSharp.Chart.Line<double, double, string>(new[] { 1.0, 2.0 }, new[] { 3.0, 4.0 })"));
 
         Assert.True(result.Succeeded, result.Error);

@@ -3,42 +3,6 @@ using System.Text.Json.Serialization;
 
 namespace MtlNotebooks.Data;
 
-/// <summary>Where a data set comes from (documentation only: nothing downloads).</summary>
-public sealed record ManifestSource(string Url, string? AlternativeUrl, string Archive, string Notes);
-
-/// <summary>The input images: folder, file pattern (<c>{id}</c> = the sample id), format and, when fixed, the size.</summary>
-public sealed record ManifestImage(string Folder, string Pattern, string Format, int? Height = null, int? Width = null);
-
-/// <summary>A split: the list file of sample ids (one per line) and the expected count.</summary>
-public sealed record ManifestSplit(string Name, string List, int Count);
-
-/// <summary>One task's labels: folders tried in order, the file pattern, the label format and its encoding.</summary>
-/// <remarks>Formats: <c>png-classes</c> (class map; <see cref="ZeroIsIgnore"/> and <see cref="Offset"/> as NYUD's
-/// semseg), <c>png-binary</c> (grey, value/255 &gt; 0.5), <c>png-normals</c> (RGB, 2·value/255 − 1; with
-/// <see cref="MaskPattern"/>, zeroed where the LabelMap class is not in <see cref="MaskValidClasses"/>), <c>npy-depth</c>,
-/// <c>npy-normals</c>, <c>npy-edge</c>, <c>mat-labelmap-edges</c> (edges of a MATLAB LabelMap) and
-/// <c>mat-human-parts</c> (Pascal-Part annotations grouped into 6 parts): see <see cref="PascalLabels"/>.</remarks>
-public sealed record ManifestTask(
-    string Name,
-    IReadOnlyList<string> Folders,
-    string Pattern,
-    string Format,
-    string Encoding,
-    int? Classes = null,
-    bool ZeroIsIgnore = false,
-    int Offset = 0,
-    IReadOnlyList<string>? ClassNames = null,
-    string? MaskPattern = null,
-    IReadOnlyList<int>? MaskValidClasses = null)
-{
-    /// <summary>Whether the loader can decode this format.</summary>
-    [JsonIgnore]
-    public bool IsSupported => DataManifest.SupportedFormats.Contains(Format);
-}
-
-/// <summary>Training setup notes of a data set.</summary>
-public sealed record ManifestTraining(int Height, int Width, string Notes);
-
 /// <summary>
 /// The on-disk layout of a real data set as the reference code reads it (<c>data-manifests/*.json</c>): image folder
 /// and pattern, split lists with their expected counts, each task's label folder, pattern, format and encoding, the

@@ -5,9 +5,6 @@ using SkiaSharp;
 
 namespace MtlNotebooks.Data;
 
-/// <summary>The raw samples of a PNG (palette indices, not colours; 16-bit values kept), H × W × Channels, channels last.</summary>
-public sealed record PngSamples(int[] Values, int Height, int Width, int Channels);
-
 /// <summary>
 /// The one image-IO seam of the library. Photographs (JPEG, PNG) decode through SkiaSharp's codec, which must report
 /// a complete decode. Label PNGs decode through <see cref="PngReader"/>, which returns the stored sample values, because
@@ -185,10 +182,10 @@ public static class ImageIO
     }
 
     /// <summary>Writes H × W × 3 RGB as a JPEG (quality 95), atomically.</summary>
-    public static void WriteJpeg(string path, byte[] rgb, int height, int width)
+    public static void WriteJpeg(string path, RgbImage image)
     {
-        ArgumentNullException.ThrowIfNull(rgb);
-        AtomicFile.WriteAllBytes(path, LabelImages.Encode(rgb, height, width, SKEncodedImageFormat.Jpeg, 95));
+        ArgumentNullException.ThrowIfNull(image);
+        AtomicFile.WriteAllBytes(path, LabelImages.Encode(image, SKEncodedImageFormat.Jpeg, 95));
     }
 
     private static void WriteChunk(Stream stream, string type, byte[] data)

@@ -175,11 +175,12 @@ public static class LabelImages
     }
 
     /// <summary>Nearest-neighbour enlargement by an integer <paramref name="factor"/>.</summary>
-    public static byte[] Upscale(byte[] rgb, int height, int width, int factor)
+    public static RgbImage Upscale(RgbImage image, int factor)
     {
-        CheckRgb(rgb, height, width, nameof(rgb));
+        CheckRgb(image, nameof(image));
         ArgumentOutOfRangeException.ThrowIfLessThan(factor, 1);
-        if (factor == 1) return rgb;
+        if (factor == 1) return image;
+        var (rgb, height, width) = image;
         int w2 = width * factor;
         var result = new byte[rgb.Length * factor * factor];
         for (int y = 0; y < height * factor; y++)
@@ -190,13 +191,13 @@ public static class LabelImages
             result[dst + 1] = rgb[src + 1];
             result[dst + 2] = rgb[src + 2];
         }
-        return result;
+        return new RgbImage(result, height * factor, w2);
     }
 
     /// <summary>Composes tiles of <paramref name="tileHeight"/> × <paramref name="tileWidth"/> into one picture:
     /// one row of tiles per inner list, <paramref name="gap"/> pixels of <paramref name="background"/> between
     /// them; short rows are padded with background.</summary>
-    public static (byte[] Rgb, int Height, int Width) Grid(IReadOnlyList<IReadOnlyList<byte[]>> rows, int tileHeight, int tileWidth, int gap = 2, byte background = 255)
+    public static RgbImage Grid(IReadOnlyList<IReadOnlyList<byte[]>> rows, int tileHeight, int tileWidth, int gap = 2, byte background = 255)
     {
         ArgumentNullException.ThrowIfNull(rows);
         if (rows.Count == 0) throw new ArgumentException("A grid needs at least one row.", nameof(rows));
@@ -213,21 +214,22 @@ public static class LabelImages
         for (int c = 0; c < rows[r].Count; c++)
         {
             var tile = rows[r][c];
-            CheckRgb(tile, tileHeight, tileWidth, nameof(rows));
+            CheckRgb(new RgbImage(tile, tileHeight, tileWidth), nameof(rows));
             int top = r * (tileHeight + gap), left = c * (tileWidth + gap);
             for (int y = 0; y < tileHeight; y++)
                 Buffer.BlockCopy(tile, 3 * y * tileWidth, rgb, 3 * ((top + y) * width + left), 3 * tileWidth);
         }
-        return (rgb, height, width);
+        return new RgbImage(rgb, height, width);
     }
 
     /// <summary>Encodes H × W × 3 interleaved RGB as PNG.</summary>
-    public static byte[] ToPng(byte[] rgb, int height, int width) => Encode(rgb, height, width, SKEncodedImageFormat.Png, 100);
+    public static byte[] ToPng(RgbImage image) => Encode(image, SKEncodedImageFormat.Png, 100);
 
     /// <summary>Encodes H × W × 3 interleaved RGB with SkiaSharp (PNG, JPEG).</summary>
-    internal static byte[] Encode(byte[] rgb, int height, int width, SKEncodedImageFormat format, int quality)
+    internal static byte[] Encode(RgbImage picture, SKEncodedImageFormat format, int quality)
     {
-        CheckRgb(rgb, height, width, nameof(rgb));
+        CheckRgb(picture, nameof(picture));
+        var (rgb, height, width) = picture;
         var rgba = new byte[height * width * 4];
         for (int i = 0; i < height * width; i++)
         {
@@ -245,7 +247,7 @@ public static class LabelImages
     }
 
     /// <summary>Writes RGB as a PNG file atomically (a temporary file, then a rename), creating the folder.</summary>
-    public static void SavePng(string path, byte[] rgb, int height, int width) => AtomicFile.WriteAllBytes(path, ToPng(rgb, height, width));
+    public static void SavePng(string path, RgbImage image) => AtomicFile.WriteAllBytes(path, ToPng(image));
 
     /// <summary>The turbo colour map (Google, polynomial fit) at <paramref name="x"/> in [0, 1].</summary>
     public static (byte R, byte G, byte B) Turbo(double x)
@@ -291,8 +293,10 @@ public static class LabelImages
         return (r + m, g + m, b + m);
     }
 
-    private static void CheckRgb(byte[] rgb, int height, int width, string name)
+    private static void CheckRgb(RgbImage image, string name)
     {
+        ArgumentNullException.ThrowIfNull(image, name);
+        var (rgb, height, width) = image;
         ArgumentNullException.ThrowIfNull(rgb, name);
         if (height < 1 || width < 1) throw new ArgumentException($"The size must be positive, got {height}×{width}.", name);
         if (rgb.Length != height * width * 3)

@@ -3,9 +3,6 @@ using System.Text;
 
 namespace MtlNotebooks.Data;
 
-/// <summary>An array read from a .npy file, as float32 in C order, with its shape.</summary>
-public sealed record NpyArray(float[] Values, IReadOnlyList<int> Shape);
-
 /// <summary>
 /// NumPy's .npy format (versions 1-3): the references store NYUD depth (H×W, metres), normals (H×W×3) and edges (H×W)
 /// this way. Reads little- and big-endian float16/32/64, (u)int8/16/32/64 and bool, C or Fortran order, into float32.

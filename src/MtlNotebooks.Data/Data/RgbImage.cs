@@ -1,7 +1,3 @@
-using System.Buffers.Binary;
-using System.IO.Compression;
-using SkiaSharp;
-
 namespace MtlNotebooks.Data;
 
 /// <summary>An image as H × W × 3 interleaved RGB bytes.</summary>

@@ -49,18 +49,18 @@ internal static class QuickReport
             .AddChart(Charts.BalancerWeights(runs.Skip(1).Select(r => r.History)))
             .AddHeading("Predictions on validation scenes");
 
-        var (grid, height, width) = PredictionGrid(models, data.Validation, Math.Min(options.PreviewSamples, data.Validation.Count));
+        var grid = PredictionGrid(models, data.Validation, Math.Min(options.PreviewSamples, data.Validation.Count));
         var tasks = models[0].Tasks.Select(t => t.Name).ToList();
         report.AddImage(
             "Each row a validation sample. Columns: image; then per task (" + string.Join(", ", tasks) + ") its label and the predictions of " +
-            string.Join(", ", runs.Select(r => r.Name)) + ".", LabelImages.ToPng(grid, height, width));
+            string.Join(", ", runs.Select(r => r.Name)) + ".", LabelImages.ToPng(grid));
 
         if (data.Train is SyntheticDataset synthetic)
         {
-            var (samples, sh, sw) = SyntheticPreview.Render(synthetic, Math.Min(4, synthetic.Count), TileScale);
+            var samples = SyntheticPreview.Render(synthetic, Math.Min(4, synthetic.Count), TileScale);
             report.AddHeading("The synthetic scenes")
                 .AddImage("Training scenes with the labels of all six tasks: " + string.Join(", ", SyntheticPreview.Columns) + ".",
-                    LabelImages.ToPng(samples, sh, sw));
+                    LabelImages.ToPng(samples));
         }
         report.AddHeading("Models")
             .AddPreformatted(string.Join(Environment.NewLine + Environment.NewLine, models.Select(m => m.Summary(data.Train.Height, data.Train.Width))));
@@ -69,7 +69,7 @@ internal static class QuickReport
 
     /// <summary>One row per sample: the image, then for every task its label and each model's prediction, drawn by
     /// <see cref="TaskPictures"/> (depth shares the label's colour scale).</summary>
-    private static (byte[] Rgb, int Height, int Width) PredictionGrid(IReadOnlyList<MultiTaskModel> models, IMultiTaskDataset validation, int samples)
+    private static RgbImage PredictionGrid(IReadOnlyList<MultiTaskModel> models, IMultiTaskDataset validation, int samples)
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
@@ -80,7 +80,7 @@ internal static class QuickReport
             return m.Network.call(m.Input(batch.Images));
         }).ToArray();
         int h = validation.Height, w = validation.Width;
-        byte[] Tile(byte[] rgb) => LabelImages.Upscale(rgb, h, w, TileScale);
+        byte[] Tile(byte[] rgb) => LabelImages.Upscale(new RgbImage(rgb, h, w), TileScale).Pixels;
         var rows = new List<IReadOnlyList<byte[]>>();
         for (int i = 0; i < samples; i++)
         {

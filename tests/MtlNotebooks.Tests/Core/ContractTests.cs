@@ -1,3 +1,4 @@
+using MtlNotebooks.Checks;
 using MtlNotebooks.Runtime;
 using MtlNotebooks.Tasks;
 using TorchSharp.Modules;
@@ -208,7 +209,7 @@ public sealed class ContractTests
         GC.Collect();
         long live = Tensor.TotalCount;
 
-        Assert.Empty(Contracts.Probe(spec, module));
+        Assert.Empty(BackboneContract.Probe(spec, module));
 
         Assert.Equal(live, Tensor.TotalCount);
         Assert.Equal(flags, module.modules().Select(m => m.training));

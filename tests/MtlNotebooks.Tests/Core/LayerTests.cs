@@ -29,6 +29,8 @@ public sealed class LayerTests
         { Analysis, [Experiments] },
         { $"{Root}.Modules.DecoderFocused", [$"{Root}.Modules.Backbones"] },   // decoders read feature levels, never a backbone type
         { Root, [Analysis, Experiments] },
+        { $"{Root}.Checks", [Analysis, Experiments] },
+        { $"{Root}.Sharing", [Training, Analysis, Experiments] },
     };
 
     [Theory]

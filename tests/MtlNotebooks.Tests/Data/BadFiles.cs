@@ -35,7 +35,7 @@ internal sealed class BadFiles : IDisposable
         var rgb = new byte[height * width * 3];
         new Random(5).NextBytes(rgb);
         var path = PathOf(name);
-        ImageIO.WriteJpeg(path, rgb, height, width);
+        ImageIO.WriteJpeg(path, new RgbImage(rgb, height, width));
         return path;
     }
 

@@ -70,7 +70,7 @@ internal sealed class DataFixture : IDisposable
         for (int i = 0; i < train + validation; i++)
         {
             var id = Id(i);
-            ImageIO.WriteJpeg(Path.Combine(root, "images", id + ".jpg"), Picture(i, height, width), height, width);
+            ImageIO.WriteJpeg(Path.Combine(root, "images", id + ".jpg"), new RgbImage(Picture(i, height, width), height, width));
             ImageIO.WritePng(Path.Combine(root, "segmentation", id + ".png"), Enumerable.Range(0, n).Select(p => (byte)SemsegValue(i, p)).ToArray(), height, width, 1);
             var depth = new float[n];
             var normals = new float[n * 3];
@@ -107,7 +107,7 @@ internal sealed class DataFixture : IDisposable
         for (int i = 0; i < train + validation; i++)
         {
             var id = Id(i);
-            ImageIO.WriteJpeg(Path.Combine(root, "JPEGImages", id + ".jpg"), Picture(i, height, width), height, width);
+            ImageIO.WriteJpeg(Path.Combine(root, "JPEGImages", id + ".jpg"), new RgbImage(Picture(i, height, width), height, width));
             ImageIO.WritePng(Path.Combine(root, "semseg", "pascal-context", id + ".png"),
                 Enumerable.Range(0, n).Select(p => (byte)(p % 22 == 21 ? 255 : p % 22)).ToArray(), height, width, 1, palette: true);
             ImageIO.WritePng(Path.Combine(root, "sal_distill", id + ".png"), Enumerable.Range(0, n).Select(p => (byte)(p * 255 / (n - 1))).ToArray(), height, width, 1);

@@ -16,13 +16,13 @@ public sealed class SyntheticDataLabelImagesTests
         var rgb = new byte[2 * 3 * 3];
         rgb[0] = 255;                                  // (0,0) red
         rgb[3 * 5 + 2] = 200;                          // (row 1, col 2) blue-ish
-        var png = LabelImages.ToPng(rgb, 2, 3);
+        var png = LabelImages.ToPng(new RgbImage(rgb, 2, 3));
         using var bitmap = SKBitmap.Decode(png);
         Assert.Equal(3, bitmap.Width);
         Assert.Equal(2, bitmap.Height);
         Assert.Equal(new SKColor(255, 0, 0), bitmap.GetPixel(0, 0));
         Assert.Equal(new SKColor(0, 0, 200), bitmap.GetPixel(2, 1));
-        Assert.Throws<ArgumentException>(() => LabelImages.ToPng(rgb, 3, 3));
+        Assert.Throws<ArgumentException>(() => LabelImages.ToPng(new RgbImage(rgb, 3, 3)));
     }
 
     [Fact]

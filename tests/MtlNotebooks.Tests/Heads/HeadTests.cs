@@ -28,7 +28,7 @@ public sealed class HeadTests
     public void DeepLabHead_OnResNet50_EqualsTorchVisionsDeepLabHead()
     {
         var features = Backbones.ResNet50(outputStride: 8, multiScale: false).Features;
-        using var head = new DeepLabHeadModule(features, 21);
+        using var head = new DeepLabHeadModule(features, 21, new DeepLabHeadOptions());
         Assert.Equal(16_130_837, head.parameters().Sum(p => p.numel()));
         var keys = head.state_dict().Keys.ToArray();
         Assert.True(keys.Length == 44, string.Join(", ", keys));

@@ -28,12 +28,14 @@ public sealed record Fpn(IBackbone BottomUp, int Channels = 256, string? Weights
         foreach (var problem in PretrainedWeights.Validate(Weights, caller)) yield return problem;
     }
 
+    internal FpnOptions Options => new(Channels);
+
     public Backbone Create()
     {
         var body = BottomUp.Create();
         try
         {
-            return PretrainedWeights.LoadInto(new FpnModule(body, Channels), Weights, Name);
+            return PretrainedWeights.LoadInto(new FpnModule(body, Options), Weights, Name);
         }
         catch
         {

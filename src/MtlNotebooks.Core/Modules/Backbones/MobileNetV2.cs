@@ -37,5 +37,5 @@ public sealed record MobileNetV2(MobileNetV2Options Options, string? Weights = n
             yield return $"{caller}: ASTMT builds its own task-aware encoder; it does not read the weight file of {Name}.";
     }
 
-    public AstmtModule CreateAstmt(Astmt astmt, IReadOnlyDictionary<string, int> outputs) => new AstmtMobileNetModule(Options, outputs, astmt);
+    public AstmtModule CreateAstmt(Astmt astmt, IReadOnlyDictionary<string, int> outputs) => new AstmtMobileNetModule(Options, outputs, astmt.Options);
 }

@@ -56,5 +56,5 @@ public sealed record ResNet(ResNetOptions Options, string? Weights = null) : IBa
             yield return $"{caller}: ASTMT builds its own task-aware encoder; it does not read the weight file of {Name}.";
     }
 
-    public AstmtModule CreateAstmt(Astmt astmt, IReadOnlyDictionary<string, int> outputs) => new AstmtResNetModule(Options, outputs, astmt);
+    public AstmtModule CreateAstmt(Astmt astmt, IReadOnlyDictionary<string, int> outputs) => new AstmtResNetModule(Options, outputs, astmt.Options);
 }

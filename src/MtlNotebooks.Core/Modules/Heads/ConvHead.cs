@@ -13,6 +13,7 @@ public sealed record ConvHead(int HiddenChannels) : IHead
         if (HiddenChannels < 1) yield return $"Heads.Conv for task '{context.Task}': hiddenChannels must be >= 1, got {HiddenChannels}.";
     }
 
-    public nn.Module<FeatureMaps, Tensor> Create(HeadContext context) =>
-        new ConvHeadModule(context.Features, HiddenChannels, context.OutputChannels);
+    internal ConvHeadOptions Options => new(HiddenChannels);
+
+    public nn.Module<FeatureMaps, Tensor> Create(HeadContext context) => new ConvHeadModule(context.Features, context.OutputChannels, Options);
 }

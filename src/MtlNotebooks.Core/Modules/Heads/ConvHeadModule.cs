@@ -14,10 +14,10 @@ public sealed class ConvHeadModule : Module<FeatureMaps, Tensor>
     private readonly ConvBnAct conv;
     private readonly Conv2d classifier;
 
-    public ConvHeadModule(FeatureInfo features, int hiddenChannels, int outputChannels) : base(nameof(ConvHeadModule))
+    public ConvHeadModule(FeatureInfo features, int outputChannels, ConvHeadOptions options) : base(nameof(ConvHeadModule))
     {
-        conv = new ConvBnAct(features.TotalChannels, hiddenChannels, 3);
-        classifier = Ops.Conv2d(hiddenChannels, outputChannels, 1);
+        conv = new ConvBnAct(features.TotalChannels, options.HiddenChannels, 3);
+        classifier = Ops.Conv2d(options.HiddenChannels, outputChannels, 1);
         RegisterComponents();
     }
 

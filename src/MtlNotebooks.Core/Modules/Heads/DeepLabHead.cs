@@ -14,6 +14,7 @@ public sealed record DeepLabHead(int Channels, IReadOnlyList<int> Rates) : IHead
         if (Rates.Any(r => r < 1)) yield return $"Heads.DeepLab for task '{context.Task}': every rate must be >= 1, got [{string.Join(", ", Rates)}].";
     }
 
-    public nn.Module<FeatureMaps, Tensor> Create(HeadContext context) =>
-        new DeepLabHeadModule(context.Features, context.OutputChannels, Channels, Rates);
+    internal DeepLabHeadOptions Options => new(Channels, Rates);
+
+    public nn.Module<FeatureMaps, Tensor> Create(HeadContext context) => new DeepLabHeadModule(context.Features, context.OutputChannels, Options);
 }

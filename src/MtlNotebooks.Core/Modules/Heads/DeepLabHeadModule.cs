@@ -17,8 +17,9 @@ public sealed class DeepLabHeadModule : Module<FeatureMaps, Tensor>
     // Held in an array, not in fields, so that no parent's RegisterComponents registers them a second time by field name.
     private readonly Module<Tensor, Tensor>[] _layers;
 
-    public DeepLabHeadModule(FeatureInfo features, int outputChannels, int channels = 256, IReadOnlyList<int>? rates = null) : base(nameof(DeepLabHeadModule))
+    public DeepLabHeadModule(FeatureInfo features, int outputChannels, DeepLabHeadOptions options) : base(nameof(DeepLabHeadModule))
     {
+        var (channels, rates) = options;
         _layers =
         [
             new Aspp(features.Coarsest.Channels, channels, rates ?? [12, 24, 36]),

@@ -19,6 +19,7 @@ public sealed record DeepLabV3PlusHead(int Channels, int LowLevelChannels, IRead
                          "Use a multi-scale backbone (multiScale: true) or Heads.DeepLab().";
     }
 
-    public nn.Module<FeatureMaps, Tensor> Create(HeadContext context) =>
-        new DeepLabV3PlusHeadModule(context.Features, context.OutputChannels, Channels, LowLevelChannels, Rates);
+    internal DeepLabV3PlusHeadOptions Options => new(Channels, LowLevelChannels, Rates);
+
+    public nn.Module<FeatureMaps, Tensor> Create(HeadContext context) => new DeepLabV3PlusHeadModule(context.Features, context.OutputChannels, Options);
 }

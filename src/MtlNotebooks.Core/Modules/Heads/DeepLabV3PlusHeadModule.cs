@@ -19,9 +19,10 @@ public sealed class DeepLabV3PlusHeadModule : Module<FeatureMaps, Tensor>
     private readonly Sequential decoder;
     private readonly Conv2d classifier;
 
-    public DeepLabV3PlusHeadModule(FeatureInfo features, int outputChannels, int channels, int lowLevelChannels, IReadOnlyList<int> rates)
+    public DeepLabV3PlusHeadModule(FeatureInfo features, int outputChannels, DeepLabV3PlusHeadOptions options)
         : base(nameof(DeepLabV3PlusHeadModule))
     {
+        var (channels, lowLevelChannels, rates) = options;
         aspp = new Aspp(features.Coarsest.Channels, channels, rates);
         low_level = Sequential(Ops.Conv2d(features.Finest.Channels, lowLevelChannels, 1, bias: false), Ops.BatchNorm2d(lowLevelChannels), ReLU());
         decoder = Sequential(

@@ -16,8 +16,9 @@ public sealed class ResidualBlocksHeadModule : Module<FeatureMaps, Tensor>
     private readonly Sequential blocks;
     private readonly Conv2d classifier;
 
-    public ResidualBlocksHeadModule(FeatureInfo features, int outputChannels, int channels) : base(nameof(ResidualBlocksHeadModule))
+    public ResidualBlocksHeadModule(FeatureInfo features, int outputChannels, ResidualBlocksHeadOptions options) : base(nameof(ResidualBlocksHeadModule))
     {
+        int channels = options.Channels;
         int input = features.TotalChannels;
         blocks = Sequential(("0", new ResNetBasicBlock(input, channels, project: input != channels)), ("1", new ResNetBasicBlock(channels, channels)));
         classifier = Ops.Conv2d(channels, outputChannels, 1);

@@ -37,23 +37,11 @@ public sealed record Astmt(
     int DiscriminatorKernel = 1,
     double ReversalScale = 1) : IArchitecture, ITaskConditional, IOwnSingleTaskBaseline, IPreferredBackbone
 {
-    public string Name
-    {
-        get
-        {
-            if (SingleTask) return "ASTMT single-task";
-            var parts = new List<string>();
-            if (EncoderSqueeze && DecoderSqueeze) parts.Add("SE");
-            else if (EncoderSqueeze) parts.Add("SE enc");
-            else if (DecoderSqueeze) parts.Add("SE dec");
-            if (Adapters) parts.Add("RA");
-            if (Adversarial && ReversalScale == 0) parts.Add("discriminator probe");
-            else if (Adversarial) parts.Add($"Adv w_d {DiscriminatorWeight:0.###}");
-            if (!TaskBatchNorm) parts.Add("shared BN");
-            if (!StepPerTask) parts.Add("joint step");
-            return parts.Count == 0 ? "ASTMT MT baseline" : $"ASTMT ({string.Join(", ", parts)})";
-        }
-    }
+    public string Name => Options.Name;
+
+    /// <summary>The switches the network is built with (<see cref="AstmtModule.Settings"/>).</summary>
+    public AstmtOptions Options => new(EncoderSqueeze, DecoderSqueeze, Adapters, TaskBatchNorm, Adversarial, DiscriminatorWeight,
+        StepPerTask, DecoderWidth, TaskLearningRateScale, DiscriminatorLearningRateScale, SingleTask, DiscriminatorKernel, ReversalScale);
 
     public bool TaskConditional => StepPerTask && !SingleTask;
 

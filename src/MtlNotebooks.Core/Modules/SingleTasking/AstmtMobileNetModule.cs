@@ -18,16 +18,16 @@ public sealed class AstmtMobileNetModule : AstmtModule
     private readonly ModuleList<Module<Tensor, Tensor>> features;
     private readonly bool _encoderShared;
 
-    public AstmtMobileNetModule(MobileNetV2Options options, IReadOnlyDictionary<string, int> outputs, Astmt spec)
-        : this(options, outputs, spec, new ActiveTask()) { }
+    public AstmtMobileNetModule(MobileNetV2Options options, IReadOnlyDictionary<string, int> outputs, AstmtOptions astmt)
+        : this(options, outputs, astmt, new ActiveTask()) { }
 
-    private AstmtMobileNetModule(MobileNetV2Options options, IReadOnlyDictionary<string, int> outputs, Astmt spec, ActiveTask active)
-        : base(nameof(AstmtMobileNetModule), [.. outputs.Keys], active, CreateDecoder(options, outputs, spec, active), spec)
+    private AstmtMobileNetModule(MobileNetV2Options options, IReadOnlyDictionary<string, int> outputs, AstmtOptions astmt, ActiveTask active)
+        : base(nameof(AstmtMobileNetModule), [.. outputs.Keys], active, CreateDecoder(options, outputs, astmt, active), astmt)
     {
         var tasks = outputs.Keys.ToArray();
-        bool taskNorm = spec.TaskBatchNorm && spec.EncoderSqueeze;
-        var layers = new AstmtEncoderLayers(tasks, active, SqueezeExcitation: true, spec.EncoderSqueeze, taskNorm, Adapters: false, Reduction: 4);
-        _encoderShared = !spec.EncoderSqueeze;
+        bool taskNorm = astmt.TaskBatchNorm && astmt.EncoderSqueeze;
+        var layers = new AstmtEncoderLayers(tasks, active, SqueezeExcitation: true, astmt.EncoderSqueeze, taskNorm, Adapters: false, Reduction: 4);
+        _encoderShared = !astmt.EncoderSqueeze;
         var (strides, dilations) = Schedule(OutputStride);
         features = new ModuleList<Module<Tensor, Tensor>>();
         int input = Channels(32, options);
@@ -71,11 +71,11 @@ public sealed class AstmtMobileNetModule : AstmtModule
         ? ([1, 2, 2, 1, 1, 1, 1], [1, 1, 1, 2, 2, 4, 4])
         : ([1, 2, 2, 2, 1, 1, 1], [1, 1, 1, 1, 1, 2, 2]);
 
-    private static AstmtDecoder CreateDecoder(MobileNetV2Options options, IReadOnlyDictionary<string, int> outputs, Astmt spec, ActiveTask active)
+    private static AstmtDecoder CreateDecoder(MobileNetV2Options options, IReadOnlyDictionary<string, int> outputs, AstmtOptions astmt, ActiveTask active)
     {
-        var style = new TaskConvStyle([.. outputs.Keys], active, spec.DecoderSqueeze, spec.TaskBatchNorm && spec.DecoderSqueeze, Adapters: false, MobileNet: true);
+        var style = new TaskConvStyle([.. outputs.Keys], active, astmt.DecoderSqueeze, astmt.TaskBatchNorm && astmt.DecoderSqueeze, Adapters: false, MobileNet: true);
         int[] rates = OutputStride == 8 ? [12, 24, 36] : [6, 12, 18];
-        return new AstmtDecoder(Channels(24, options), Channels(320, options), outputs, spec.DecoderWidth, rates, style);
+        return new AstmtDecoder(Channels(24, options), Channels(320, options), outputs, astmt.DecoderWidth, rates, style);
     }
 
     /// <summary>The MobileNet code's initialisation: convs N(0, √(2 / (k²·out))), batch norms 1 and 0, linear layers N(0, 0.01)

@@ -15,10 +15,10 @@ public abstract class AstmtModule : MultiTaskNet
 {
     private readonly AstmtDecoder decoder;
     private readonly GradientDiscriminator? discriminator;
-    private readonly Astmt _settings;
+    private readonly AstmtOptions _settings;
     private readonly Dictionary<string, Tensor> _features = new(StringComparer.Ordinal);
 
-    protected AstmtModule(string name, IReadOnlyList<string> tasks, ActiveTask active, AstmtDecoder decoder, Astmt settings)
+    protected AstmtModule(string name, IReadOnlyList<string> tasks, ActiveTask active, AstmtDecoder decoder, AstmtOptions settings)
         : base(name, tasks)
     {
         Active = active;
@@ -35,7 +35,7 @@ public abstract class AstmtModule : MultiTaskNet
     protected ActiveTask Active { get; }
 
     /// <summary>The switches this network was built with.</summary>
-    public Astmt Settings => _settings;
+    public AstmtOptions Settings => _settings;
 
     /// <summary>The encoder's low-level (stride 4) and last maps for the active task.</summary>
     protected abstract (Tensor LowLevel, Tensor HighLevel) Encode(Tensor image);

@@ -23,15 +23,15 @@ public sealed class AstmtResNetModule : AstmtModule
     private readonly Sequential layer4;
     private readonly bool _encoderShared;
 
-    public AstmtResNetModule(ResNetOptions options, IReadOnlyDictionary<string, int> outputs, Astmt spec)
-        : this(options, outputs, spec, new ActiveTask()) { }
+    public AstmtResNetModule(ResNetOptions options, IReadOnlyDictionary<string, int> outputs, AstmtOptions astmt)
+        : this(options, outputs, astmt, new ActiveTask()) { }
 
-    private AstmtResNetModule(ResNetOptions options, IReadOnlyDictionary<string, int> outputs, Astmt spec, ActiveTask active)
-        : base(nameof(AstmtResNetModule), [.. outputs.Keys], active, CreateDecoder(options, outputs, spec, active), spec)
+    private AstmtResNetModule(ResNetOptions options, IReadOnlyDictionary<string, int> outputs, AstmtOptions astmt, ActiveTask active)
+        : base(nameof(AstmtResNetModule), [.. outputs.Keys], active, CreateDecoder(options, outputs, astmt, active), astmt)
     {
         var tasks = outputs.Keys.ToArray();
-        var layers = new AstmtEncoderLayers(tasks, active, options.SqueezeExcitation, spec.EncoderSqueeze, spec.TaskBatchNorm, spec.Adapters);
-        _encoderShared = !(spec.EncoderSqueeze && options.SqueezeExcitation) && !spec.TaskBatchNorm && !spec.Adapters;
+        var layers = new AstmtEncoderLayers(tasks, active, options.SqueezeExcitation, astmt.EncoderSqueeze, astmt.TaskBatchNorm, astmt.Adapters);
+        _encoderShared = !(astmt.EncoderSqueeze && options.SqueezeExcitation) && !astmt.TaskBatchNorm && !astmt.Adapters;
         int inplanes = options.Scale(64);
         conv1 = Ops.Conv2d(3, inplanes, 7, stride: 2, padding: 3, bias: false);
         bn1 = Ops.BatchNorm2d(inplanes);
@@ -65,10 +65,10 @@ public sealed class AstmtResNetModule : AstmtModule
         return (low, layer4.call(layer3.call(layer2.call(low))));
     }
 
-    private static AstmtDecoder CreateDecoder(ResNetOptions options, IReadOnlyDictionary<string, int> outputs, Astmt spec, ActiveTask active)
+    private static AstmtDecoder CreateDecoder(ResNetOptions options, IReadOnlyDictionary<string, int> outputs, AstmtOptions astmt, ActiveTask active)
     {
-        var style = new TaskConvStyle([.. outputs.Keys], active, spec.DecoderSqueeze, spec.DecoderSqueeze, spec.Adapters, MobileNet: false);
+        var style = new TaskConvStyle([.. outputs.Keys], active, astmt.DecoderSqueeze, astmt.DecoderSqueeze, astmt.Adapters, MobileNet: false);
         int[] rates = options.OutputStride == 8 ? [12, 24, 36] : [6, 12, 18];
-        return new AstmtDecoder(options.Scale(64) * 4, options.Scale(512) * 4, outputs, spec.DecoderWidth, rates, style);
+        return new AstmtDecoder(options.Scale(64) * 4, options.Scale(512) * 4, outputs, astmt.DecoderWidth, rates, style);
     }
 }

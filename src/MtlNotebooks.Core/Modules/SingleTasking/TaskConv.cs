@@ -7,15 +7,6 @@ using static TorchSharp.torch.nn;
 
 namespace MtlNotebooks.Modules.SingleTasking;
 
-/// <summary>How a decoder's <see cref="TaskConv"/> units are made under ASTMT's switches.</summary>
-/// <param name="Tasks">Every task, in order.</param>
-/// <param name="Active">The task of the current forward pass.</param>
-/// <param name="TaskSqueeze">Per-task SE after every unit (the code's <c>sedec</c>).</param>
-/// <param name="TaskNorm">Per-task batch norm in every unit (the code ties it to <c>sedec</c>).</param>
-/// <param name="Adapters">A residual adapter per task beside every unit's conv (the code's <c>adapt</c>).</param>
-/// <param name="MobileNet">The MobileNet variant (appendix): ReLU6 and SE reduction 4 everywhere.</param>
-public sealed record TaskConvStyle(IReadOnlyList<string> Tasks, ActiveTask Active, bool TaskSqueeze, bool TaskNorm, bool Adapters, bool MobileNet);
-
 /// <summary>ASTMT's decoder unit (the official <c>ConvCoupledSE</c>): a shared convolution (<c>process</c>) with an
 /// optional per-task residual adapter beside it (<c>adapt</c>: 1x1, no bias, zero-initialised; Rebuffi et al. 2018),
 /// batch norm shared or per task (<c>norm</c>), ReLU, then an optional per-task SE block (<c>se</c>).</summary>

@@ -1,7 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace MtlNotebooks;
+namespace MtlNotebooks.Checks;
 
 /// <summary>The data the contracts train on: seeded random images whose labels follow from them (classes from the signs
 /// of two channels, depth and normals from the channels), so a balancer sees three learnable tasks without the core

@@ -1,7 +1,7 @@
 using MtlNotebooks.Training;
 using static TorchSharp.torch;
 
-namespace MtlNotebooks;
+namespace MtlNotebooks.Checks;
 
 /// <summary>The contract of a loss balancer, behind <see cref="Contracts.Check(ILossBalancer)"/>: it trains tiny networks
 /// with the balancer and names every broken promise.</summary>
@@ -20,7 +20,7 @@ internal static class BalancerContract
         if (plan.Problems.Count > 0)
             return [.. plan.Problems.Select(p => $"{owner}: the builder refuses it: {p}")];
 
-        TrainingHistory? Fit(string what, IArchitecture architecture, TrainingOptions run) => Contracts.Guard(problems, owner, what, () =>
+        TrainingHistory? Fit(string what, IArchitecture architecture, TrainingOptions run) => ContractRun.Guard(problems, owner, what, () =>
         {
             using var model = BalancerProbe(balancer, architecture).Build();
             return Trainer.Fit(model, train, validation, run);
@@ -61,7 +61,7 @@ internal static class BalancerContract
                     // The stop this check asked for.
                 }
             }
-            var resumed = Contracts.Guard(problems, owner, "resuming from a checkpoint", () =>
+            var resumed = ContractRun.Guard(problems, owner, "resuming from a checkpoint", () =>
             {
                 using var model = BalancerProbe(balancer, Architectures.HardSharing()).Build();
                 return Trainer.Fit(model, train, validation, options with { ResumeFrom = path });

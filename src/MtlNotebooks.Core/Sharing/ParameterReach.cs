@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace MtlNotebooks;
+namespace MtlNotebooks.Sharing;
 
 /// <summary>Which parameters each task's loss reaches in a network's autograd graph, by parameter name (the names of
 /// <c>named_parameters()</c>), and what follows from it: the shared parameters (reached by two or more tasks) and the
