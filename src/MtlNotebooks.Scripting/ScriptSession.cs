@@ -136,6 +136,3 @@ internal sealed class ScriptSession
         _submissions.Add(code);
     }
 }
-
-/// <summary>A magic command (<c>#!time</c>, <c>#!about</c>, …) the runner cannot execute.</summary>
-public sealed class UnsupportedMagicException(string message) : Exception(message);

@@ -3,11 +3,6 @@ using static TorchSharp.torch;
 
 namespace MtlNotebooks.Balancing;
 
-/// <summary>A key performance indicator κ ∈ (0, 1) of one task, read from a validation evaluation (DTP's KPI).</summary>
-/// <param name="Evaluation">The latest validation evaluation.</param>
-/// <param name="Task">The task whose KPI is wanted.</param>
-public delegate double KpiFunction(EvaluationRecord Evaluation, string Task);
-
 /// <summary>Dynamic task prioritisation (Guo, Haque, Huang, Yeung &amp; Fei-Fei, ECCV 2018; survey §3.1.4, eq. 9):
 /// w_t = −(1 − κ̄_t)^γ log κ̄_t, a focal weight that grows as task t's KPI κ̄_t ∈ (0, 1) falls, so difficult tasks get
 /// more weight. κ̄_t is an exponential moving average of the KPI, κ̄ ← α κ + (1 − α) κ̄ (as in DTP). Hyper-parameters:

@@ -4,27 +4,6 @@ using static TorchSharp.torch;
 
 namespace MtlNotebooks.Balancing;
 
-/// <summary>Where a <see cref="GradientBalancer"/> takes its per-task gradients.</summary>
-public enum GradientScope
-{
-    /// <summary>All shared parameters (<see cref="StepContext.SharedParameters"/>); the balancer returns the combined
-    /// shared gradient, which is written into their <c>.grad</c>.</summary>
-    SharedParameters,
-
-    /// <summary>Only the last shared layer (<see cref="StepContext.LastSharedParameters"/>), which is cheap; the balancer
-    /// returns loss weights and the base back-propagates Σ_t w_t L_t once (MGDA-UB).</summary>
-    LastSharedLayer,
-
-    /// <summary>All shared parameters, taken with <c>torch.autograd.grad</c>; the balancer returns loss weights and the
-    /// base back-propagates Σ_t w_t L_t once, so every parameter, task-specific ones included, gets the weighted
-    /// gradient (FairGrad, ExcessMTL: loss weights computed from the task gradients).</summary>
-    WeightedLoss,
-}
-
-/// <summary>The result of <see cref="GradientBalancer.Combine"/>: the combined shared gradient [P] (null when the
-/// balancer only weights the losses) and the per-task weights it amounts to.</summary>
-public readonly record struct GradientCombination(Tensor? SharedGradient, double[] Weights);
-
 /// <summary>Balancers that manipulate task gradients (survey §3.1.5; MGDA, PCGrad, CAGrad, IMTL-G, Nash-MTL, GradDrop).
 /// The base computes the task gradients G ∈ R^{T×P} once, flattened into one matrix, and hands them to
 /// <see cref="Combine"/>:

@@ -3,17 +3,6 @@ using static TorchSharp.torch;
 
 namespace MtlNotebooks.Balancing;
 
-/// <summary>Which part of IMTL to use.</summary>
-public enum ImtlMode
-{
-    /// <summary>IMTL-L and IMTL-G together (the paper's full method).</summary>
-    Hybrid,
-    /// <summary>IMTL-G: gradient balancing only.</summary>
-    Gradient,
-    /// <summary>IMTL-L: loss scaling only.</summary>
-    Loss,
-}
-
 /// <summary>Impartial multi-task learning (Liu, Li, Kuang, Xue, Chen, Yang, Liao &amp; Zhang, ICLR 2021).
 /// IMTL-L (loss balance): learnable s_t scale the losses as e^{s_t} L_t − s_t, which drives every scaled loss towards 1.
 /// IMTL-G (gradient balance, closed form): with u_t = g_t / ‖g_t‖, D = [g₁ − g₂, …, g₁ − g_T]ᵀ and U = [u₁ − u₂, …, u₁ − u_T]ᵀ,
@@ -81,23 +70,5 @@ public sealed class ImtlModule : GradientBalancer
         var scale = loss_scale is null ? Enumerable.Repeat(1.0, alpha.Length).ToArray()
             : loss_scale.detach().exp().to(ScalarType.Float64).cpu().data<double>().ToArray();
         return new GradientCombination(Weighted(gradients, alpha), alpha.Select((a, t) => a * scale[t]).ToArray());
-    }
-}
-
-/// <summary>Runtime of <see cref="Imtl"/> in the loss-only mode (IMTL-L): Σ_t (e^{s_t} L_t − s_t).</summary>
-public sealed class ImtlLossModule : WeightedLossBalancer
-{
-    private readonly Parameter loss_scale;
-
-    public ImtlLossModule(int tasks) : base(nameof(Imtl))
-    {
-        loss_scale = new Parameter(zeros(tasks, ScalarType.Float32));
-        RegisterComponents();
-    }
-
-    protected override (Tensor Total, Tensor Weights) Combine(TaskLosses losses, StepContext step)
-    {
-        var scale = loss_scale.exp();
-        return ((scale * losses.Stack() - loss_scale).sum(), scale);
     }
 }

@@ -2,19 +2,6 @@ using static TorchSharp.torch;
 
 namespace MtlNotebooks.Balancing;
 
-/// <summary>How MGDA normalises the task gradients before solving (Sener &amp; Koltun's code offers these four).</summary>
-public enum GradientNormalization
-{
-    /// <summary>No normalisation (LibMTL's default).</summary>
-    None,
-    /// <summary>g_t / ‖g_t‖.</summary>
-    L2,
-    /// <summary>g_t / L_t.</summary>
-    Loss,
-    /// <summary>g_t / (L_t ‖g_t‖).</summary>
-    LossPlus,
-}
-
 /// <summary>MGDA (Sener &amp; Koltun, "Multi-Task Learning as Multi-Objective Optimization", NeurIPS 2018; survey §3.1.5).
 /// The shared update is the minimum-norm point of the convex hull of the task gradients, min_α ‖Σ_t α_t g_t‖² with α on
 /// the simplex (§3.1): a direction that decreases every loss unless the point is Pareto-stationary. Solved by

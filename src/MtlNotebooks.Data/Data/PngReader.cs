@@ -5,13 +5,6 @@ using System.Text;
 
 namespace MtlNotebooks.Data;
 
-/// <summary>A PNG's IHDR: size, bit depth, colour type (0 grey, 2 RGB, 3 palette, 4 grey+alpha, 6 RGBA) and interlacing.</summary>
-public sealed record PngHeader(int Height, int Width, int BitDepth, int ColorType, bool Interlaced)
-{
-    /// <summary>Samples per pixel (a palette index is one sample).</summary>
-    public int Channels => ColorType switch { 2 => 3, 4 => 2, 6 => 4, _ => 1 };
-}
-
 /// <summary>
 /// Reads PNG files strictly, as libpng does: the IHDR must be well formed, every chunk must fit the file, critical chunks
 /// must pass their CRC, the file must reach its IEND chunk, and the image data must inflate to exactly the rows the

@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using MtlNotebooks.Tests.Experiments;
@@ -55,6 +56,23 @@ public sealed class LayoutTests
         var types = root.DescendantNodes().OfType<BaseTypeDeclarationSyntax>().Where(t => t.Parent is BaseNamespaceDeclarationSyntax)
             .Select(t => t.Identifier.Text).Concat(root.DescendantNodes().OfType<DelegateDeclarationSyntax>().Select(d => d.Identifier.Text)).ToArray();
         Assert.True(types.Contains(name), $"{relative} should hold a type named {name}; it holds {string.Join(", ", types)}.");
+    }
+
+    /// <summary>A reader finds a public type by its file name: one public top-level type per file. A balancer's spec
+    /// may sit beside the module it builds (the pair is one idea: options and the loss-weighting module).</summary>
+    [Theory]
+    [MemberData(nameof(SourceFiles))]
+    public void SourceFile_HoldsOnePublicTopLevelType(string relative)
+    {
+        var root = Parse(relative);
+        var name = Path.GetFileNameWithoutExtension(relative);
+        var types = root.DescendantNodes().OfType<MemberDeclarationSyntax>()
+            .Where(t => t.Parent is BaseNamespaceDeclarationSyntax && t.Modifiers.Any(m => m.IsKind(SyntaxKind.PublicKeyword)))
+            .Select(t => t switch { BaseTypeDeclarationSyntax b => b.Identifier.Text, DelegateDeclarationSyntax d => d.Identifier.Text, _ => "?" })
+            .Where(t => t != name).ToArray();
+        bool balancerPair = relative.Contains("/Balancing/") && types.Length == 1;
+        Assert.True(types.Length == 0 || balancerPair,
+            $"{relative} holds public types besides {name}: {string.Join(", ", types)}; give each its own file.");
     }
 
     [Theory]
