@@ -15,9 +15,17 @@ public sealed record SceneOptions
     /// class: boxes blue, balls yellow, plants purple) tells their class. 0 keeps the scenes unchanged, draw for draw.</summary>
     public double ClassByColour { get; init; }
 
+    /// <summary>The share of non-person objects (0 to 1, besides those of <see cref="ClassByColour"/>) whose shape and
+    /// colour are drawn at random and whose surface pattern tells their class (boxes horizontal stripes, balls vertical
+    /// stripes, plants a checkerboard): a texture the geometric tasks must see through.</summary>
+    public double ClassByTexture { get; init; }
+
     /// <summary>Every problem with these options, in words naming the option.</summary>
     public IReadOnlyList<string> Problems() =>
-        ClassByColour is >= 0 and <= 1 ? [] : [$"SceneOptions.ClassByColour is {ClassByColour}; it is a share of the objects, from 0 to 1."];
+    [
+        .. ClassByColour is >= 0 and <= 1 ? [] : new[] { $"SceneOptions.ClassByColour is {ClassByColour}; it is a share of the objects, from 0 to 1." },
+        .. ClassByTexture is >= 0 and <= 1 ? [] : new[] { $"SceneOptions.ClassByTexture is {ClassByTexture}; it is a share of the objects, from 0 to 1." },
+    ];
 
     internal void Validate()
     {

@@ -73,7 +73,7 @@ internal sealed class SceneRenderer
             {
                 scene.Semseg[p] = prim.ClassId;
                 scene.HumanParts[p] = prim.PartId;
-                albedo[p] = prim.Color(hit);
+                albedo[p] = prim.Pattern == 0 ? prim.Color(hit) : ColourClasses.Pattern(prim, point);
             }
             else albedo[p] = BackgroundColor(hit.Surface, point);
             analytic[p] = hit.Normal;
@@ -140,7 +140,8 @@ internal sealed class SceneRenderer
             byte cls = i == 0 && forcePerson ? SyntheticScenes.PersonClass : DrawClass();
             // With ClassByColour the shape is drawn apart from the class, and the colour tells the class.
             bool byColour = cls != SyntheticScenes.PersonClass && _options.ClassByColour > 0 && _optionRng.Chance(_options.ClassByColour);
-            byte shape = byColour ? ColourClasses.Shapes[_optionRng.Int(ColourClasses.Shapes.Length)] : cls;
+            bool byTexture = !byColour && cls != SyntheticScenes.PersonClass && _options.ClassByTexture > 0 && _optionRng.Chance(_options.ClassByTexture);
+            byte shape = byColour || byTexture ? ColourClasses.Shapes[_optionRng.Int(ColourClasses.Shapes.Length)] : cls;
             for (int attempt = 0; attempt < 20; attempt++)
             {
                 double radius = FootprintRadius(shape);
@@ -155,7 +156,9 @@ internal sealed class SceneRenderer
                 if (footprints.Any(f => Math.Pow(f.X - x, 2) + Math.Pow(f.Z - z, 2) < Math.Pow(f.R + radius + 0.05, 2)))
                     continue;
                 footprints.Add(fp);
-                var obj = byColour ? ColourClasses.Recolour(Build(shape, x, z, radius), cls, ref _optionRng) : Build(cls, x, z, radius);
+                var obj = byColour ? ColourClasses.Recolour(Build(shape, x, z, radius), cls, ref _optionRng)
+                    : byTexture ? ColourClasses.Retexture(Build(shape, x, z, radius), cls, ref _optionRng)
+                    : Build(cls, x, z, radius);
                 obj.ComputeBounds();
                 _objects.Add(obj);
                 break;
