@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Data.Analysis;
 using MtlNotebooks.Analysis;
 using MtlNotebooks.Data.Synthetic;
+using MtlNotebooks.Modules.EncoderFocused;
 using MtlNotebooks.Training;
 
 namespace MtlNotebooks.Experiments;
@@ -9,12 +10,17 @@ namespace MtlNotebooks.Experiments;
 /// <summary>Does a scene option make the tasks compete? For every setting and seed it trains the single-task networks
 /// and a hard-sharing network on semseg, depth and normals (the survey's NYUD task set), then reports the transfer
 /// (Δm and its per-task terms, survey eq. 10) and the cosines between the tasks' gradients on the shared encoder
-/// (<see cref="GradientAlignment"/>). Tasks that compete show a falling Δm (negative transfer below 0) and falling cosines.</summary>
+/// (<see cref="GradientAlignment"/>), and the RSA affinity of the single-task networks (<see cref="RepresentationSimilarity"/>,
+/// mean over the stages' outputs). Tasks that compete show a falling Δm (negative transfer below 0), falling cosines and a
+/// falling affinity.</summary>
 public static class ConflictSweep
 {
     /// <summary>Column names of the tables.</summary>
     public const string SettingColumn = "setting", SeedColumn = "seed", DeltaMColumn = "Δm (%)", MeanCosineColumn = "mean cosine",
-        SingleTaskMiouColumn = "single-task mIoU";
+        SingleTaskMiouColumn = "single-task mIoU", MeanAffinityColumn = "mean RSA affinity";
+
+    /// <summary>Validation images the RSA affinity is measured on.</summary>
+    public const int ProbeImages = 32;
 
     private static readonly string[] Tasks = ["semseg", "depth", "normals"];
 
@@ -31,7 +37,7 @@ public static class ConflictSweep
         if (problems.Count > 0) throw new ArgumentException(string.Join(Environment.NewLine, problems));
         log ??= TextWriter.Null;
 
-        var rows = new List<(string Setting, int Seed, double Miou, double DeltaM, IReadOnlyList<(string Task, double Percent)> Terms, IReadOnlyList<(string First, string Second, double Cosine)> Cosines)>();
+        var rows = new List<(string Setting, int Seed, double Miou, double DeltaM, IReadOnlyList<(string Task, double Percent)> Terms, IReadOnlyList<(string First, string Second, double Cosine)> Cosines, double[] Affinities)>();
         foreach (var (name, scenes) in settings)
         for (int seed = 0; seed < options.Seeds; seed++)
         {
@@ -42,10 +48,11 @@ public static class ConflictSweep
                 var training = new TrainingOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Seed = seed, Optimizer = options.Optimizer };
                 using var single = Builder(options, seed).UseArchitecture(Architectures.SingleTask()).Build();
                 var baseline = Trainer.Fit(single, train, validation, training).Final;
+                var affinities = Affinities(single, validation);
                 using var shared = Builder(options, seed).UseArchitecture(Architectures.HardSharing()).Build();
                 var multi = Trainer.Fit(shared, train, validation, training).Final;
                 var cosines = GradientAlignment.Measure(shared, validation, options.AlignmentBatches, options.BatchSize);
-                rows.Add((name, seed, baseline.Get("semseg"), DeltaM.Compute(baseline, multi), DeltaM.PerTask(baseline, multi), cosines));
+                rows.Add((name, seed, baseline.Get("semseg"), DeltaM.Compute(baseline, multi), DeltaM.PerTask(baseline, multi), cosines, affinities));
                 log.WriteLine($"{name}, seed {seed}: Δm {rows[^1].DeltaM:+0.00;-0.00} %, mean gradient cosine {GradientAlignment.MeanCosine(cosines):0.000}");
             }
         }
@@ -61,6 +68,8 @@ public static class ConflictSweep
         columns.AddRange(Tasks.Select(t => new DoubleDataFrameColumn($"Δ {t} (%)", rows.Select(r => r.Terms.Single(x => x.Task == t).Percent))));
         columns.AddRange(pairs.Select((p, k) => new DoubleDataFrameColumn(p, rows.Select(r => r.Cosines[k].Cosine))));
         columns.Add(new DoubleDataFrameColumn(MeanCosineColumn, rows.Select(r => GradientAlignment.MeanCosine(r.Cosines))));
+        columns.AddRange(pairs.Select((p, k) => new DoubleDataFrameColumn(p.Replace("cos ", "RSA ", StringComparison.Ordinal), rows.Select(r => r.Affinities[k]))));
+        columns.Add(new DoubleDataFrameColumn(MeanAffinityColumn, rows.Select(r => r.Affinities.Average())));
         return new DataFrame(columns);
     }
 
@@ -88,6 +97,19 @@ public static class ConflictSweep
         if (values.Count < 2) return double.NaN;
         double mean = values.Average();
         return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
+    }
+
+    /// <summary>Per pair of tasks (in <see cref="GradientAlignment.Measure"/>'s order), the RSA affinity of their single-task
+    /// networks averaged over the stages' outputs, on the first <see cref="ProbeImages"/> validation images.</summary>
+    private static double[] Affinities(MultiTaskModel single, IMultiTaskDataset validation)
+    {
+        using var batch = validation.GetBatch([.. Enumerable.Range(0, Math.Min(ProbeImages, validation.Count))]);
+        var affinity = RepresentationSimilarity.Measure(single.Network, batch.Images);
+        var values = new List<double>();
+        for (int i = 0; i < Tasks.Length; i++)
+        for (int j = i + 1; j < Tasks.Length; j++)
+            values.Add(Enumerable.Range(0, affinity.BranchPoints.Count).Average(d => affinity.Affinity(d, Tasks[i], Tasks[j])));
+        return [.. values];
     }
 
     private static MultiTaskNetBuilder Builder(ConflictSweepOptions options, int seed) => MultiTaskNet.CreateBuilder()
