@@ -52,6 +52,40 @@ public sealed class SceneOptionsTests
         Assert.Equal(0, OtherShapedBalls(SceneOptions.Default));
     }
 
+    [Fact]
+    public void ClassByTexture_StripesRunAcrossBoxesAndDownBalls()
+    {
+        // Boxes carry horizontal stripes (brightness changes from row to row), balls vertical ones (from column to column).
+        var texture = new SceneOptions { ClassByTexture = 1 };
+        var (boxDown, boxAcross) = Changes(texture, SyntheticScenes.BoxClass);
+        var (ballDown, ballAcross) = Changes(texture, SyntheticScenes.BallClass);
+        Assert.True(boxDown > 1.5 * boxAcross, $"box: {boxDown:0.000} down, {boxAcross:0.000} across");
+        Assert.True(ballAcross > 1.5 * ballDown, $"ball: {ballDown:0.000} down, {ballAcross:0.000} across");
+    }
+
+    /// <summary>Mean absolute brightness change between vertical and between horizontal neighbours on one surface of
+    /// class <paramref name="cls"/>, over 40 scenes.</summary>
+    private static (double Down, double Across) Changes(SceneOptions options, byte cls)
+    {
+        double down = 0, across = 0;
+        int nDown = 0, nAcross = 0;
+        for (int i = 0; i < 40; i++)
+        {
+            var s = SyntheticScenes.Generate(6, i, 64, 64, options);
+            int n = s.Height * s.Width;
+            double Grey(int p) => (s.Image[p] + s.Image[n + p] + s.Image[2 * n + p]) / 3;
+            for (int v = 0; v < s.Height - 1; v++)
+            for (int u = 0; u < s.Width - 1; u++)
+            {
+                int p = v * s.Width + u;
+                if (s.Semseg[p] != cls) continue;
+                if (s.SurfaceIds[p + s.Width] == s.SurfaceIds[p]) { down += Math.Abs(Grey(p + s.Width) - Grey(p)); nDown++; }
+                if (s.SurfaceIds[p + 1] == s.SurfaceIds[p]) { across += Math.Abs(Grey(p + 1) - Grey(p)); nAcross++; }
+            }
+        }
+        return (down / nDown, across / nAcross);
+    }
+
     /// <summary>The share of box, ball and plant pixels (over 40 scenes) whose hue lies in their class's band, ±15°.</summary>
     private static double ShareInBand(SceneOptions options)
     {

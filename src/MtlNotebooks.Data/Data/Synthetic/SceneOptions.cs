@@ -1,11 +1,10 @@
 namespace MtlNotebooks.Data.Synthetic;
 
 /// <summary>How much the tasks of a synthetic scene compete. By default an object's class follows from its shape, so
-/// semantic segmentation, depth, normals and edges all ask the encoder for the same geometry and never conflict (the
-/// scenes' labels all follow from one geometry). <see cref="ClassByColour"/> makes segmentation ask for something the
-/// geometric tasks must ignore: a share of the objects take a shape drawn independently of their class and a colour
-/// that tells the class, the way texture and colour tell classes apart in real scenes while depth and normals must be
-/// invariant to them. People keep their shape (human parts are parts of a body).</summary>
+/// semantic segmentation, depth, normals and edges all ask the encoder for the same geometry. These options make
+/// segmentation need what the geometric tasks must ignore, ASTMT's "invariance versus sensitivity" (§1): a colour
+/// (<see cref="ClassByColour"/>) or a surface pattern (<see cref="ClassByTexture"/>) tells the class, drawn apart from the
+/// shape. People keep their shape (human parts are parts of a body). <c>ConflictSweep</c> measures what each does.</summary>
 public sealed record SceneOptions
 {
     /// <summary>Class follows shape, as every scene before these options.</summary>
