@@ -36,6 +36,15 @@ internal static class OptionRules
         return option;
     }
 
+    /// <summary>Accepts a share from 0 to 1: "--class-by-colour is a share from 0 to 1, got 1.5."</summary>
+    public static Option<double?> Share(this Option<double?> option)
+    {
+        option.CustomParser = result => Number(result, option.Name, positive: false) is not { } value ? null
+            : value is >= 0 and <= 1 ? value
+            : Fail<double>(result, $"{option.Name} is a share from 0 to 1, got {value.ToString(CultureInfo.InvariantCulture)}.");
+        return option;
+    }
+
     /// <summary>Gives every numeric option under <paramref name="command"/> that has no rule of its own the same parser, so
     /// every command words a non-number alike: "--seed: 'abc' is not a whole number."</summary>
     public static void ParseNumbersAlike(Command command)

@@ -73,6 +73,16 @@ internal sealed class QuickCommand
         Description = $"Head of the single-task and hard-sharing networks: {string.Join(", ", Heads.All.Keys)} (default: conv).",
     }.AcceptOnlyKeys(Heads.All.Keys);
 
+    private readonly Option<double?> _classByColour = new Option<double?>("--class-by-colour")
+    {
+        Description = "Share of the synthetic objects (0 to 1) whose colour, not their shape, tells their class: segmentation then needs what depth and normals must ignore (default 0).",
+    }.Share();
+
+    private readonly Option<double?> _classByTexture = new Option<double?>("--class-by-texture")
+    {
+        Description = "Share of the synthetic objects (0 to 1) whose surface pattern, not their shape or colour, tells their class (default 0).",
+    }.Share();
+
     public static Command Create() => new QuickCommand().Build();
 
     private Command Build()
@@ -83,6 +93,7 @@ internal sealed class QuickCommand
         {
             _tiny, _dataset, _dataRoot, _architectures, _balancer, _epochs, _imageSize, _trainSamples, _valSamples, _batchSize, _width,
             _lr, _optimizer, _seed, _seeds, _device, _output, _resume, _overwrite, _backbone, _head, _memoryFormat,
+            _classByColour, _classByTexture,
         };
         quick.SetAction(Execute);
         return quick;
@@ -131,6 +142,7 @@ internal sealed class QuickCommand
         Backbone = parse.GetValue(_backbone) is { } backbone ? Backbones.FromName(backbone) : options.Backbone,
         Head = parse.GetValue(_head) is { } head ? Heads.All[head] : options.Head,
         Balancer = parse.GetValue(_balancer) is { } balancer ? Balancers.FromName(balancer) : null,
+        Scenes = new SceneOptions { ClassByColour = parse.GetValue(_classByColour) ?? 0, ClassByTexture = parse.GetValue(_classByTexture) ?? 0 },
     };
 
     /// <summary>--resume and --overwrite act on the folder --output names; both at once contradict each other.</summary>
@@ -149,6 +161,8 @@ internal sealed class QuickCommand
         var preset = options.Dataset;
         if (preset.IsSynthetic && options.DataRoot is not null)
             return $"--data-root is for the real data sets ({string.Join(", ", DataSetPresets.All.Where(p => !p.IsSynthetic).Select(p => p.Name))}); '{preset.Name}' is synthetic.";
+        if (!preset.IsSynthetic && options.Scenes != SceneOptions.Default)
+            return $"--class-by-colour and --class-by-texture change the synthetic scenes; '{preset.Name}' is read from disk.";
         if (!preset.IsSynthetic && options.DataRoot is null)
             return $"Data set '{preset.Name}' is read from disk: pass its root folder (--data-root), laid out as data-manifests/{preset.ManifestFile} describes.";
         return null;

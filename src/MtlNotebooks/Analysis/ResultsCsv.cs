@@ -47,6 +47,9 @@ public static class ResultsCsv
     /// <summary>A table (e.g. <see cref="DeltaM.Table"/>) with its column names as header and full-precision values.</summary>
     public static void WriteDeltaM(string path, DataFrame table) => Save(path, table);
 
+    /// <summary>Any table, written as <see cref="WriteDeltaM"/> writes one: header of column names, full-precision values, atomically.</summary>
+    public static void Write(string path, DataFrame table) => Save(path, table);
+
     private static void Save(string path, DataFrame table)
     {
         ArgumentNullException.ThrowIfNull(table);

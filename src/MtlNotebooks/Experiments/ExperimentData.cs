@@ -24,6 +24,8 @@ internal sealed class ExperimentData : IDisposable
                 throw new ArgumentException($"QuickExperimentOptions.DataRoot is for the real data sets ({RealDataSetNames}); '{preset.Name}' is synthetic.");
             return Synthetic(options, preset);
         }
+        if (options.Scenes != SceneOptions.Default)
+            throw new ArgumentException($"QuickExperimentOptions.Scenes sets how the synthetic scenes are drawn; '{preset.Name}' is read from disk. Leave it at SceneOptions.Default.");
         if (options.DataRoot is null)
             throw new ArgumentException($"Data set '{preset.Name}' is read from disk: set QuickExperimentOptions.DataRoot to its root folder, laid out as data-manifests/{preset.ManifestFile} describes.");
         return Real(options, preset, options.DataRoot);
@@ -34,7 +36,7 @@ internal sealed class ExperimentData : IDisposable
 
     private static ExperimentData Synthetic(QuickExperimentOptions options, DataSetPreset preset)
     {
-        var (train, validation) = SyntheticDataset.CreateSplits(options.TrainSamples, options.ValidationSamples, options.ImageSize, options.ImageSize, options.Seed);
+        var (train, validation) = SyntheticDataset.CreateSplits(options.TrainSamples, options.ValidationSamples, options.ImageSize, options.ImageSize, options.Seed, options.Scenes);
         return new ExperimentData(train, validation, preset.Description);
     }
 

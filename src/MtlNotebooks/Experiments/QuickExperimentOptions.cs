@@ -1,3 +1,5 @@
+using System.Globalization;
+using MtlNotebooks.Data.Synthetic;
 using MtlNotebooks.Training;
 
 namespace MtlNotebooks.Experiments;
@@ -50,6 +52,10 @@ public sealed record QuickExperimentOptions
     /// <see cref="ValidationSamples"/> ids of train / val. Must be null for a synthetic preset.</summary>
     public string? DataRoot { get; init; }
 
+    /// <summary>How the synthetic scenes are drawn, in particular how much their tasks compete
+    /// (<see cref="SceneOptions.ClassByColour"/>, <see cref="SceneOptions.ClassByTexture"/>); synthetic presets only.</summary>
+    public SceneOptions Scenes { get; init; } = SceneOptions.Default;
+
     /// <summary>The backbone of every network (narrow variants of <see cref="Backbones.All"/> train on a CPU); null uses
     /// <see cref="Backbones.SmallResNet"/> of <see cref="Width"/>.</summary>
     public IBackbone? Backbone { get; init; }
@@ -89,8 +95,10 @@ public sealed record QuickExperimentOptions
             ["balancer"] = Balancer?.Name ?? "",
         };
         // A single-seed run records no seed count, so runs started before there was one stay resumable.
-        // Recorded only when on, so runs started before there was a choice stay resumable.
+        // Recorded only when on (or not at their default), so runs started before there was a choice stay resumable.
         if (ChannelsLast) settings["memoryFormat"] = "channels-last";
+        if (Scenes.ClassByColour != 0) settings["classByColour"] = Scenes.ClassByColour.ToString("R", CultureInfo.InvariantCulture);
+        if (Scenes.ClassByTexture != 0) settings["classByTexture"] = Scenes.ClassByTexture.ToString("R", CultureInfo.InvariantCulture);
         if (Seeds != 1) settings["seeds"] = Seeds.ToString(System.Globalization.CultureInfo.InvariantCulture);
         return settings;
     }

@@ -238,6 +238,8 @@ public sealed class RunFolderTests : IDisposable
     [InlineData("--lr", "0", "--lr must be a positive number, got 0.")]
     [InlineData("--width", "0", "--width must be at least 1, got 0.")]
     [InlineData("--seeds", "0", "--seeds must be at least 1, got 0.")]
+    [InlineData("--class-by-colour", "1.5", "--class-by-colour is a share from 0 to 1, got 1.5.")]
+    [InlineData("--class-by-texture", "-0.5", "--class-by-texture is a share from 0 to 1, got -0.5.")]
     public void RunQuick_BadOptions_NameTheOptionBeforeAnyWork(string option, string? value, string expected)
     {
         string[] args = value is null ? ["run", "quick", option] : ["run", "quick", option, value];

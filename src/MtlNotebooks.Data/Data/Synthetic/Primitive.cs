@@ -28,6 +28,8 @@ internal struct Hit
 internal abstract class Primitive
 {
     public byte ClassId, PartId;
+    /// <summary>0: plain; otherwise the class pattern painted over the albedo (<see cref="ColourClasses.Pattern"/>).</summary>
+    public byte Pattern;
     public int SurfaceBase;
     public V3 Albedo;
     public V3 BoundCenter;

@@ -7,6 +7,9 @@ internal sealed class SceneRenderer
 {
     private readonly int _h, _w;
     private SplitMix64 _rng;
+    // Draws of the scene options come from a stream of their own, so options at 0 leave the scene's draws untouched.
+    private SplitMix64 _optionRng;
+    private readonly SceneOptions _options;
 
     // Camera: at (0, height, 0) in a world with y up and the floor at y = 0, pitched down.
     private double _camHeight, _focal, _cx, _cy;
@@ -24,13 +27,14 @@ internal sealed class SceneRenderer
     private readonly List<SceneObject> _objects = [];
     private int _nextSurface = SyntheticScenes.WallSurface + 1;
 
-    public SceneRenderer(int seed, int index, int height, int width)
+    public SceneRenderer(int seed, int index, int height, int width, SceneOptions options)
     {
-        (_h, _w) = (height, width);
+        (_h, _w, _options) = (height, width, options);
         // Seed and index are mixed separately so (s, i) and (s', i') streams do not collide by simple shifts.
         ulong state = SplitMix64.Mix((ulong)(uint)seed * 0xD1B54A32D192ED03UL + 0x632BE59BD9B4E019UL)
                       ^ SplitMix64.Mix((ulong)(uint)index + 0x9E3779B97F4A7C15UL);
         _rng = new SplitMix64(state);
+        _optionRng = new SplitMix64(SplitMix64.Mix(state ^ 0x5DEECE66DUL));
     }
 
     public SyntheticScene Render()
@@ -69,7 +73,7 @@ internal sealed class SceneRenderer
             {
                 scene.Semseg[p] = prim.ClassId;
                 scene.HumanParts[p] = prim.PartId;
-                albedo[p] = prim.Color(hit);
+                albedo[p] = prim.Pattern == 0 ? prim.Color(hit) : ColourClasses.Pattern(prim, point);
             }
             else albedo[p] = BackgroundColor(hit.Surface, point);
             analytic[p] = hit.Normal;
@@ -134,9 +138,13 @@ internal sealed class SceneRenderer
         for (int i = 0; i < count; i++)
         {
             byte cls = i == 0 && forcePerson ? SyntheticScenes.PersonClass : DrawClass();
+            // With ClassByColour the shape is drawn apart from the class, and the colour tells the class.
+            bool byColour = cls != SyntheticScenes.PersonClass && _options.ClassByColour > 0 && _optionRng.Chance(_options.ClassByColour);
+            bool byTexture = !byColour && cls != SyntheticScenes.PersonClass && _options.ClassByTexture > 0 && _optionRng.Chance(_options.ClassByTexture);
+            byte shape = byColour || byTexture ? ColourClasses.Shapes[_optionRng.Int(ColourClasses.Shapes.Length)] : cls;
             for (int attempt = 0; attempt < 20; attempt++)
             {
-                double radius = FootprintRadius(cls);
+                double radius = FootprintRadius(shape);
                 // People start farther away so their heads usually stay in view.
                 double z = cls == SyntheticScenes.PersonClass ? _rng.Uniform(2.6, 5.0) : _rng.Uniform(1.8, 5.5);
                 double halfView = z * (_w / 2.0) / _focal;
@@ -148,7 +156,9 @@ internal sealed class SceneRenderer
                 if (footprints.Any(f => Math.Pow(f.X - x, 2) + Math.Pow(f.Z - z, 2) < Math.Pow(f.R + radius + 0.05, 2)))
                     continue;
                 footprints.Add(fp);
-                var obj = Build(cls, x, z, radius);
+                var obj = byColour ? ColourClasses.Recolour(Build(shape, x, z, radius), cls, ref _optionRng)
+                    : byTexture ? ColourClasses.Retexture(Build(shape, x, z, radius), cls, ref _optionRng)
+                    : Build(cls, x, z, radius);
                 obj.ComputeBounds();
                 _objects.Add(obj);
                 break;

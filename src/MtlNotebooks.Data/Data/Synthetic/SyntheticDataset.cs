@@ -8,7 +8,7 @@ namespace MtlNotebooks.Data.Synthetic;
 /// tensors. Images are ImageNet-normalised float32 [N,3,H,W]; labels follow <see cref="IMultiTaskDataset"/>:
 /// semseg and human_parts int64 [N,H,W], depth float32 [N,1,H,W] (0 = invalid), normals float32 [N,3,H,W],
 /// edge and sal float32 [N,1,H,W]. Sample i of a split is scene <see cref="SceneIndex"/>(split, i) of the seed's
-/// stream, so a sample does not depend on the count and can be regenerated with <see cref="SyntheticScenes.Generate"/>.
+/// stream, so a sample does not depend on the count and can be regenerated with <see cref="SyntheticScenes.Generate(int, int, int, int, SceneOptions)"/>.
 /// Dispose it to free the tensors.
 /// </summary>
 public sealed class SyntheticDataset : IMultiTaskDataset, IDisposable
@@ -48,9 +48,11 @@ public sealed class SyntheticDataset : IMultiTaskDataset, IDisposable
     }
 
     /// <summary>Renders <paramref name="count"/> scenes of <paramref name="split"/> in parallel; the result
-    /// depends only on the arguments.</summary>
-    public static SyntheticDataset Create(SyntheticSplit split, int count, int height, int width, int seed)
+    /// depends only on the arguments. <paramref name="options"/> dials how much the tasks compete (<see cref="SceneOptions"/>).</summary>
+    public static SyntheticDataset Create(SyntheticSplit split, int count, int height, int width, int seed, SceneOptions? options = null)
     {
+        options ??= SceneOptions.Default;
+        options.Validate();
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(count, int.MaxValue / 2);
         SyntheticScenes.ValidateSize(height, width);
@@ -73,7 +75,7 @@ public sealed class SyntheticDataset : IMultiTaskDataset, IDisposable
         // Each scene depends only on its index, so the thread schedule cannot change the result.
         Parallel.For(0, count, i =>
         {
-            var scene = SyntheticScenes.Generate(seed, SceneIndex(split, i), height, width);
+            var scene = SyntheticScenes.Generate(seed, SceneIndex(split, i), height, width, options);
             for (int c = 0; c < 3; c++)
             {
                 int offset = (i * 3 + c) * n;
@@ -115,14 +117,15 @@ public sealed class SyntheticDataset : IMultiTaskDataset, IDisposable
     }
 
     /// <summary>A train and a validation set from the same seed (disjoint scenes).</summary>
-    public static (SyntheticDataset Train, SyntheticDataset Validation) CreateSplits(int trainCount, int validationCount, int height, int width, int seed)
+    public static (SyntheticDataset Train, SyntheticDataset Validation) CreateSplits(int trainCount, int validationCount, int height, int width, int seed,
+        SceneOptions? options = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(trainCount, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(validationCount, 1);
-        var train = Create(SyntheticSplit.Train, trainCount, height, width, seed);
+        var train = Create(SyntheticSplit.Train, trainCount, height, width, seed, options);
         try
         {
-            return (train, Create(SyntheticSplit.Validation, validationCount, height, width, seed));
+            return (train, Create(SyntheticSplit.Validation, validationCount, height, width, seed, options));
         }
         catch
         {

@@ -27,7 +27,7 @@ public static class SyntheticScenes
     /// <summary>Human part names; index = part id (0 = not a person).</summary>
     public static IReadOnlyList<string> HumanParts { get; } = ["background", "head", "torso", "arms", "legs"];
 
-    /// <summary>Smallest and largest height or width accepted by <see cref="Generate"/>.</summary>
+    /// <summary>Smallest and largest height or width accepted by <see cref="Generate(int, int, int, int)"/>.</summary>
     public const int MinSize = 16, MaxSize = 4096;
 
     /// <summary>Values of <see cref="SyntheticScene.SurfaceIds"/>: 0 = no surface (window, invalid depth),
@@ -36,10 +36,17 @@ public static class SyntheticScenes
 
     /// <summary>The scene number <paramref name="index"/> of the stream <paramref name="seed"/>, rendered at
     /// <paramref name="height"/> × <paramref name="width"/>. Same arguments, same arrays, on any machine.</summary>
-    public static SyntheticScene Generate(int seed, int index, int height, int width)
+    public static SyntheticScene Generate(int seed, int index, int height, int width) => Generate(seed, index, height, width, SceneOptions.Default);
+
+    /// <summary>The scene number <paramref name="index"/> of the stream <paramref name="seed"/> with <paramref name="options"/>
+    /// (how much the tasks compete); <see cref="SceneOptions.Default"/> gives the same scene as the overload without.</summary>
+    /// <exception cref="ArgumentException">An option is out of its range (the message names it).</exception>
+    public static SyntheticScene Generate(int seed, int index, int height, int width, SceneOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         ValidateSize(height, width);
-        return new SceneRenderer(seed, index, height, width).Render();
+        options.Validate();
+        return new SceneRenderer(seed, index, height, width, options).Render();
     }
 
     internal static void ValidateSize(int height, int width)

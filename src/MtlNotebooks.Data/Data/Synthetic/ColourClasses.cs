@@ -1,0 +1,57 @@
+namespace MtlNotebooks.Data.Synthetic;
+
+/// <summary>Objects whose colour, not shape, tells their class (<see cref="SceneOptions.ClassByColour"/>).</summary>
+internal static class ColourClasses
+{
+    /// <summary>The shapes such an object takes, drawn independently of its class.</summary>
+    public static readonly byte[] Shapes = [SyntheticScenes.BoxClass, SyntheticScenes.BallClass, SyntheticScenes.PlantClass];
+
+    /// <summary>The object as class <paramref name="cls"/>: every part labelled with it and painted in its hue band
+    /// (boxes 190–230°, balls 40–60°, plants 280–320°), tape and stripes removed so the colour alone tells the class.</summary>
+    public static SceneObject Recolour(SceneObject obj, byte cls, ref SplitMix64 rng)
+    {
+        double hue = cls switch { SyntheticScenes.BoxClass => 190, SyntheticScenes.BallClass => 40, _ => 280 };
+        var (r, g, b) = LabelImages.HsvToUnitRgb(hue + rng.Uniform(0, cls == SyntheticScenes.BallClass ? 20 : 40), rng.Uniform(0.6, 0.9), rng.Uniform(0.55, 0.9));
+        foreach (var part in obj.Parts)
+        {
+            part.ClassId = cls;
+            part.Albedo = new V3(r, g, b) * rng.Uniform(0.9, 1.1);
+            if (part is Box box) box.Tape = null;
+            if (part is Ellipsoid ball) ball.Stripe = null;
+        }
+        return new SceneObject(cls, obj.Parts);
+    }
+
+    /// <summary>The object as class <paramref name="cls"/> told by its surface pattern alone: one random colour for the
+    /// whole object (it says nothing about the class), painted with the class's pattern: boxes horizontal stripes, balls
+    /// vertical stripes, plants a checkerboard, each of period <see cref="PatternPeriod"/> metres in the world.</summary>
+    public static SceneObject Retexture(SceneObject obj, byte cls, ref SplitMix64 rng)
+    {
+        var (r, g, b) = LabelImages.HsvToUnitRgb(rng.Uniform(0, 360), rng.Uniform(0.4, 0.8), rng.Uniform(0.6, 0.9));
+        foreach (var part in obj.Parts)
+        {
+            part.ClassId = cls;
+            part.Albedo = new V3(r, g, b);
+            part.Pattern = cls;
+            if (part is Box box) box.Tape = null;
+            if (part is Ellipsoid ball) ball.Stripe = null;
+        }
+        return new SceneObject(cls, obj.Parts);
+    }
+
+    /// <summary>Metres per period of the class patterns: about 4 pixels at 3 m in a 48-pixel image.</summary>
+    public const double PatternPeriod = 0.25;
+
+    /// <summary>The albedo of a patterned part at world point <paramref name="p"/>: full or 35 % of it.</summary>
+    public static V3 Pattern(Primitive prim, V3 p)
+    {
+        double h = Math.Sin(2 * Math.PI * p.Y / PatternPeriod), v = Math.Sin(2 * Math.PI * (p.X + p.Z) / PatternPeriod);
+        bool light = prim.Pattern switch
+        {
+            SyntheticScenes.BoxClass => h > 0,
+            SyntheticScenes.BallClass => v > 0,
+            _ => h * v > 0,
+        };
+        return light ? prim.Albedo : prim.Albedo * 0.35;
+    }
+}
