@@ -42,14 +42,21 @@ public static class ResidentMemory
     {
         ArgumentNullException.ThrowIfNull(action);
         // Memory freed earlier but kept by the .NET heap or by glibc's allocator would hide part of the rise.
+        var before = SettledMiB();
+        bool reset = ResetPeak();
+        action();
+        return reset ? Math.Max(0, PeakMiB() - before) : double.NaN;
+    }
+
+    /// <summary>Resident memory (MiB) after a full garbage collection and after glibc has returned its free heap memory:
+    /// what live objects hold, without the allocators' caches, so a leak shows and a cache that grew once does not.</summary>
+    public static double SettledMiB()
+    {
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
         TrimNativeHeap();
-        var before = CurrentMiB();
-        bool reset = ResetPeak();
-        action();
-        return reset ? Math.Max(0, PeakMiB() - before) : double.NaN;
+        return CurrentMiB();
     }
 
     /// <summary>Returns glibc's free heap memory to the system (<c>malloc_trim</c>); nothing elsewhere.</summary>
