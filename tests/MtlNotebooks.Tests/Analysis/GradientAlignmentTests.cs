@@ -7,6 +7,7 @@ namespace MtlNotebooks.Tests.Analysis;
 
 /// <summary>The cosine between the tasks' gradients on the shared parameters: the value autograd gives on the same
 /// batch, measured without changing the network, and refused where nothing is shared.</summary>
+[Collection("Torch")]
 public sealed class GradientAlignmentTests
 {
     private static MultiTaskModel Model(IArchitecture architecture) => MultiTaskNet.CreateBuilder()

@@ -6,6 +6,7 @@ namespace MtlNotebooks.Tests.Experiments;
 
 /// <summary>The conflict sweep: fixed seeds give the same table twice, its columns keep the relations that define them,
 /// the summary is mean ± std as worked out by hand, and bad settings are all named at once.</summary>
+[Collection("Torch")]
 public sealed class ConflictSweepTests
 {
     private static readonly (string, SceneOptions)[] TwoSettings = [("shape", SceneOptions.Default), ("colour", new SceneOptions { ClassByColour = 1 })];

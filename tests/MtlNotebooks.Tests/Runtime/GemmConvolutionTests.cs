@@ -4,6 +4,7 @@ using static TorchSharp.torch;
 
 namespace MtlNotebooks.Tests.Runtime;
 
+[Collection("Torch")]
 public sealed class GemmConvolutionTests
 {
     [Theory]

@@ -3,6 +3,7 @@ using static TorchSharp.torch;
 
 namespace MtlNotebooks.Tests.Runtime;
 
+[Collection("Torch")]
 public sealed class ScalarSafeBatchNorm2dTests
 {
     [Theory]
