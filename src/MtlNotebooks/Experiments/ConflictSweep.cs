@@ -24,8 +24,12 @@ public static class ConflictSweep
 
     private static readonly string[] Tasks = ["semseg", "depth", "normals"];
 
+    /// <summary>Every pair of <see cref="Tasks"/>, in the order of the pair columns.</summary>
+    private static readonly (string First, string Second)[] Pairs =
+        [.. Tasks.SelectMany((a, i) => Tasks.Skip(i + 1).Select(b => (a, b)))];
+
     /// <summary>One row per setting and seed: the single-task mIoU, Δm, each task's term, each pair's gradient cosine and
-    /// their mean. Seeds are 0 … <see cref="ConflictSweepOptions.Seeds"/> − 1, fixed before the run.</summary>
+    /// RSA affinity, and their means. Seeds are 0 … <see cref="ConflictSweepOptions.Seeds"/> − 1, fixed before the run.</summary>
     /// <exception cref="ArgumentException">No settings, two with one name, or unusable options; every problem is named.</exception>
     public static DataFrame Run(IReadOnlyList<(string Name, SceneOptions Scenes)> settings, ConflictSweepOptions options, TextWriter? log = null)
     {
@@ -37,7 +41,7 @@ public static class ConflictSweep
         if (problems.Count > 0) throw new ArgumentException(string.Join(Environment.NewLine, problems));
         log ??= TextWriter.Null;
 
-        var rows = new List<(string Setting, int Seed, double Miou, double DeltaM, IReadOnlyList<(string Task, double Percent)> Terms, IReadOnlyList<(string First, string Second, double Cosine)> Cosines, double[] Affinities)>();
+        var rows = new List<(string Setting, int Seed, double Miou, double DeltaM, IReadOnlyList<(string Task, double Percent)> Terms, double[] Cosines, double[] Affinities)>();
         foreach (var (name, scenes) in settings)
         for (int seed = 0; seed < options.Seeds; seed++)
         {
@@ -51,13 +55,13 @@ public static class ConflictSweep
                 var affinities = Affinities(single, validation);
                 using var shared = Builder(options, seed).UseArchitecture(Architectures.HardSharing()).Build();
                 var multi = Trainer.Fit(shared, train, validation, training).Final;
-                var cosines = GradientAlignment.Measure(shared, validation, options.AlignmentBatches, options.BatchSize);
+                var alignment = GradientAlignment.Measure(shared, validation, options.AlignmentBatches, options.BatchSize);
+                var cosines = Pairs.Select(p => alignment.Single(r => r.First == p.First && r.Second == p.Second).Cosine).ToArray();
                 rows.Add((name, seed, baseline.Get("semseg"), DeltaM.Compute(baseline, multi), DeltaM.PerTask(baseline, multi), cosines, affinities));
-                log.WriteLine($"{name}, seed {seed}: Δm {rows[^1].DeltaM:+0.00;-0.00} %, mean gradient cosine {GradientAlignment.MeanCosine(cosines):0.000}");
+                log.WriteLine($"{name}, seed {seed}: Δm {rows[^1].DeltaM:+0.00;-0.00} %, mean gradient cosine {cosines.Average():0.000}");
             }
         }
 
-        var pairs = rows[0].Cosines.Select(c => $"cos {c.First}/{c.Second}").ToArray();
         var columns = new List<DataFrameColumn>
         {
             new StringDataFrameColumn(SettingColumn, rows.Select(r => r.Setting)),
@@ -66,9 +70,9 @@ public static class ConflictSweep
             new DoubleDataFrameColumn(DeltaMColumn, rows.Select(r => r.DeltaM)),
         };
         columns.AddRange(Tasks.Select(t => new DoubleDataFrameColumn($"Δ {t} (%)", rows.Select(r => r.Terms.Single(x => x.Task == t).Percent))));
-        columns.AddRange(pairs.Select((p, k) => new DoubleDataFrameColumn(p, rows.Select(r => r.Cosines[k].Cosine))));
-        columns.Add(new DoubleDataFrameColumn(MeanCosineColumn, rows.Select(r => GradientAlignment.MeanCosine(r.Cosines))));
-        columns.AddRange(pairs.Select((p, k) => new DoubleDataFrameColumn(p.Replace("cos ", "RSA ", StringComparison.Ordinal), rows.Select(r => r.Affinities[k]))));
+        columns.AddRange(Pairs.Select((p, k) => new DoubleDataFrameColumn($"cos {p.First}/{p.Second}", rows.Select(r => r.Cosines[k]))));
+        columns.Add(new DoubleDataFrameColumn(MeanCosineColumn, rows.Select(r => r.Cosines.Average())));
+        columns.AddRange(Pairs.Select((p, k) => new DoubleDataFrameColumn($"RSA {p.First}/{p.Second}", rows.Select(r => r.Affinities[k]))));
         columns.Add(new DoubleDataFrameColumn(MeanAffinityColumn, rows.Select(r => r.Affinities.Average())));
         return new DataFrame(columns);
     }
@@ -78,38 +82,27 @@ public static class ConflictSweep
     public static DataFrame Summary(DataFrame perSeed)
     {
         ArgumentNullException.ThrowIfNull(perSeed);
-        var settings = Enumerable.Range(0, (int)perSeed.Rows.Count).Select(i => (string)perSeed[SettingColumn][i]).Distinct().ToArray();
-        var numeric = perSeed.Columns.Where(c => c is DoubleDataFrameColumn).ToArray();
-        var columns = new List<DataFrameColumn> { new StringDataFrameColumn(SettingColumn, settings) };
-        foreach (var column in numeric)
-            columns.Add(new StringDataFrameColumn(column.Name, settings.Select(s =>
+        var rowsOf = Enumerable.Range(0, (int)perSeed.Rows.Count).GroupBy(i => (string)perSeed[SettingColumn][i]).ToArray();
+        var columns = new List<DataFrameColumn> { new StringDataFrameColumn(SettingColumn, rowsOf.Select(g => g.Key)) };
+        foreach (var column in perSeed.Columns.Where(c => c is DoubleDataFrameColumn))
+        {
+            string format = column.Name.EndsWith("(%)", StringComparison.Ordinal) || column.Name == SingleTaskMiouColumn ? "0.00" : "0.000";
+            columns.Add(new StringDataFrameColumn(column.Name, rowsOf.Select(g =>
             {
-                var values = Enumerable.Range(0, (int)perSeed.Rows.Count).Where(i => (string)perSeed[SettingColumn][i] == s)
-                    .Select(i => (double)column[i]).ToArray();
-                string format = column.Name.EndsWith("(%)", StringComparison.Ordinal) || column.Name == SingleTaskMiouColumn ? "0.00" : "0.000";
-                return $"{values.Average().ToString(format, CultureInfo.InvariantCulture)} ± {StandardDeviation(values).ToString(format, CultureInfo.InvariantCulture)}";
+                var (mean, std) = DeltaM.MeanAndStd([.. g.Select(i => (double)column[i])]);
+                return $"{mean.ToString(format, CultureInfo.InvariantCulture)} ± {std.ToString(format, CultureInfo.InvariantCulture)}";
             })));
+        }
         return new DataFrame(columns);
     }
 
-    private static double StandardDeviation(IReadOnlyList<double> values)
-    {
-        if (values.Count < 2) return double.NaN;
-        double mean = values.Average();
-        return Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1));
-    }
-
-    /// <summary>Per pair of tasks (in <see cref="GradientAlignment.Measure"/>'s order), the RSA affinity of their single-task
-    /// networks averaged over the stages' outputs, on the first <see cref="ProbeImages"/> validation images.</summary>
+    /// <summary>Per pair of <see cref="Pairs"/>, the RSA affinity of their single-task networks averaged over the stages'
+    /// outputs, on the first <see cref="ProbeImages"/> validation images.</summary>
     private static double[] Affinities(MultiTaskModel single, IMultiTaskDataset validation)
     {
         using var batch = validation.GetBatch([.. Enumerable.Range(0, Math.Min(ProbeImages, validation.Count))]);
         var affinity = RepresentationSimilarity.Measure(single.Network, batch.Images);
-        var values = new List<double>();
-        for (int i = 0; i < Tasks.Length; i++)
-        for (int j = i + 1; j < Tasks.Length; j++)
-            values.Add(Enumerable.Range(0, affinity.BranchPoints.Count).Average(d => affinity.Affinity(d, Tasks[i], Tasks[j])));
-        return [.. values];
+        return [.. Pairs.Select(p => Enumerable.Range(0, affinity.BranchPoints.Count).Average(d => affinity.Affinity(d, p.First, p.Second)))];
     }
 
     private static MultiTaskNetBuilder Builder(ConflictSweepOptions options, int seed) => MultiTaskNet.CreateBuilder()

@@ -79,16 +79,16 @@ public sealed record QuickExperimentOptions
         {
             ["dataset"] = Dataset.Name,
             ["dataRoot"] = DataRoot is null ? "" : Path.GetFullPath(DataRoot),
-            ["imageSize"] = ImageSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["trainSamples"] = TrainSamples.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["validationSamples"] = ValidationSamples.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["epochs"] = Epochs.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["batchSize"] = BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["width"] = Width.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["seed"] = Seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["imageSize"] = ImageSize.ToString(CultureInfo.InvariantCulture),
+            ["trainSamples"] = TrainSamples.ToString(CultureInfo.InvariantCulture),
+            ["validationSamples"] = ValidationSamples.ToString(CultureInfo.InvariantCulture),
+            ["epochs"] = Epochs.ToString(CultureInfo.InvariantCulture),
+            ["batchSize"] = BatchSize.ToString(CultureInfo.InvariantCulture),
+            ["width"] = Width.ToString(CultureInfo.InvariantCulture),
+            ["seed"] = Seed.ToString(CultureInfo.InvariantCulture),
             ["device"] = Device,
             ["optimizer"] = Optimizer.Name,
-            ["learningRate"] = Optimizer.LearningRate.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["learningRate"] = Optimizer.LearningRate.ToString("R", CultureInfo.InvariantCulture),
             ["architectures"] = string.Join("; ", Architectures.Select(a => a.Setting)),
             ["backbone"] = Backbone?.Name ?? "",
             ["head"] = Head?.Name ?? "",
@@ -99,7 +99,7 @@ public sealed record QuickExperimentOptions
         if (ChannelsLast) settings["memoryFormat"] = "channels-last";
         if (Scenes.ClassByColour != 0) settings["classByColour"] = Scenes.ClassByColour.ToString("R", CultureInfo.InvariantCulture);
         if (Scenes.ClassByTexture != 0) settings["classByTexture"] = Scenes.ClassByTexture.ToString("R", CultureInfo.InvariantCulture);
-        if (Seeds != 1) settings["seeds"] = Seeds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (Seeds != 1) settings["seeds"] = Seeds.ToString(CultureInfo.InvariantCulture);
         return settings;
     }
 

@@ -1,6 +1,7 @@
 namespace MtlNotebooks.Data.Synthetic;
 
-/// <summary>Objects whose colour, not shape, tells their class (<see cref="SceneOptions.ClassByColour"/>).</summary>
+/// <summary>Objects whose colour (<see cref="SceneOptions.ClassByColour"/>) or surface pattern
+/// (<see cref="SceneOptions.ClassByTexture"/>), not their shape, tells their class.</summary>
 internal static class ColourClasses
 {
     /// <summary>The shapes such an object takes, drawn independently of its class.</summary>
@@ -14,10 +15,8 @@ internal static class ColourClasses
         var (r, g, b) = LabelImages.HsvToUnitRgb(hue + rng.Uniform(0, cls == SyntheticScenes.BallClass ? 20 : 40), rng.Uniform(0.6, 0.9), rng.Uniform(0.55, 0.9));
         foreach (var part in obj.Parts)
         {
-            part.ClassId = cls;
+            Relabel(part, cls);
             part.Albedo = new V3(r, g, b) * rng.Uniform(0.9, 1.1);
-            if (part is Box box) box.Tape = null;
-            if (part is Ellipsoid ball) ball.Stripe = null;
         }
         return new SceneObject(cls, obj.Parts);
     }
@@ -30,13 +29,19 @@ internal static class ColourClasses
         var (r, g, b) = LabelImages.HsvToUnitRgb(rng.Uniform(0, 360), rng.Uniform(0.4, 0.8), rng.Uniform(0.6, 0.9));
         foreach (var part in obj.Parts)
         {
-            part.ClassId = cls;
+            Relabel(part, cls);
             part.Albedo = new V3(r, g, b);
             part.Pattern = cls;
-            if (part is Box box) box.Tape = null;
-            if (part is Ellipsoid ball) ball.Stripe = null;
         }
         return new SceneObject(cls, obj.Parts);
+    }
+
+    /// <summary>The part labelled <paramref name="cls"/>, its tape and stripes removed: they came with its shape's own class.</summary>
+    private static void Relabel(Primitive part, byte cls)
+    {
+        part.ClassId = cls;
+        if (part is Box box) box.Tape = null;
+        if (part is Ellipsoid ball) ball.Stripe = null;
     }
 
     /// <summary>Metres per period of the class patterns: about 4 pixels at 3 m in a 48-pixel image.</summary>

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace MtlNotebooks.Data.Synthetic;
 
 /// <summary>How much the tasks of a synthetic scene compete. By default an object's class follows from its shape, so
@@ -22,8 +24,8 @@ public sealed record SceneOptions
     /// <summary>Every problem with these options, in words naming the option.</summary>
     public IReadOnlyList<string> Problems() =>
     [
-        .. ClassByColour is >= 0 and <= 1 ? [] : new[] { $"SceneOptions.ClassByColour is {ClassByColour}; it is a share of the objects, from 0 to 1." },
-        .. ClassByTexture is >= 0 and <= 1 ? [] : new[] { $"SceneOptions.ClassByTexture is {ClassByTexture}; it is a share of the objects, from 0 to 1." },
+        .. ClassByColour is >= 0 and <= 1 ? [] : new[] { $"SceneOptions.ClassByColour is {ClassByColour.ToString(CultureInfo.InvariantCulture)}; it is a share of the objects, from 0 to 1." },
+        .. ClassByTexture is >= 0 and <= 1 ? [] : new[] { $"SceneOptions.ClassByTexture is {ClassByTexture.ToString(CultureInfo.InvariantCulture)}; it is a share of the objects, from 0 to 1." },
     ];
 
     internal void Validate()

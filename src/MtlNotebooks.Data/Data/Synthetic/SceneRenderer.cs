@@ -138,7 +138,7 @@ internal sealed class SceneRenderer
         for (int i = 0; i < count; i++)
         {
             byte cls = i == 0 && forcePerson ? SyntheticScenes.PersonClass : DrawClass();
-            // With ClassByColour the shape is drawn apart from the class, and the colour tells the class.
+            // With ClassByColour or ClassByTexture the shape is drawn apart from the class, and the colour or pattern tells it.
             bool byColour = cls != SyntheticScenes.PersonClass && _options.ClassByColour > 0 && _optionRng.Chance(_options.ClassByColour);
             bool byTexture = !byColour && cls != SyntheticScenes.PersonClass && _options.ClassByTexture > 0 && _optionRng.Chance(_options.ClassByTexture);
             byte shape = byColour || byTexture ? ColourClasses.Shapes[_optionRng.Int(ColourClasses.Shapes.Length)] : cls;
