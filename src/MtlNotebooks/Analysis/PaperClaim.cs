@@ -9,4 +9,12 @@ public sealed record PaperClaim(string Statement, string Source, string Arm, str
 {
     /// <summary>The claim in one short line: "MTI-Net > hard sharing".</summary>
     public string Comparison => $"{Arm} {Expected switch { ClaimSign.Above => ">", ClaimSign.Below => "<", _ => "≥" }} {Against}";
+
+    /// <summary>The same claim on configurations named otherwise: each of <see cref="Arm"/> and <see cref="Against"/> that
+    /// <paramref name="names"/> maps is replaced, the others stay.</summary>
+    public PaperClaim Renamed(IReadOnlyDictionary<string, string> names)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        return this with { Arm = names.GetValueOrDefault(Arm, Arm), Against = names.GetValueOrDefault(Against, Against) };
+    }
 }
