@@ -8,7 +8,8 @@
 // Arguments: --smoke (seconds-long, same code paths), --seeds N (5), --epochs N (8), --image-size N (48),
 // --train-samples N (1024), --validation-samples N (128), --width N (8), --class-by-texture S (1: classes told by
 // texture, the setting where the tasks compete; 0 draws the default scenes), --class-by-colour S (0),
-// --groups a,b (all: astmt-table3, survey-nyud, survey-pascal, mti-net-table2), --output DIR (runs/paper-claims), --resume.
+// --groups a,b (all: astmt-table3, survey-nyud, survey-pascal, mti-net-table2), --output DIR (runs/paper-claims),
+// --resume (may name more groups than the run started with). `mtl run claims` is the same from the command line.
 #i "nuget: ../artifacts/packages"
 #r "nuget: MtlNotebooks, 0.1.0"
 

@@ -6,7 +6,8 @@ namespace MtlNotebooks.Experiments;
 /// <summary>Checks papers' claims by training: each <see cref="ClaimGroup"/> is a quick experiment over the seeds fixed
 /// in the options (0…N−1 unless <see cref="QuickExperimentOptions.Seed"/> moves them), in its own folder under the run's,
 /// and its claims are checked on its runs (<see cref="Claims.Check(SeededRuns, IEnumerable{PaperClaim}, double)"/>). Everything is validated before the first network
-/// trains; an interrupted run continues with <see cref="ExistingRun.Resume"/> (finished networks are read back).</summary>
+/// trains; an interrupted run continues with <see cref="ExistingRun.Resume"/> (finished networks are read back), and may
+/// name more groups than it started with.</summary>
 public static class ClaimsExperiment
 {
     /// <summary>The claims table of every group, in the run's folder.</summary>
@@ -26,7 +27,7 @@ public static class ClaimsExperiment
         if (problems.Count > 0) throw new ArgumentException(string.Join(Environment.NewLine, problems.Prepend("The claims cannot be checked:")));
 
         using var folder = RunFolder.Open(options.OutputDirectory ?? RunFolder.NextVersion(Path.Combine("runs", "claims")),
-            options.ExistingRun, Settings(groups, options), [ClaimsCsvFile]);
+            options.ExistingRun, Settings(options), [ClaimsCsvFile]);
         folder.Commit();
         var results = new List<ClaimResult>();
         var runs = new Dictionary<string, QuickExperimentResult>(StringComparer.Ordinal);
@@ -73,12 +74,12 @@ public static class ClaimsExperiment
         OutputDirectory = folder,
     };
 
-    /// <summary>What the run's <c>run.json</c> records: the shared settings and the groups.</summary>
-    private static IReadOnlyDictionary<string, string> Settings(IReadOnlyList<ClaimGroup> groups, QuickExperimentOptions options)
+    /// <summary>What the run's <c>run.json</c> records: the settings every group shares. The groups are not among them
+    /// (each group's folder records its own), so a resumed run may add groups: the cheap tables first, the costly ones later.</summary>
+    private static IReadOnlyDictionary<string, string> Settings(QuickExperimentOptions options)
     {
         var settings = new SortedDictionary<string, string>(options.Settings().ToDictionary(), StringComparer.Ordinal);
         foreach (var perGroup in new[] { "dataset", "dataRoot", "architectures", "backbone", "head" }) settings.Remove(perGroup);
-        settings["claimGroups"] = string.Join(", ", groups.Select(g => g.Name));
         return settings;
     }
 }

@@ -78,6 +78,13 @@ public sealed class ClaimsExperimentTests : IDisposable
         Assert.Equal(claim.PValue, again.Claims[0].PValue);
         Assert.Equal(claim.ArmDeltaM, again.Claims[0].ArmDeltaM);
 
+        // A resumed run may add a group: the finished one is read back, the new one trained.
+        var more = ClaimsExperiment.Run([PaperClaimGroups.SurveyPascal, PaperClaimGroups.SurveyPascal with { Name = "survey-pascal-again" }],
+            options with { ExistingRun = ExistingRun.Resume });
+        Assert.Equal(written, File.GetLastWriteTimeUtc(checkpoint));
+        Assert.Equal(["survey-pascal", "survey-pascal-again"], Enumerable.Range(0, 2).Select(i => (string)more.Table["group"][i]));
+        Assert.Equal(3, File.ReadAllLines(more.ClaimsCsvPath).Length);
+
         Assert.Throws<ExistingRunException>(() => ClaimsExperiment.Run([PaperClaimGroups.SurveyPascal], options));
     }
 
@@ -101,5 +108,31 @@ public sealed class ClaimsExperimentTests : IDisposable
         Assert.False(Directory.Exists(options.OutputDirectory));
         Assert.Contains("leave QuickExperimentOptions.Dataset", Assert.Throws<ArgumentException>(() =>
             ClaimsExperiment.Run([PaperClaimGroups.SurveyPascal], Tiny("real") with { Dataset = DataSetPresets.Nyud })).Message);
+    }
+
+    [Fact]
+    public void Cli_RunClaims_PrintsTheTable_AndNamesBadOptions()
+    {
+        var folder = Path.Combine(_root, "cli");
+        var (exit, output, error) = CliOutput.Run("run", "claims", "--tiny", "--group", "survey-pascal", "--output", folder);
+
+        Assert.True(exit == 0, error);
+        Assert.Contains("hard-sharing < single-task", output);
+        Assert.Contains("claims reproduced at p < 0.05 over seeds 0, 1", output);
+        Assert.True(File.Exists(Path.Combine(folder, ClaimsExperiment.ClaimsCsvFile)));
+        // The texture scenes are the default: the group's run records them.
+        Assert.Equal("1", System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, "survey-pascal", "run.json")))
+            .RootElement.GetProperty("settings").GetProperty("classByTexture").GetString());
+
+        (exit, _, error) = CliOutput.Run("run", "claims", "--tiny", "--group", "survey-pascal", "--output", folder);
+        Assert.Equal(1, exit);
+        Assert.Contains("already holds a run: pass --resume", error);
+        (exit, _, error) = CliOutput.Run("run", "claims", "--seeds", "1");
+        Assert.Equal(1, exit);
+        Assert.Contains("--seeds must be at least 2, got 1.", error);
+        (exit, _, error) = CliOutput.Run("run", "claims", "--group", "survey-mars");
+        Assert.Equal(1, exit);
+        Assert.Contains("survey-mars", error);
+        Assert.DoesNotContain("Exception", error);
     }
 }
