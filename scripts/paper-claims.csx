@@ -19,16 +19,20 @@ using MtlNotebooks.Data.Synthetic;
 using MtlNotebooks.Experiments;
 
 var smoke = Arguments.Flag("--smoke");
-int seeds = Arguments.Int("--seeds", smoke ? 2 : 5, min: 2),
-    epochs = Arguments.Int("--epochs", smoke ? 1 : 8, min: 1),
-    size = Arguments.Int("--image-size", smoke ? 32 : 48, min: SyntheticScenes.MinSize),
-    trainCount = Arguments.Int("--train-samples", smoke ? 16 : 1024, min: 8),
-    validationCount = Arguments.Int("--validation-samples", smoke ? 8 : 128, min: 8),
-    width = Arguments.Int("--width", smoke ? 4 : 8, min: 1);
-var scenes = new SceneOptions
+var start = smoke ? ClaimsExperiment.Tiny : ClaimsExperiment.Defaults;
+var options = start with
 {
-    ClassByTexture = Arguments.Double("--class-by-texture", 1),
-    ClassByColour = Arguments.Double("--class-by-colour", 0),
+    Seeds = Arguments.Int("--seeds", start.Seeds, min: 2),
+    Epochs = Arguments.Int("--epochs", start.Epochs, min: 1),
+    ImageSize = Arguments.Int("--image-size", start.ImageSize, min: SyntheticScenes.MinSize),
+    TrainSamples = Arguments.Int("--train-samples", start.TrainSamples, min: 8),
+    ValidationSamples = Arguments.Int("--validation-samples", start.ValidationSamples, min: 8),
+    Width = Arguments.Int("--width", start.Width, min: 1),
+    Scenes = new SceneOptions
+    {
+        ClassByTexture = Arguments.Double("--class-by-texture", start.Scenes.ClassByTexture),
+        ClassByColour = Arguments.Double("--class-by-colour", start.Scenes.ClassByColour),
+    },
 };
 var groupNames = Arguments.String("--groups", smoke ? "survey-pascal,mti-net-table2" : string.Join(",", PaperClaimGroups.All.Select(g => g.Name)));
 var output = Arguments.String("--output", Path.Combine("runs", "paper-claims"));
@@ -37,17 +41,8 @@ Arguments.RejectUnknown();
 
 var groups = groupNames.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(PaperClaimGroups.Get).ToArray();
 var started = DateTime.UtcNow;
-var result = ClaimsExperiment.Run(groups, new QuickExperimentOptions
+var result = ClaimsExperiment.Run(groups, options with
 {
-    ImageSize = size,
-    TrainSamples = trainCount,
-    ValidationSamples = validationCount,
-    Epochs = epochs,
-    BatchSize = 8,
-    Width = width,
-    Seeds = seeds,
-    Scenes = scenes,
-    PreviewSamples = 2,
     OutputDirectory = output,
     ExistingRun = resume ? ExistingRun.Resume : ExistingRun.Refuse,
 }, Console.Out);

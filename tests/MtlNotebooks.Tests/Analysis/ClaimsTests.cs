@@ -65,6 +65,19 @@ public sealed class ClaimsTests
     }
 
     [Fact]
+    public void CheckThoseRun_LeavesOutClaimsOnConfigurationsNotRun()
+    {
+        var results = Claims.CheckThoseRun(ThreeSeeds(),
+        [
+            new PaperClaim("Steady beats single-task.", "Table 1", "steady", "single-task", ClaimSign.Above),
+            new PaperClaim("MTAN beats steady.", "Table 1", "mtan", "steady", ClaimSign.Above),
+            new PaperClaim("Steady beats MTAN.", "Table 1", "steady", "mtan", ClaimSign.Above),
+        ]);
+
+        Assert.Equal("steady > single-task", Assert.Single(results).Claim.Comparison);
+    }
+
+    [Fact]
     public void TwoArmsThatDoNotDiffer_AreWithinNoise()
     {
         var result = Claims.Check(ThreeSeeds(), [new PaperClaim("Same beats steady.", "Table 3", "same", "steady", ClaimSign.Above)])[0];
