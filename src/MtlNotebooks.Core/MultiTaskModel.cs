@@ -1,6 +1,7 @@
 using MtlNotebooks.Balancing;
 using MtlNotebooks.Runtime;
 using static TorchSharp.torch;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks;
 
@@ -60,7 +61,7 @@ public sealed class MultiTaskModel : IDisposable
             }
             if (terms.Count == 0)
                 throw new InvalidOperationException($"{Plan.Architecture.Name} produced no output for task '{name}'.");
-            return terms.Count == 1 ? terms[0] : terms.Aggregate((a, b) => a + b);
+            return terms.Count == 1 ? terms[0] : terms.Aggregate((a, b) => a.add(b, One));
         });
 
     private static Tensor TaskLoss(IDenseTask task, Tensor output, Tensor label, string what)

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Balancing;
 
@@ -45,7 +46,7 @@ public sealed class DbMtlModule : GradientBalancer
     protected override Tensor TransformLosses(Tensor losses)
     {
         using Scalar eps = 1e-8;
-        return losses.add(eps).log();
+        return losses.add(eps, One).log();
     }
 
     protected override GradientCombination Combine(Tensor gradients, double[] losses, StepContext step)
@@ -53,12 +54,12 @@ public sealed class DbMtlModule : GradientBalancer
         using var _ = no_grad();
         StatefulGradients.Fit(averages, gradients);
         using Scalar one = 1, eps = 1e-8;
-        steps.add_(one);
+        steps.add_(one, One);
         double k = steps.cpu().item<long>();
         using Scalar beta = _beta / Math.Pow(k, _betaSigma);
-        averages.copy_(gradients + (averages - gradients).mul(beta));
+        averages.copy_(gradients.add((averages - gradients).mul(beta), One));
         var norms = averages.square().sum(1).sqrt();
-        var alpha = norms.max() / norms.add(eps);
+        var alpha = norms.max() / norms.add(eps, One);
         var weights = alpha.to(ScalarType.Float64).cpu().data<double>().ToArray();
         return new GradientCombination(alpha.unsqueeze(1).mul(averages).sum(dim: 0), weights);
     }

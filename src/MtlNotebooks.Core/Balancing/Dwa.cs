@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Balancing;
 
@@ -64,7 +65,7 @@ public sealed class DwaModule : WeightedLossBalancer
         history[0].copy_(history[1]);
         history[1].copy_(latest);
         using Scalar one = 1;
-        epochs_seen.add_(one);
+        epochs_seen.add_(one, One);
     }
 
     protected override (Tensor Total, Tensor Weights) Combine(TaskLosses losses, StepContext step)

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Balancing;
 
@@ -48,9 +49,9 @@ public sealed class ExcessMtlModule : GradientBalancer
     {
         using var _ = no_grad();
         StatefulGradients.Fit(squared_sum, gradients);
-        squared_sum.add_(gradients.square());
+        squared_sum.add_(gradients.square(), One);
         using Scalar eps = 1e-7, stepSize = _stepSize, tasks = losses.Length;
-        var risk = (gradients.square() / squared_sum.add(eps).sqrt()).sum(1).to(ScalarType.Float64).to(loss_weights.device);
+        var risk = (gradients.square() / squared_sum.add(eps, One).sqrt()).sum(1).to(ScalarType.Float64).to(loss_weights.device);
         if (double.IsNaN(initial_risk.cpu()[0].item<double>()))
             initial_risk.copy_(risk);
         else

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Balancing;
 
@@ -96,7 +97,7 @@ public sealed class FamoModule : WeightedLossBalancer
         using (no_grad()) previous_loss.copy_(tensor(current, ScalarType.Float64).to(previous_loss.device));
         var z = logits.softmax(0).to(stacked.dtype).to(stacked.device);
         using Scalar eps = Epsilon;
-        var d = stacked.add(eps);
+        var d = stacked.add(eps, One);
         var c = (z / d).sum().detach();
         return ((d.log() * z / c).sum(), (z / (c * d)).detach());
     }

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Balancing;
 
@@ -43,11 +44,11 @@ public sealed class GradDropModule : GradientBalancer
     public static Tensor Masked(Tensor gradients, Tensor uniform, double leak = 0.0)
     {
         using Scalar half = 0.5, one = 1, tiny = 1e-12, zero = 0, leakage = leak, passing = 1 - leak;
-        var purity = (gradients.sum(dim: 0) / gradients.abs().sum(dim: 0).add(tiny)).add(one).mul(half);
+        var purity = (gradients.sum(dim: 0) / gradients.abs().sum(dim: 0).add(tiny, One)).add(one, One).mul(half);
         var keep = purity.gt(uniform).unsqueeze(0).logical_and(gradients.gt(zero))
             .logical_or(purity.lt(uniform).unsqueeze(0).logical_and(gradients.lt(zero)))
             .to(gradients.dtype);
-        return keep.mul(passing).add(leakage) * gradients;
+        return keep.mul(passing).add(leakage, One) * gradients;
     }
 
     protected override GradientCombination Combine(Tensor gradients, double[] losses, StepContext step)
@@ -56,7 +57,7 @@ public sealed class GradDropModule : GradientBalancer
         var uniform = rand([gradients.shape[1]], generator: generator, device: gradients.device);
         var kept = Masked(gradients, uniform, _leak);
         using Scalar tiny = 1e-12;
-        var fraction = (kept.abs().sum(1) / gradients.abs().sum(1).add(tiny)).to(ScalarType.Float64).cpu().data<double>().ToArray();
+        var fraction = (kept.abs().sum(1) / gradients.abs().sum(1).add(tiny, One)).to(ScalarType.Float64).cpu().data<double>().ToArray();
         return new GradientCombination(kept.sum(dim: 0), fraction);
     }
 }

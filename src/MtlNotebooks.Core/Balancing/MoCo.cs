@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Balancing;
 
@@ -53,13 +54,13 @@ public sealed class MoCoModule : GradientBalancer
         using var _ = no_grad();
         StatefulGradients.Fit(tracked, gradients);
         using Scalar one = 1, eps = 1e-8, rho = _spec.Rho;
-        steps.add_(one);
+        steps.add_(one, One);
         double k = steps.cpu().item<long>();
         using Scalar beta = _spec.Beta / Math.Pow(k, _spec.BetaSigma), gamma = _spec.Gamma / Math.Pow(k, _spec.GammaSigma);
         var scale = tensor(losses.Select(l => (float)l).ToArray()).to(gradients.device).unsqueeze(1);
-        var normalised = gradients / gradients.norm(1, keepdim: true).add(eps) * scale;
+        var normalised = gradients / gradients.norm(1, keepdim: true).add(eps, One) * scale;
         tracked.sub_((tracked - normalised).mul(beta));
-        var yy = tracked.mm(tracked.t()) + eye(losses.Length, device: gradients.device).mul(rho);
+        var yy = tracked.mm(tracked.t()).add(eye(losses.Length, device: gradients.device).mul(rho), One);
         lambda.copy_((lambda - yy.mv(lambda).mul(gamma)).softmax(0));
         var weights = lambda.to(ScalarType.Float64).cpu().data<double>().ToArray();
         return new GradientCombination(tracked.t().mv(lambda), weights);

@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Balancing;
 
@@ -58,16 +59,16 @@ public sealed class StchModule : WeightedLossBalancer
                 using (no_grad())
                 {
                     using Scalar one = 1;
-                    loss_sum.add_(stacked.detach().to(ScalarType.Float64).to(loss_sum.device));
-                    loss_count.add_(one);
+                    loss_sum.add_(stacked.detach().to(ScalarType.Float64).to(loss_sum.device), One);
+                    loss_count.add_(one, One);
                 }
             using Scalar unit = 1.0;
-            return (stacked.add(tiny).log().sum(), (unit / stacked).detach());
+            return (stacked.add(tiny, One).log().sum(), (unit / stacked).detach());
         }
         if (double.IsNaN(nadir.cpu()[0].item<double>()))
             using (no_grad()) nadir.copy_(loss_count.cpu().item<long>() > 0 ? loss_sum / loss_count.to(ScalarType.Float64) : ones_like(nadir));
         using Scalar mu = _mu, scale = n * _mu, tasks = n;
-        var scaled = (stacked / nadir.to(stacked.dtype).to(stacked.device)).add(tiny).log();
+        var scaled = (stacked / nadir.to(stacked.dtype).to(stacked.device)).add(tiny, One).log();
         var shifted = scaled - scaled.max().detach();
         var total = shifted.div(mu).exp().sum().log().mul(scale);
         var weights = scaled.detach().div(mu).softmax(0).mul(tasks) / stacked.detach();

@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Balancing;
 
@@ -45,6 +46,6 @@ public sealed class UncertaintyModule : WeightedLossBalancer
         var s = ForLosses(log_var, losses);
         var precision = (-s).exp();
         using Scalar half = 0.5;
-        return ((precision * losses.Stack() + s).sum().mul(half), precision.mul(half));
+        return ((precision * losses.Stack()).add(s, One).sum().mul(half), precision.mul(half));
     }
 }

@@ -34,8 +34,8 @@ internal sealed class ContractData : IMultiTaskDataset, IDisposable
         var images = _images.index_select(0, index);
         using var scope = NewDisposeScope();
         using Scalar zero = 0, one = 1, two = 2;
-        var classes = images[.., 0].gt(zero).to(ScalarType.Int64) + images[.., 1].gt(zero).to(ScalarType.Int64).mul(two);
-        var depth = images[.., 2..3].sigmoid().add(one);
+        var classes = images[.., 0].gt(zero).to(ScalarType.Int64).add(images[.., 1].gt(zero).to(ScalarType.Int64).mul(two), one);
+        var depth = images[.., 2..3].sigmoid().add(one, one);
         var normals = nn.functional.normalize(images, p: 2, dim: 1);
         var labels = new TaskLabels([new("semseg", classes.MoveToOuterDisposeScope()), new("depth", depth.MoveToOuterDisposeScope()),
             new("normals", normals.MoveToOuterDisposeScope())]);

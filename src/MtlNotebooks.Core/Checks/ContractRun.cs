@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using TorchSharp;
 using static TorchSharp.torch;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Checks;
 
@@ -26,7 +27,7 @@ internal static class ContractRun
         if (trainable.Length > 0)
         {
             var terms = outputs(trained).Where(t => t.requires_grad).Select(t => t.square().mean()).ToArray();
-            if (terms.Length > 0 && Guard(problems, owner, "backward", () => { terms.Aggregate((a, b) => a + b).backward(); return string.Empty; }) is null)
+            if (terms.Length > 0 && Guard(problems, owner, "backward", () => { terms.Aggregate((a, b) => a.add(b, One)).backward(); return string.Empty; }) is null)
                 return;
             var missing = trainable.Where(p => p.parameter.grad is null).Select(p => p.name).ToArray();
             if (missing.Length > 0)

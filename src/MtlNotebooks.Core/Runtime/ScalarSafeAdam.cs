@@ -29,7 +29,7 @@ internal sealed class ScalarSafeAdam(IEnumerable<TorchSharp.Modules.Adam.ParamGr
             state.exp_avg.mul_(keep1).add_(gradient, take1);
             state.exp_avg_sq.mul_(keep2).addcmul_(gradient, gradient.conj(), take2);
             using Scalar root2 = Math.Sqrt(correction2), stepSize = -(lr / correction1);
-            var denominator = state.exp_avg_sq.sqrt().div(root2).add_(eps);
+            var denominator = state.exp_avg_sq.sqrt().div(root2).add_(eps, HeldScalars.One);
             param.addcdiv_(state.exp_avg, denominator, stepSize);
         }
     }, closure);

@@ -5,15 +5,13 @@ using static TorchSharp.torch.nn;
 
 namespace MtlNotebooks.Runtime;
 
-/// <summary>TorchSharp's <c>BatchNorm2d</c> with the same parameters, buffers, state-dict keys and arithmetic, but the scalar
-/// that counts batches held for the whole process. TorchSharp's forward adds a bare <c>1</c> to <c>num_batches_tracked</c>;
-/// the finalisable <see cref="Scalar"/> it makes of it can be collected while libtorch still reads it (libtorch's "Unknown
-/// scalar type" in training under load). Its class is sealed, so this is a module of its own, built the same way
+/// <summary>TorchSharp's <c>BatchNorm2d</c> with the same parameters, buffers, state-dict keys and arithmetic, but the scalars
+/// that count batches held for the whole process. TorchSharp's forward adds a bare <c>1</c> to <c>num_batches_tracked</c>
+/// (and <c>add_</c> an alpha of 1); the finalisable <see cref="Scalar"/>s it makes of them can be collected while libtorch
+/// still reads them ("Unknown scalar type", or "alpha must not be a floating point number", in training under load). Its class is sealed, so this is a module of its own, built the same way
 /// (weight 1, bias 0, running mean 0, running variance 1, PyTorch's key order).</summary>
 public sealed class ScalarSafeBatchNorm2d : Module<Tensor, Tensor>
 {
-    private static readonly Scalar One = 1;
-
     public readonly Parameter? weight;
     public readonly Parameter? bias;
     public readonly Tensor? running_mean;
@@ -57,7 +55,7 @@ public sealed class ScalarSafeBatchNorm2d : Module<Tensor, Tensor>
         double factor = Momentum ?? 0.0;
         if (training && num_batches_tracked is not null)
         {
-            num_batches_tracked.add_(One);
+            num_batches_tracked.add_(HeldScalars.One, HeldScalars.One);
             if (Momentum is null) factor = 1.0 / num_batches_tracked.item<long>();
         }
         // Training normalises by the batch's statistics (and updates the running ones); evaluation by the running ones.

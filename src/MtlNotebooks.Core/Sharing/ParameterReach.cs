@@ -1,6 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Sharing;
 
@@ -63,7 +64,7 @@ public sealed record ParameterReach(
                         .Concat(outputs.Intermediate.Where(p => p.Task == task).Select(p => p.Output))
                         .Where(t => t.requires_grad).Select(t => t.sum()).ToArray();
                     if (terms.Length == 0) continue;
-                    var grads = autograd.grad([terms.Aggregate((a, b) => a + b)], parameters, retain_graph: true, allow_unused: true);
+                    var grads = autograd.grad([terms.Aggregate((a, b) => a.add(b, One))], parameters, retain_graph: true, allow_unused: true);
                     for (int i = 0; i < names.Length; i++)
                         if (grads[i] is { IsInvalid: false }) set.Add(names[i]);
                 }

@@ -5,6 +5,7 @@ using Plotly.NET.CSharp;
 using TorchSharp;
 using static TorchSharp.torch;
 using CSharpChart = Plotly.NET.CSharp.Chart;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Analysis;
 
@@ -47,7 +48,7 @@ public static class TaskActivations
                 ys.Add(embedding[2 * i + 1]);
             }
             using Scalar largest = double.MaxValue;
-            var distances = cdist(points, points) + eye(count, dtype: ScalarType.Float64).mul(largest);
+            var distances = cdist(points, points).add(eye(count, dtype: ScalarType.Float64).mul(largest), One);
             var nearest = distances.argmin(1).data<long>().ToArray();
             separationDepth.Add(depth);
             separationLayer.Add(layers[index]);

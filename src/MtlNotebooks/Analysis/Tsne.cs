@@ -1,5 +1,6 @@
 using TorchSharp;
 using static TorchSharp.torch;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Analysis;
 
@@ -52,10 +53,10 @@ public static class Tsne
             // Delta-bar-delta: a coordinate whose gradient keeps its sign (opposite to the last step) speeds up, one
             // whose gradient flips slows down.
             var kept = (update * grad).lt(zero);
-            gains.copy_(where(kept, gains.add(boost), gains.mul(damp)).clamp_min(minGain));
+            gains.copy_(where(kept, gains.add(boost, One), gains.mul(damp)).clamp_min(minGain));
             using Scalar momentum = early ? InitialMomentum : FinalMomentum, rate = options.LearningRate;
             update.mul_(momentum).sub_(gains.mul(rate) * grad);
-            y.add_(update);
+            y.add_(update, One);
             if (iteration % TrajectoryStride == 0 || iteration == options.Iterations)
                 trajectory.Add((iteration, Cost(p, y)));
         }
@@ -70,7 +71,7 @@ public static class Tsne
         using var scope = NewDisposeScope();
         var conditional = ConditionalProbabilities(points, perplexity);
         using Scalar twoN = 2.0 * conditional.shape[0];
-        return (conditional + conditional.t()).div(twoN).MoveToOuterDisposeScope();
+        return conditional.add(conditional.t(), One).div(twoN).MoveToOuterDisposeScope();
     }
 
     /// <summary>p_j|i (eq. 1) as an [N, N] float64 tensor, row i over j with a zero diagonal, each point's bandwidth
@@ -150,14 +151,14 @@ public static class Tsne
     private static Tensor StudentKernel(Tensor y)
     {
         using Scalar one = 1;
-        return ZeroDiagonal(SquaredDistances(y).add_(one).reciprocal_());
+        return ZeroDiagonal(SquaredDistances(y).add_(one, One).reciprocal_());
     }
 
     private static Tensor SquaredDistances(Tensor x)
     {
         var norms = x.square().sum(1, keepdim: true);
         using Scalar zero = 0;
-        return ZeroDiagonal((norms + norms.t()).addmm_(x, x.t(), beta: 1, alpha: -2).clamp_min_(zero));
+        return ZeroDiagonal(norms.add(norms.t(), One).addmm_(x, x.t(), beta: 1, alpha: -2).clamp_min_(zero));
     }
 
     private static Tensor ZeroDiagonal(Tensor square)
@@ -189,7 +190,7 @@ public static class Tsne
         var sum = weights.sum(1, keepdim: true);                         // ≥ 1: the nearest neighbour contributes exp(0)
         var probabilities = weights / sum;
         // H = −Σ p log p = log Σ + β Σ_j d_ij p_j|i, with d shifted as in the weights.
-        var entropy = sum.log() + precisions * (shifted * probabilities).sum(1, keepdim: true);
+        var entropy = sum.log().add(precisions * (shifted * probabilities).sum(1, keepdim: true), One);
         return (probabilities, entropy);
     }
 
@@ -214,8 +215,8 @@ public static class Tsne
             // Entropy too high: the Gaussian is too wide, raise β; too low: lower it.
             var raise = open.logical_and(difference.gt(zero));
             var lower = open.logical_and(difference.le(zero));
-            var raised = where(high.isinf(), beta.mul(two), (beta + high).div(two));
-            var lowered = where(low.isinf(), beta.div(two), (beta + low).div(two));
+            var raised = where(high.isinf(), beta.mul(two), beta.add(high, One).div(two));
+            var lowered = where(low.isinf(), beta.div(two), beta.add(low, One).div(two));
             low.copy_(where(raise, beta, low));
             high.copy_(where(lower, beta, high));
             beta.copy_(where(raise, raised, where(lower, lowered, beta)));

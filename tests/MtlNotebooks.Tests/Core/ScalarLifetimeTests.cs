@@ -51,6 +51,18 @@ public sealed class ScalarLifetimeTests
                 var line = tree.GetLineSpan(binary.Span).StartLinePosition.Line + 1;
                 found.Add($"{Path.GetRelativePath(src, tree.FilePath)}:{line}: {binary}");
             }
+            foreach (var node in tree.GetRoot().DescendantNodes().Where(n => n is BinaryExpressionSyntax or AssignmentExpressionSyntax or InvocationExpressionSyntax))
+            {
+                // TorchSharp's add(x), add_(x), x + y and s - x pass libtorch an alpha of 1 made on the spot, which nothing
+                // holds either (HeldScalars).
+                if (model.GetSymbolInfo(node).Symbol is not IMethodSymbol method || !SymbolEqualityComparer.Default.Equals(method.ContainingType, tensor)) continue;
+                var implicitAlpha = method.MethodKind == MethodKind.UserDefinedOperator
+                    ? method.Name == "op_Addition" || method.Name == "op_Subtraction" && !SymbolEqualityComparer.Default.Equals(method.Parameters[0].Type, tensor)
+                    : method.Name is "add" or "add_" && method.Parameters.Length == 1;
+                if (!implicitAlpha) continue;
+                var line = tree.GetLineSpan(node.Span).StartLinePosition.Line + 1;
+                found.Add($"{Path.GetRelativePath(src, tree.FilePath)}:{line}: {node} (implicit alpha)");
+            }
             foreach (var expression in tree.GetRoot().DescendantNodes().OfType<ExpressionSyntax>())
             {
                 if (!SymbolEqualityComparer.Default.Equals(model.GetTypeInfo(expression).ConvertedType, scalar) ||

@@ -3,6 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Modules.Backbones;
 
@@ -45,7 +46,7 @@ public sealed class FeaturePyramidNetwork : Module<FeatureMaps, FeatureMaps>
         for (int i = maps.Count - 2; i >= 0; i--)
         {
             var lateral = inner_blocks[i].call(maps[i]);
-            topDown = lateral + functional.interpolate(topDown, [lateral.shape[2], lateral.shape[3]], mode: InterpolationMode.Nearest);
+            topDown = lateral.add(functional.interpolate(topDown, [lateral.shape[2], lateral.shape[3]], mode: InterpolationMode.Nearest), One);
             results[i] = layer_blocks[i].call(topDown);
         }
         return new FeatureMaps(results);

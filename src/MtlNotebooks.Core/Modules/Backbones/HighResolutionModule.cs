@@ -5,6 +5,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Modules.Backbones;
 
@@ -63,9 +64,9 @@ public sealed class HighResolutionModule : Module<Tensor[], Tensor[]>
             var y = i == 0 ? x[0] : fuse_layers[i]["0"].call(x[0]);
             for (int j = 1; j < x.Length; j++)
             {
-                if (j == i) y = y + x[j];
-                else if (j > i) y = y + Resize.To(fuse_layers[i][$"{j}"].call(x[j]), x[i].shape[2], x[i].shape[3]);
-                else y = y + fuse_layers[i][$"{j}"].call(x[j]);
+                if (j == i) y = y.add(x[j], One);
+                else if (j > i) y = y.add(Resize.To(fuse_layers[i][$"{j}"].call(x[j]), x[i].shape[2], x[i].shape[3]), One);
+                else y = y.add(fuse_layers[i][$"{j}"].call(x[j]), One);
             }
             fused[i] = relu.call(y);
         }

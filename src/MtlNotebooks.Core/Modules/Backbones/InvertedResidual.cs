@@ -4,6 +4,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Modules.Backbones;
 
@@ -27,5 +28,5 @@ public sealed class InvertedResidual : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor input) => _residual ? input + conv.call(input) : conv.call(input);
+    public override Tensor forward(Tensor input) => _residual ? input.add(conv.call(input), One) : conv.call(input);
 }

@@ -4,6 +4,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Modules.DecoderFocused;
 
@@ -65,7 +66,7 @@ public sealed class AffinityPropagationModule : Module<TaskFeatures, TaskFeature
             for (int step = 0; step < _steps; step++) g = g.matmul(combined.transpose(1, 2));
             var diffused = g.view(start.shape);
             if (factor > 1) diffused = Modules.Layers.Resize.To(diffused, height, width);
-            return features[target] + strength.select(0, k) * diffused;
+            return features[target].add(strength.select(0, k) * diffused, One);
         });
     }
 }

@@ -4,6 +4,7 @@ using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch.nn;
 using static TorchSharp.torch;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Modules.DecoderFocused;
 
@@ -31,5 +32,5 @@ public sealed class ChannelAttentionModule : Module<TaskFeatures, TaskFeatures>
 
     public override TaskFeatures forward(TaskFeatures features) => TaskFeatures.From(_context.Targets, target =>
         _context.Sources.Where(source => source != target).Aggregate(features[target], (sum, source) =>
-            sum + excitation[$"{target}_from_{source}"].call(message[$"{target}_from_{source}"].call(features[source]))));
+            sum.add(excitation[$"{target}_from_{source}"].call(message[$"{target}_from_{source}"].call(features[source])), One)));
 }

@@ -5,6 +5,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Modules.DecoderFocused;
 
@@ -46,6 +47,6 @@ public sealed class FpmModule : Module<TaskFeatures, TaskFeatures>
             ? (functional.softmax(logits.view(b, _channels, n, h, w), 2) * concatenated.view(b, _channels, n, h, w)).view(b, n * _channels, h, w)
             : (functional.softmax(logits.view(b, n, _channels, h, w), 1) * concatenated.view(b, n, _channels, h, w)).view(b, n * _channels, h, w);
         var shared = reduce.call(attended);
-        return TaskFeatures.From(_tasks, t => refine[t].call(shared) + features[t]);
+        return TaskFeatures.From(_tasks, t => refine[t].call(shared).add(features[t], One));
     }
 }

@@ -3,6 +3,7 @@ using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch.nn;
 using static TorchSharp.torch;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Modules.DecoderFocused;
 
@@ -37,7 +38,7 @@ public sealed class SequentialRefinementModule : Module<TaskFeatures, TaskFeatur
         {
             var own = features[target];
             state[target] = _context.Sources.Where(s => s != target).Aggregate(own, (sum, source) =>
-                sum + gate[$"{target}_from_{source}"].call(cat([own, state[source]], 1)) * message[$"{target}_from_{source}"].call(state[source]));
+                sum.add(gate[$"{target}_from_{source}"].call(cat([own, state[source]], 1)) * message[$"{target}_from_{source}"].call(state[source]), One));
         }
         return TaskFeatures.From(_context.Targets, t => state[t]);
     }

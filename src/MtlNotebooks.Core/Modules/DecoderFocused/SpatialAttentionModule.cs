@@ -4,6 +4,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Modules.DecoderFocused;
 
@@ -31,7 +32,7 @@ public sealed class SpatialAttentionModule : Module<TaskFeatures, TaskFeatures>
 
     public override TaskFeatures forward(TaskFeatures features) => TaskFeatures.From(_context.Targets, target =>
         _context.Sources.Where(source => source != target).Aggregate(features[target], (sum, source) =>
-            sum + gate[$"{target}_from_{source}"].call(features[source]) * message[$"{target}_from_{source}"].call(features[source])));
+            sum.add(gate[$"{target}_from_{source}"].call(features[source]) * message[$"{target}_from_{source}"].call(features[source]), One)));
 
     internal static IEnumerable<(string Target, string Source)> Pairs(DistillationContext context) =>
         from target in context.Targets from source in context.Sources where source != target select (target, source);

@@ -1,5 +1,6 @@
 using TorchSharp.Modules;
 using static TorchSharp.torch;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Modules.EncoderFocused;
 
@@ -28,5 +29,5 @@ public sealed class CrossStitchUnit : nn.Module<IReadOnlyDictionary<string, Tens
     public Parameter Weight(string i, string j) => cross_stitch_unit[i][j].Weight;
 
     public override Dictionary<string, Tensor> forward(IReadOnlyDictionary<string, Tensor> x) =>
-        _tasks.ToDictionary(i => i, i => _tasks.Select(j => cross_stitch_unit[i][j].call(x[j])).Aggregate((a, b) => a + b));
+        _tasks.ToDictionary(i => i, i => _tasks.Select(j => cross_stitch_unit[i][j].call(x[j])).Aggregate((a, b) => a.add(b, One)));
 }

@@ -21,7 +21,7 @@ public static class RepresentationSimilarity
         x = x - x.mean([1], keepdim: true);
         using Scalar tiny = 1e-12, one = 1;
         x = x / x.norm(1, keepdim: true).clamp_min(tiny);
-        return (one - x.matmul(x.t())).MoveToOuterDisposeScope();
+        return x.matmul(x.t()).neg_().add_(one, one).MoveToOuterDisposeScope();
     }
 
     /// <summary>The Spearman correlation (average ranks for ties) of the upper triangles (above the diagonal) of two RDMs of

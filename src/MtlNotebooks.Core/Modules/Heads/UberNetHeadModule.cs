@@ -5,6 +5,7 @@ using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch.nn;
 using static TorchSharp.torch;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Modules.Heads;
 
@@ -24,6 +25,6 @@ public sealed class UberNetHeadModule : Module<FeatureMaps, Tensor>
     public override Tensor forward(FeatureMaps features)
     {
         var finest = features.Finest;
-        return features.Select((map, i) => Resize.To(classifiers[i].call(map), finest.shape[2], finest.shape[3])).Aggregate((a, b) => a + b);
+        return features.Select((map, i) => Resize.To(classifiers[i].call(map), finest.shape[2], finest.shape[3])).Aggregate((a, b) => a.add(b, One));
     }
 }

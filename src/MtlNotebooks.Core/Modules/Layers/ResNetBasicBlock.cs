@@ -4,6 +4,7 @@ using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch.nn;
 using static TorchSharp.torch;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Modules.Layers;
 
@@ -62,6 +63,6 @@ public sealed class ResNetBasicBlock : Module<Tensor, Tensor>
         if (bn2 is not null) y = bn2.call(y);
         if (se is not null) y = se.call(y);
         var shortcut = downsample is null ? input : downsample.call(input);
-        return relu is null ? functional.relu(y + shortcut) : relu.call(y + shortcut);
+        return relu is null ? functional.relu(y.add(shortcut, One)) : relu.call(y.add(shortcut, One));
     }
 }

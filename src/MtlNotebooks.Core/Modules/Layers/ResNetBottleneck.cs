@@ -4,6 +4,7 @@ using TorchSharp.Modules;
 using TorchSharp;
 using static TorchSharp.torch.nn;
 using static TorchSharp.torch;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Modules.Layers;
 
@@ -46,6 +47,6 @@ public sealed class ResNetBottleneck : Module<Tensor, Tensor>
         y = bn3.call(conv3.call(y));
         if (se is not null) y = se.call(y);
         var shortcut = downsample is null ? input : downsample.call(input);
-        return relu.call(y + shortcut);
+        return relu.call(y.add(shortcut, One));
     }
 }

@@ -3,6 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Modules.SingleTasking;
 
@@ -40,11 +41,11 @@ public sealed class AstmtBottleneck : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         var y = functional.relu(bn1.call(conv1.call(input)));
-        y = adapt is null ? conv2.call(y) : adapt.call(y) + conv2.call(y);
+        y = adapt is null ? conv2.call(y) : adapt.call(y).add(conv2.call(y), One);
         y = functional.relu(bn2.call(y));
         y = bn3.call(conv3.call(y));
         if (se is not null) y = se.call(y);
         var shortcut = downsample is null ? input : downsample.call(input);
-        return functional.relu(y + shortcut);
+        return functional.relu(y.add(shortcut, One));
     }
 }

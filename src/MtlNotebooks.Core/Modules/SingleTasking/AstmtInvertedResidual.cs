@@ -3,6 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Modules.SingleTasking;
 
@@ -29,7 +30,7 @@ public sealed class AstmtInvertedResidual : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         var y = se.call(conv.call(input));
-        return _residual ? input + y : y;
+        return _residual ? input.add(y, One) : y;
     }
 
     /// <summary>The official <c>InvResidualExpand</c> (conv1..conv3) or, without expansion, <c>InvResidualCommon</c> (conv1, conv2).</summary>

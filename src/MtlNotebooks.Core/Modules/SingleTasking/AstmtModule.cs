@@ -4,6 +4,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Modules.SingleTasking;
 
@@ -82,7 +83,7 @@ public abstract class AstmtModule : MultiTaskNet
             long n = valid.sum().item<long>();
             // A batch whose label is ignored everywhere gives the discriminator nothing to learn (the code skips it).
             var loss = n == 0 ? logits.sum().mul(zero) : functional.cross_entropy(logits, target, ignore_index: 255);
-            total = total is null ? loss : total + loss;
+            total = total is null ? loss : total.add(loss, One);
             correct += logits.argmax(1).eq(target).logical_and(valid).sum().item<long>();
             counted += n;
         }

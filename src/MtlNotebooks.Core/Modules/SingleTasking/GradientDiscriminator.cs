@@ -3,6 +3,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Modules.SingleTasking;
 
@@ -33,7 +34,7 @@ public sealed class GradientDiscriminator : Module<Tensor, Tensor>
     {
         var gradient = autograd.grad([loss], [features], retain_graph: true, create_graph: true)[0];
         using Scalar tiny = 1e-10;
-        var normalised = gradient / linalg.vector_norm(gradient, 2, [1], keepdim: true).add(tiny);
+        var normalised = gradient / linalg.vector_norm(gradient, 2, [1], keepdim: true).add(tiny, One);
         return ReverseGradient(normalised, alpha);
     }
 
@@ -41,7 +42,7 @@ public sealed class GradientDiscriminator : Module<Tensor, Tensor>
     public static Tensor ReverseGradient(Tensor x, double alpha)
     {
         using Scalar reversed = -alpha, kept = 1 + alpha;
-        return x.mul(reversed) + x.mul(kept).detach();
+        return x.mul(reversed).add(x.mul(kept).detach(), One);
     }
 
     /// <summary>The reversal weight of the paper's ramp (Ganin et al.): 2 / (1 + exp(−10 p)) − 1 with p = (epoch + 1) / epochs,

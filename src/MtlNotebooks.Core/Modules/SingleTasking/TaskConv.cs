@@ -4,6 +4,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Modules.SingleTasking;
 
@@ -38,7 +39,7 @@ public sealed class TaskConv : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         var x = process.call(input);
-        if (adapt is not null) x = x + adapt.call(input);
+        if (adapt is not null) x = x.add(adapt.call(input), One);
         x = norm.call(x);
         x = _relu6 ? functional.relu6(x) : functional.relu(x);
         return se is null ? x : se.call(x);

@@ -1,6 +1,7 @@
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Tasks.Losses;
 
@@ -28,7 +29,7 @@ public sealed record BinaryCrossEntropyLoss(BinaryWeighting Weighting = BinaryWe
         Tensor weights = Weighting switch
         {
             BinaryWeighting.None => validFloat,
-            BinaryWeighting.FixedPositiveWeight => (target.mul(positive) + (One - target).mul(negative)) * validFloat,
+            BinaryWeighting.FixedPositiveWeight => target.mul(positive).add(Complement(target).mul(negative), One) * validFloat,
             BinaryWeighting.Balanced => Balanced(target, validFloat, count),
             _ => throw new ArgumentOutOfRangeException(nameof(Weighting), Weighting, "Unknown weighting."),
         };
@@ -39,10 +40,11 @@ public sealed record BinaryCrossEntropyLoss(BinaryWeighting Weighting = BinaryWe
     private static Tensor Balanced(Tensor target, Tensor valid, Tensor count)
     {
         // w = negatives / labelled pixels, so the rarer class (usually the positives) weighs more.
-        var negatives = ((One - target) * valid).sum();
+        var negatives = (Complement(target) * valid).sum();
         var w = (negatives / count.to(target.dtype)).detach();
-        return (target * w + (One - target) * (One - w)) * valid;
+        return (target * w).add(Complement(target) * Complement(w), One) * valid;
     }
 
-    private static readonly Scalar One = 1;
+    /// <summary>1 − x, with the scalar and alpha held (<see cref="Runtime.HeldScalars"/>).</summary>
+    private static Tensor Complement(Tensor x) => x.neg().add_(One, One);
 }

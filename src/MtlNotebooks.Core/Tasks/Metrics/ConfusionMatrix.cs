@@ -1,6 +1,7 @@
 using TorchSharp;
 using F = TorchSharp.torch.nn.functional;
 using static TorchSharp.torch;
+using static MtlNotebooks.Runtime.HeldScalars;
 
 namespace MtlNotebooks.Tasks.Metrics;
 
@@ -18,7 +19,7 @@ internal sealed class ConfusionMatrix(int classes, int ignoreIndex, bool pixelAc
         var outOfRange = target.lt(zero).logical_or(target.ge(classCount)).logical_and(valid);
         if (outOfRange.any().item<bool>())
             throw new ArgumentException($"Label values must be in [0, {classes}) or {ignoreIndex} (ignore); found {target.masked_select(outOfRange)[0].item<long>()}.");
-        var index = target.masked_select(valid).mul(classCount) + prediction.masked_select(valid);
+        var index = target.masked_select(valid).mul(classCount).add(prediction.masked_select(valid), One);
         var counts = index.bincount(null, classes * classes).cpu().data<long>().ToArray();
         for (int i = 0; i < _counts.Length; i++) _counts[i] += counts[i];
     }
