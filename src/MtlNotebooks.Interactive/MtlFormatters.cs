@@ -9,7 +9,8 @@ namespace MtlNotebooks.Interactive;
 /// <summary>Registers the notebook formatters of the library's types with Microsoft.DotNet.Interactive.Formatting, so
 /// they render the same in a .NET Interactive kernel (the package's extension.dib calls <see cref="Register"/>) and in
 /// the headless runner: Plotly charts → text/html (a div plus Plotly.newPlot), DataFrames → text/html tables,
-/// tensors → shape/dtype/values as text, <see cref="PngImage"/> → image/png, <see cref="BuildPlan"/> → its table.</summary>
+/// tensors → shape/dtype/values as text, <see cref="PngImage"/> → image/png, <see cref="BuildPlan"/> → its table,
+/// sequences of records and anonymous objects → tables (<see cref="ObjectFormatters"/>).</summary>
 public static class MtlFormatters
 {
     private static readonly Lock Gate = new();
@@ -49,6 +50,8 @@ public static class MtlFormatters
         Formatter.Register<BuildPlan>(p => p.ToString(), PlainTextFormatter.MimeType);
         Formatter.Register<BuildPlan>(p => Pre(p.ToString()), HtmlFormatter.MimeType);
         Formatter.SetPreferredMimeTypesFor(typeof(BuildPlan), PlainTextFormatter.MimeType);
+
+        ObjectFormatters.Register(MaxRows);
 
         Formatter.Register<MultiTaskModel>(m => m.ToString(), PlainTextFormatter.MimeType);
         Formatter.Register<MultiTaskModel>(m => Pre(m.ToString()), HtmlFormatter.MimeType);

@@ -216,7 +216,7 @@ public sealed class RunnerTests : IDisposable
         Assert.Contains("Plotly.newPlot", Text(outputs[1], "text/html"));
         Assert.Contains(PlotlyHtml.ChartClass, Text(outputs[1], "text/html"));
         Assert.Contains("<table", Text(outputs[2], "text/html"));
-        Assert.Contains("<td style=\"text-align: right\">1.500</td>", Text(outputs[2], "text/html"));
+        Assert.Contains("<td style=\"text-align: right\">1.5</td>", Text(outputs[2], "text/html"));
         Assert.Equal("tensor [2, 3] int64 on cpu\n[[0, 1, 2],\n [3, 4, 5]]", Text(outputs[3], "text/plain"));
         Assert.StartsWith("iVBORw0KGgo", Text(outputs[4], "image/png"));
         Assert.Equal("PNG 1×1", Text(outputs[4], "text/plain"));
@@ -226,6 +226,35 @@ public sealed class RunnerTests : IDisposable
         Assert.Single(chartCell);
         Assert.Contains("Plotly.newPlot", Text(chartCell[0], "text/html"));
         Assert.Equal(1, result.Executed.Cells.SelectMany(c => c.Outputs).Count(o => o!["metadata"]?["mtlnotebooks"] is not null));
+    }
+
+    [Fact]
+    public async Task Display_ObjectsAndRecords_ShowAsTablesWithoutCompilerNames()
+    {
+        var result = await Run(Notebook(
+            Setup,
+            "Enumerable.Range(1, 3).Select(i => new { Name = \"run\" + i, Seconds = i * 1234.6, Steps = i * 1000000 })",
+            "new { Key = \"gradnorm\", DeltaM = -3.99 }",
+            "new List<double> { 1.5, 2.25 }",
+            "42",
+            "HTML(\"<b>bold</b>\")"));
+
+        Assert.True(result.Succeeded, result.Error);
+        var rows = Output(result, 3);
+        var html = Text(rows, "text/html");
+        Assert.StartsWith("<table class=\"mtl-table\">", html);
+        Assert.Contains("<th>Name</th><th style=\"text-align: right\">Seconds</th><th style=\"text-align: right\">Steps</th>", html);
+        Assert.Contains("<tr><td>run1</td><td style=\"text-align: right\">1,235</td><td style=\"text-align: right\">1,000,000</td></tr>", html);
+        Assert.Equal("Name  Seconds      Steps\n----  -------  ---------\nrun1    1,235  1,000,000\nrun2    2,469  2,000,000\nrun3    3,704  3,000,000",
+            Text(rows, "text/plain"));
+        var single = Output(result, 4);
+        Assert.Contains("<tr><td>DeltaM</td><td>-3.990</td></tr>", Text(single, "text/html"));
+        Assert.DoesNotContain("AnonymousType", Text(single, "text/plain"));
+        // Everything else keeps .NET Interactive's own formatter.
+        Assert.Equal("[ 1.5, 2.25 ]", Text(Output(result, 5), "text/plain"));
+        Assert.Equal("42", Text(Output(result, 6), "text/plain"));
+        Assert.Contains("<pre>42</pre>", Text(Output(result, 6), "text/html"));
+        Assert.Equal("<b>bold</b>", Text(Output(result, 7), "text/html"));
     }
 
     [Fact]

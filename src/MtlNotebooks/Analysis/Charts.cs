@@ -99,7 +99,7 @@ public static class Charts
                     bars.Select(b => b.metric!.Value),
                     Keys: bars.Select(b => b.run.Name).ToList(),
                     MarkerColor: Color.fromColors(bars.Select(b => RunColor(b.r))),
-                    MultiText: bars.Select(b => DeltaM.FormatNumber(b.metric!.Value)).ToList(),
+                    MultiText: bars.Select(b => TableCells.Number(b.metric!.Value)).ToList(),
                     ShowLegend: false)
                 .WithXAxisStyle<double, double, string>(TitleText: "run")
                 .WithYAxisStyle<double, double, string>(TitleText: DeltaM.MetricColumnName(primary.Task, primary.Metric, primary.Direction));
@@ -136,7 +136,7 @@ public static class Charts
                 rows.Select(r => r.Delta),
                 Keys: rows.Select(r => r.Model).ToList(),
                 MarkerColor: Color.fromColors(rows.Select(r => Color.fromHex(r.Delta < 0 ? Worse : Better))),
-                MultiText: rows.Select(r => DeltaM.FormatSigned(r.Delta) + (double.IsFinite(r.Std) ? $" ± {r.Std.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}" : "")).ToList(),
+                MultiText: rows.Select(r => TableCells.Signed(r.Delta) + (double.IsFinite(r.Std) ? $" ± {r.Std.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture)}" : "")).ToList(),
                 ShowLegend: false)
             .WithXAxisStyle<double, double, string>(TitleText: "model")
             .WithYAxisStyle<double, double, string>(TitleText: seeded ? $"{DeltaM.DeltaMMeanColumn} ↑" : $"{DeltaM.DeltaMColumn} ↑", ZeroLine: true)

@@ -5,7 +5,7 @@ using Microsoft.Data.Analysis;
 namespace MtlNotebooks.Analysis;
 
 /// <summary>A DataFrame as an HTML table, for the report and the notebook formatters alike: the column names as header,
-/// numbers right-aligned and formatted as in <see cref="DeltaM.ToText"/> (four significant digits, Δm with its sign),
+/// numbers right-aligned and written as every table of the library writes them (<see cref="TableCells"/>),
 /// all text HTML-encoded.</summary>
 public static class DataFrameHtml
 {
@@ -23,11 +23,12 @@ public static class DataFrameHtml
             sb.Append("<th").Append(Align(c)).Append('>').Append(HtmlText.Encode(c.Name)).Append("</th>");
         sb.Append("</tr></thead>\n<tbody>\n");
         var rows = Math.Min(table.Rows.Count, maxRows);
-        for (long r = 0; r < rows; r++)
+        var cells = columns.Select(c => TableCells.Format(c, rows)).ToList();
+        for (var r = 0; r < rows; r++)
         {
             sb.Append("<tr>");
-            foreach (var c in columns)
-                sb.Append("<td").Append(Align(c)).Append('>').Append(HtmlText.Encode(DeltaM.FormatCell(c, r))).Append("</td>");
+            for (var i = 0; i < columns.Count; i++)
+                sb.Append("<td").Append(Align(columns[i])).Append('>').Append(HtmlText.Encode(cells[i][r])).Append("</td>");
             sb.Append("</tr>\n");
         }
 

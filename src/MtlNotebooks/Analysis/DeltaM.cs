@@ -195,12 +195,17 @@ public static class DeltaM
     }
 
     /// <summary>The table as aligned plain text for a console: text left-aligned, numbers right-aligned, metrics to
-    /// four significant digits, parameters with thousands separators, Δm with its sign ("+1.61").</summary>
-    public static string ToText(DataFrame table)
+    /// four significant digits (as many decimals in a column), parameters with thousands separators, Δm with its sign ("+1.61").</summary>
+    public static string ToText(DataFrame table) => ToText(table, long.MaxValue);
+
+    /// <summary><see cref="ToText(DataFrame)"/> of the first <paramref name="maxRows"/> rows, saying how many there are.</summary>
+    public static string ToText(DataFrame table, long maxRows)
     {
         ArgumentNullException.ThrowIfNull(table);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxRows);
         var columns = table.Columns.ToList();
-        var cells = columns.Select(c => Enumerable.Range(0, (int)table.Rows.Count).Select(r => FormatCell(c, r)).ToList()).ToList();
+        var shown = (int)Math.Min(table.Rows.Count, maxRows);
+        var cells = columns.Select(c => TableCells.Format(c, shown)).ToList();
         var widths = columns.Select((c, i) => Math.Max(c.Name.Length, cells[i].Count == 0 ? 0 : cells[i].Max(s => s.Length))).ToList();
         var numeric = columns.Select(c => c.DataType != typeof(string)).ToList();
 
@@ -209,8 +214,10 @@ public static class DeltaM
         var sb = new StringBuilder();
         sb.AppendLine(string.Join("  ", columns.Select((c, i) => Pad(c.Name, i))).TrimEnd());
         sb.AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
-        for (var r = 0; r < table.Rows.Count; r++)
+        for (var r = 0; r < shown; r++)
             sb.AppendLine(string.Join("  ", columns.Select((_, i) => Pad(cells[i][r], i))).TrimEnd());
+        if (shown < table.Rows.Count)
+            sb.AppendLine(CultureInfo.InvariantCulture, $"({shown} of {table.Rows.Count} rows shown)");
         return sb.ToString();
     }
 
@@ -245,42 +252,4 @@ public static class DeltaM
     }
 
     private static string Quote(IEnumerable<string> names) => string.Join(", ", names.Select(n => $"'{n}'"));
-
-    /// <summary>A cell as display text (shared by <see cref="ToText"/> and the HTML report).</summary>
-    internal static string FormatCell(DataFrameColumn column, long row)
-    {
-        var value = column[row];
-        return value switch
-        {
-            null => "",
-            string s => s,
-            double d when column.Name is DeltaMColumn or DeltaMMeanColumn => FormatSigned(d),
-            double d when column.Name == DeltaMStdColumn => double.IsFinite(d) ? d.ToString("0.00", CultureInfo.InvariantCulture) : d.ToString(CultureInfo.InvariantCulture),
-            double d => FormatNumber(d),
-            float f => FormatNumber(f),
-            long or int or short or ulong or uint => string.Format(CultureInfo.InvariantCulture, "{0:N0}", value),
-            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-            _ => value.ToString() ?? "",
-        };
-    }
-
-    /// <summary>Δm as printed in survey Table V: two decimals with an explicit sign.</summary>
-    internal static string FormatSigned(double value) =>
-        !double.IsFinite(value) ? value.ToString(CultureInfo.InvariantCulture)
-        : Math.Round(value, 2) == 0 ? "+0.00"
-        : value.ToString("+0.00;-0.00", CultureInfo.InvariantCulture);
-
-    /// <summary>Four significant digits, no exponent for everyday magnitudes (43.90, 0.5850, 1234).</summary>
-    internal static string FormatNumber(double value)
-    {
-        if (!double.IsFinite(value))
-            return value.ToString(CultureInfo.InvariantCulture);
-        if (value == 0)
-            return "0";
-        var magnitude = Math.Floor(Math.Log10(Math.Abs(value)));
-        if (magnitude < -4 || magnitude >= 9)
-            return value.ToString("0.###E+0", CultureInfo.InvariantCulture);
-        var decimals = (int)Math.Clamp(3 - magnitude, 0, 7);
-        return value.ToString("F" + decimals, CultureInfo.InvariantCulture);
-    }
 }

@@ -43,7 +43,7 @@ public sealed class HtmlReport
     }
 
     /// <summary>A table with the column names as header; numbers right-aligned and formatted as in
-    /// <see cref="DeltaM.ToText"/> (four significant digits, Δm with its sign).</summary>
+    /// <see cref="DeltaM.ToText(Microsoft.Data.Analysis.DataFrame)"/> (four significant digits, Δm with its sign).</summary>
     public HtmlReport AddTable(DataFrame table)
     {
         ArgumentNullException.ThrowIfNull(table);
@@ -74,7 +74,7 @@ public sealed class HtmlReport
         return this;
     }
 
-    /// <summary>Monospaced text kept as is (e.g. <see cref="DeltaM.ToText"/> or a model summary).</summary>
+    /// <summary>Monospaced text kept as is (e.g. <see cref="DeltaM.ToText(Microsoft.Data.Analysis.DataFrame)"/> or a model summary).</summary>
     public HtmlReport AddPreformatted(string text)
     {
         ArgumentNullException.ThrowIfNull(text);

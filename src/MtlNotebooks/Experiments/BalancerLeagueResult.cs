@@ -28,7 +28,7 @@ public sealed record BalancerLeagueResult(DataFrame Table, QuickExperimentResult
         var chart = CSharpChart.Column<double, string, string>(
                 rows.Select(r => r.Mean), Keys: rows.Select(r => r.Name).ToList(),
                 MarkerColor: Color.fromColors(rows.Select(r => Color.fromHex(r.WithinNoise ? WithinNoise : Distinct))),
-                MultiText: rows.Select(r => $"{DeltaM.FormatSigned(r.Mean)} ± {r.Std.ToString("0.00", CultureInfo.InvariantCulture)}").ToList(),
+                MultiText: rows.Select(r => $"{TableCells.Signed(r.Mean)} ± {r.Std.ToString("0.00", CultureInfo.InvariantCulture)}").ToList(),
                 ShowLegend: false)
             .WithXAxisStyle<double, double, string>(TitleText: "strategy")
             .WithYAxisStyle<double, double, string>(TitleText: $"{DeltaM.DeltaMMeanColumn} ↑", ZeroLine: true)

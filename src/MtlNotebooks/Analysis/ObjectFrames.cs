@@ -1,0 +1,147 @@
+using System.Collections;
+using System.Globalization;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using Microsoft.Data.Analysis;
+
+namespace MtlNotebooks.Analysis;
+
+/// <summary>Objects as tables a reader expects: a sequence of records, anonymous objects or tuples becomes a DataFrame
+/// with one column per property (numbers stay numbers, so they are right-aligned and rounded as every table of the
+/// library), and a single such object a two-column property table. The notebook formatters show what a cell returns
+/// through these, so <c>runs.Select(r =&gt; new { r.Name, r.Seconds })</c> reads as a table, not as an object dump.</summary>
+public static class ObjectFrames
+{
+    /// <summary>The column names of <see cref="Properties"/>.</summary>
+    public const string PropertyColumn = "property", ValueColumn = "value";
+
+    /// <summary>The items as a table, one row each and one column per public property (fields for tuples, whose element
+    /// names do not exist at run time: Item1, Item2, …). Numbers become double or int64 columns, everything else text.</summary>
+    /// <exception cref="ArgumentException">The items are not all of one type with properties (<see cref="IsTabular"/>).</exception>
+    public static DataFrame ToDataFrame(this IEnumerable items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        var rows = items.Cast<object?>().ToList();
+        var type = RowType(rows) ?? throw new ArgumentException(
+            "Only a sequence of objects of one type with public properties (records, anonymous objects, tuples) becomes a table; " +
+            $"this one holds {Describe(rows)}.", nameof(items));
+        var members = Members(type);
+        return new DataFrame(members.Select(m => Column(m.Name, rows.Select(r => r is null ? null : Read(m, r)).ToList())));
+    }
+
+    /// <summary>One object's public properties as a two-column table (<see cref="PropertyColumn"/>, <see cref="ValueColumn"/>).</summary>
+    public static DataFrame Properties(object value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        var members = Members(value.GetType());
+        return new DataFrame(
+            new StringDataFrameColumn(PropertyColumn, members.Select(m => m.Name)),
+            new StringDataFrameColumn(ValueColumn, members.Select(m => CellText(Read(m, value)))));
+    }
+
+    /// <summary>Whether a value of this type reads best as a property table: a record, an anonymous object, a tuple, a
+    /// dictionary entry, or a class or struct with public properties that does not choose its own text (ToString) — and
+    /// not a number, text, date, sequence or task.</summary>
+    public static bool IsTabular(Type type)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        if (IsScalar(type) || typeof(IEnumerable).IsAssignableFrom(type) || typeof(Delegate).IsAssignableFrom(type) ||
+            typeof(Exception).IsAssignableFrom(type) || typeof(Type).IsAssignableFrom(type) || typeof(System.Threading.Tasks.Task).IsAssignableFrom(type))
+            return false;
+        if (Members(type).Count == 0) return false;
+        return IsAnonymous(type) || IsRecord(type) || IsTuple(type) || IsKeyValuePair(type) || !OverridesToString(type);
+    }
+
+    /// <summary>A value as one table cell: numbers rounded as the library's tables round them, sequences as their first
+    /// items in brackets, objects as their own text.</summary>
+    public static string CellText(object? value) => value switch
+    {
+        null => "",
+        string s => s,
+        double d => TableCells.Number(d),
+        float f => TableCells.Number(f),
+        decimal m => TableCells.Number((double)m),
+        long or int or short or ulong or uint or ushort or byte or sbyte => string.Format(CultureInfo.InvariantCulture, "{0:N0}", value),
+        TimeSpan t => t.ToString(t.TotalHours >= 1 ? @"h\:mm\:ss" : @"m\:ss\.f", CultureInfo.InvariantCulture),
+        IEnumerable e => Brackets(e),
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        _ => IsAnonymous(value.GetType()) || IsRecord(value.GetType()) || OverridesToString(value.GetType()) ? value.ToString() ?? "" : value.GetType().Name,
+    };
+
+    /// <summary>The one type of the non-null rows when it is tabular (a sequence of these becomes a table); null otherwise:
+    /// no rows, mixed types, numbers or text.</summary>
+    public static Type? RowType(IReadOnlyList<object?> rows)
+    {
+        var types = rows.Where(r => r is not null).Select(r => r!.GetType()).Distinct().ToList();
+        return types.Count == 1 && IsTabular(types[0]) ? types[0] : null;
+    }
+
+    private const int ItemsInACell = 8;
+
+    private static string Brackets(IEnumerable items)
+    {
+        var all = items.Cast<object?>().Take(ItemsInACell + 1).ToList();
+        var shown = string.Join(", ", all.Take(ItemsInACell).Select(CellText));
+        return all.Count > ItemsInACell ? $"[{shown}, …]" : $"[{shown}]";
+    }
+
+    private static DataFrameColumn Column(string name, IReadOnlyList<object?> values)
+    {
+        var present = values.Where(v => v is not null).ToList();
+        if (present.Count > 0 && present.All(v => v is double or float or decimal))
+            return new DoubleDataFrameColumn(name, values.Select(v => v is null ? (double?)null : Convert.ToDouble(v, CultureInfo.InvariantCulture)));
+        if (present.Count > 0 && present.All(v => v is long or int or short or uint or ushort or byte or sbyte))
+            return new Int64DataFrameColumn(name, values.Select(v => v is null ? (long?)null : Convert.ToInt64(v, CultureInfo.InvariantCulture)));
+        return new StringDataFrameColumn(name, values.Select(CellText));
+    }
+
+    private static List<MemberInfo> Members(Type type)
+    {
+        const BindingFlags flags = BindingFlags.Public | BindingFlags.Instance;
+        if (IsTuple(type)) return [.. type.GetFields(flags)];
+        return [.. type.GetProperties(flags).Where(p => p.CanRead && p.GetIndexParameters().Length == 0 && p.GetMethod!.IsPublic &&
+                                                      p.Name != "EqualityContract")];
+    }
+
+    private static object? Read(MemberInfo member, object target)
+    {
+        try
+        {
+            return member is FieldInfo field ? field.GetValue(target) : ((PropertyInfo)member).GetValue(target);
+        }
+        catch (TargetInvocationException ex)
+        {
+            return $"({ex.InnerException?.GetType().Name ?? ex.GetType().Name}: {ex.InnerException?.Message ?? ex.Message})";
+        }
+    }
+
+    private static bool IsScalar(Type type) =>
+        type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(DateTime) ||
+        type == typeof(DateTimeOffset) || type == typeof(TimeSpan) || type == typeof(Guid) || Nullable.GetUnderlyingType(type) is not null;
+
+    private static bool IsAnonymous(Type type) =>
+        type.IsDefined(typeof(CompilerGeneratedAttribute), false) && type.Name.Contains("AnonymousType", StringComparison.Ordinal);
+
+    // The C# compiler gives every record a protected EqualityContract property.
+    private static bool IsRecord(Type type) =>
+        type.GetProperty("EqualityContract", BindingFlags.NonPublic | BindingFlags.Instance)?.GetMethod?.IsDefined(typeof(CompilerGeneratedAttribute)) == true;
+
+    private static bool IsTuple(Type type) =>
+        type.IsGenericType && type.FullName?.StartsWith("System.ValueTuple`", StringComparison.Ordinal) == true;
+
+    private static bool IsKeyValuePair(Type type) => type.IsGenericType && type.GetGenericTypeDefinition() == typeof(KeyValuePair<,>);
+
+    private static bool OverridesToString(Type type) =>
+        type.GetMethod(nameof(ToString), Type.EmptyTypes)?.DeclaringType is { } declaring && declaring != typeof(object) && declaring != typeof(ValueType);
+
+    private static string Describe(IReadOnlyList<object?> rows)
+    {
+        var types = rows.Where(r => r is not null).Select(r => r!.GetType().Name).Distinct().ToList();
+        return types.Count switch
+        {
+            0 => rows.Count == 0 ? "no items" : "only nulls",
+            1 => $"items of type {types[0]}, which has no public properties to show or is a number, text or sequence",
+            _ => $"items of {types.Count} types ({string.Join(", ", types.Take(4))})",
+        };
+    }
+}
