@@ -45,8 +45,7 @@ internal sealed class ConsoleProgress : IProgress<TrainingProgress>
         if (endOfEpoch)
         {
             _lastEpochPrinted = value.Epoch;
-            Console.WriteLine($"  {value.RunName}: epoch {value.Epoch}/{value.Epochs}, step {value.Step}/{value.TotalSteps}, loss {value.Loss:0.000}, " +
-                              $"elapsed {value.Elapsed:m\\:ss}, ETA {value.Remaining:m\\:ss}");
+            Console.WriteLine($"  {value}");
         }
     }
 }

@@ -19,6 +19,8 @@ internal static class CellExecution
         KernelHelpers.CurrentCancellation.Value = cancellationToken;
         // Training started by the cell stops when the cell is interrupted or times out, whether or not it passes the token.
         using var training = MtlNotebooks.Training.TrainingCancellation.Use(cancellationToken);
+        // Training started by the cell without a progress of its own shows a live line in the cell.
+        using var progress = MtlNotebooks.Training.AmbientProgress.Use(_ => new NotebookProgressLine(sink));
         try
         {
             var code = session.ApplyDirectives(source, $"cell {cellNumber}");

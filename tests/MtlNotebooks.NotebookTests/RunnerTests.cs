@@ -248,13 +248,30 @@ public sealed class RunnerTests : IDisposable
         Assert.Equal("Name  Seconds      Steps\n----  -------  ---------\nrun1    1,235  1,000,000\nrun2    2,469  2,000,000\nrun3    3,704  3,000,000",
             Text(rows, "text/plain"));
         var single = Output(result, 4);
-        Assert.Contains("<tr><td>DeltaM</td><td>-3.990</td></tr>", Text(single, "text/html"));
+        Assert.Contains("<tr><td>DeltaM</td><td>-3.99</td></tr>", Text(single, "text/html"));
         Assert.DoesNotContain("AnonymousType", Text(single, "text/plain"));
         // Everything else keeps .NET Interactive's own formatter.
         Assert.Equal("[ 1.5, 2.25 ]", Text(Output(result, 5), "text/plain"));
         Assert.Equal("42", Text(Output(result, 6), "text/plain"));
         Assert.Contains("<pre>42</pre>", Text(Output(result, 6), "text/html"));
         Assert.Equal("<b>bold</b>", Text(Output(result, 7), "text/html"));
+    }
+
+    [Fact]
+    public async Task Training_WithoutProgressOfItsOwn_ShowsOneLineUpdatedToTheLastStep()
+    {
+        var result = await Run(Notebook(
+            Setup,
+            "using MtlNotebooks.Training;\n" +
+            "var line = AmbientProgress.Current!(\"demo\");\n" +
+            "for (int s = 1; s <= 4; s++)\n" +
+            "    line.Report(new TrainingProgress(\"demo\", (s + 1) / 2, 2, s, 4, 1.0 / s, TimeSpan.FromSeconds(s), TimeSpan.FromSeconds(4 - s)));"));
+
+        Assert.True(result.Succeeded, result.Error);
+        var outputs = result.Executed.Cells[2].Outputs.Cast<JsonObject>().ToList();
+        Assert.Single(outputs);
+        Assert.Equal("display_data", (string?)outputs[0]["output_type"]);
+        Assert.Equal("demo: epoch 2/2, step 4/4, loss 0.250, elapsed 0:04, done", Text(outputs[0], "text/plain"));
     }
 
     [Fact]

@@ -1,4 +1,17 @@
+using System.Globalization;
+
 namespace MtlNotebooks.Training;
 
 /// <summary>A progress report: where training is, the latest loss and the estimated time left.</summary>
-public sealed record TrainingProgress(string RunName, int Epoch, int Epochs, long Step, long TotalSteps, double Loss, TimeSpan Elapsed, TimeSpan Remaining);
+public sealed record TrainingProgress(string RunName, int Epoch, int Epochs, long Step, long TotalSteps, double Loss, TimeSpan Elapsed, TimeSpan Remaining)
+{
+    /// <summary>Whether this is the last step of the run.</summary>
+    public bool IsLast => Step == TotalSteps;
+
+    /// <summary>One line: "hard-sharing: epoch 3/6, step 72/144, loss 0.812, elapsed 0:14, ETA 0:14".</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{(string.IsNullOrEmpty(RunName) ? "" : RunName + ": ")}epoch {Epoch}/{Epochs}, step {Step:N0}/{TotalSteps:N0}, loss {Loss:0.000}, " +
+        $"elapsed {Time(Elapsed)}, {(IsLast ? "done" : "ETA " + Time(Remaining))}");
+
+    private static string Time(TimeSpan t) => t.ToString(t.TotalHours >= 1 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture);
+}

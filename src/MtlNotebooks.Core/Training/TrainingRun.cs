@@ -23,6 +23,7 @@ internal sealed class TrainingRun : IDisposable
     private readonly List<EvaluationRecord> _evaluations = [];
     private readonly Dictionary<string, string> _warnings = [];
     private readonly Stopwatch _clock = new();
+    private readonly IProgress<TrainingProgress>? _progress;
     private long _stepsThisSession;
 
     /// <summary>Expects options and data that <see cref="Trainer.Problems"/> finds nothing wrong with.</summary>
@@ -38,6 +39,7 @@ internal sealed class TrainingRun : IDisposable
         _optimizer = options.Optimizer.Create(_groups);
         _step = new TrainingStep(model, _optimizer, options.Profile);
         _taskNames = model.AllTasks.Select(t => t.Name).ToArray();
+        _progress = AmbientProgress.For(options);
     }
 
     public TrainingHistory Train()
@@ -123,7 +125,7 @@ internal sealed class TrainingRun : IDisposable
     {
         _stepsThisSession++;
         var elapsed = _clock.Elapsed;
-        _options.Progress?.Report(new TrainingProgress(_options.RunName, epoch + 1, _options.Epochs, step + 1, _totalSteps,
+        _progress?.Report(new TrainingProgress(_options.RunName, epoch + 1, _options.Epochs, step + 1, _totalSteps,
             record.TotalLoss, elapsed, elapsed / _stepsThisSession * (_totalSteps - step - 1)));
     }
 

@@ -59,7 +59,7 @@ public static class ObjectFrames
         null => "",
         string s => s,
         double d => TableCells.Number(d),
-        float f => TableCells.Number(f),
+        float f => TableCells.Number(f, 1e-6),
         decimal m => TableCells.Number((double)m),
         long or int or short or ulong or uint or ushort or byte or sbyte => string.Format(CultureInfo.InvariantCulture, "{0:N0}", value),
         TimeSpan t => t.ToString(t.TotalHours >= 1 ? @"h\:mm\:ss" : @"m\:ss\.f", CultureInfo.InvariantCulture),

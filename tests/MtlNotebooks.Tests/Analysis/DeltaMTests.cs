@@ -200,9 +200,9 @@ public sealed class DeltaMTests
         Assert.EndsWith("-7.50", lines[3]);
         Assert.EndsWith("+2.50", lines[4]); // depth 2.0 → 1.9 is 5 % better, seg unchanged
         Assert.Contains("1,234,567", lines[2]);
-        // One number of decimals per column, no more than the values have: mIoU 50, 55, 50; RMSE 2.0, 2.5, 1.9.
+        // Four significant digits, no more decimals than the values have: mIoU 50; RMSE 2 and 1.9.
         Assert.Contains(" 50  ", lines[2]);
-        Assert.Contains(" 2.0  ", lines[2]);
+        Assert.Contains(" 2  ", lines[2]);
         Assert.Contains(" 1.9  ", lines[4]);
     }
 }

@@ -68,14 +68,16 @@ public sealed class ObjectFramesTests
 
         Assert.Equal([ObjectFrames.PropertyColumn, ObjectFrames.ValueColumn], frame.Columns.Select(c => c.Name));
         Assert.Equal(["Architecture", "Parameters", "DeltaM"], frame.Columns[0].Cast<string>());
-        Assert.Equal(["mti-net", "12,345,678", "-3.990"], frame.Columns[1].Cast<string>());
+        Assert.Equal(["mti-net", "12,345,678", "-3.99"], frame.Columns[1].Cast<string>());
     }
 
     [Theory]
     [InlineData(1234567L, "1,234,567")]
     [InlineData(1342.1, "1,342")]
     [InlineData(52.3456, "52.35")]
-    [InlineData(0.00123, "0.001230")]
+    [InlineData(0.00123, "0.00123")]
+    [InlineData(0.0012345, "0.001234")]
+    [InlineData(0.1f, "0.1")]
     [InlineData(double.NaN, "NaN")]
     [InlineData("text", "text")]
     public void CellText_Numbers_FourSignificantDigitsWithThousandsSeparators(object value, string expected) =>
@@ -84,7 +86,7 @@ public sealed class ObjectFramesTests
     [Fact]
     public void CellText_SequencesTimesAndObjects_ReadAsText()
     {
-        Assert.Equal("[1.500, 2, a]", ObjectFrames.CellText(new object[] { 1.5, 2, "a" }));
+        Assert.Equal("[1.5, 2, a]", ObjectFrames.CellText(new object[] { 1.5, 2, "a" }));
         Assert.Equal("[0, 1, 2, 3, 4, 5, 6, 7, …]", ObjectFrames.CellText(Enumerable.Range(0, 20)));
         Assert.Equal("1:23.5", ObjectFrames.CellText(TimeSpan.FromSeconds(83.5)));
         Assert.Equal("2:00:05", ObjectFrames.CellText(TimeSpan.FromSeconds(7205)));
@@ -116,14 +118,13 @@ public sealed class ObjectFramesTests
     }
 
     [Fact]
-    public void TableCells_OneNumberOfDecimalsPerColumn_NoMoreThanTheValuesHave()
+    public void TableCells_FourSignificantDigits_NoMoreDecimalsThanTheValueHas()
     {
         var paper = new DoubleDataFrameColumn("PaperDeltaM", [0, 0.41, -0.23, 1.45, 0.02]);
-        Assert.Equal(["0.00", "0.41", "-0.23", "1.45", "0.02"], TableCells.Format(paper, 5));
-        var seconds = new DoubleDataFrameColumn("Seconds", [0.6, 1342.1, 12.7]);
-        Assert.Equal(["1", "1,342", "13"], TableCells.Format(seconds, 3));   // four significant digits of 1,342
-        var rounded = new DoubleDataFrameColumn("Seconds", [0.6, 0.8, 0.25]);
-        Assert.Equal(["0.60", "0.80", "0.25"], TableCells.Format(rounded, 3));
+        Assert.Equal(["0", "0.41", "-0.23", "1.45", "0.02"], TableCells.Format(paper, 5));
+        var seconds = new DoubleDataFrameColumn("Seconds", [0.6, 1342.1, 12.7, 1.0 / 3]);
+        Assert.Equal(["0.6", "1,342", "12.7", "0.3333"], TableCells.Format(seconds, 4));
+        Assert.Equal(["0.1", "2.5"], TableCells.Format(new SingleDataFrameColumn("f", [0.1f, 2.5f]), 2));
         var mixed = new DoubleDataFrameColumn("x", [1e-7, 5e9, double.NaN, null]);
         Assert.Equal(["1E-7", "5E+9", "NaN", ""], TableCells.Format(mixed, 4));
         Assert.Equal(["+1.23", "-0.50"], TableCells.Format(new DoubleDataFrameColumn(DeltaM.DeltaMColumn, [1.234, -0.5]), 2));

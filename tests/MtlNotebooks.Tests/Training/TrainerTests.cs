@@ -225,6 +225,27 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void Fit_WithoutProgressOfItsOwn_ReportsToTheAmbientOne()
+    {
+        using var model = Builder().Build();
+        var names = new List<string>();
+        var reports = new List<TrainingProgress>();
+        using (AmbientProgress.Use(name => { names.Add(name); return new Recorder(reports.Add); }))
+        {
+            Trainer.Fit(model, _train, _validation, Options(2) with { RunName = "ambient" });
+            var own = new List<TrainingProgress>();
+            Trainer.Fit(model, _train, _validation, Options(1) with { RunName = "own", Progress = new Recorder(own.Add) });
+            Assert.Equal(4, own.Count);
+        }
+        Assert.Null(AmbientProgress.Current);
+        Assert.Equal(["ambient"], names);
+        Assert.Equal(8, reports.Count);
+        Assert.True(reports[^1].IsLast);
+        Assert.Matches(@"^ambient: epoch 2/2, step 8/8, loss \d+\.\d{3}, elapsed \d+:\d\d, done$", reports[^1].ToString());
+        Assert.Matches(@"^ambient: epoch 1/2, step 1/8, loss \d+\.\d{3}, elapsed \d+:\d\d, ETA \d+:\d\d$", reports[0].ToString());
+    }
+
+    [Fact]
     public void Fit_ManySteps_KeepsNativeMemoryFlat()
     {
         using var model = Builder().Build();
