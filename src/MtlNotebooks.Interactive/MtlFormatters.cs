@@ -10,7 +10,7 @@ namespace MtlNotebooks.Interactive;
 /// they render the same in a .NET Interactive kernel (the package's extension.dib calls <see cref="Register"/>) and in
 /// the headless runner: Plotly charts → text/html (a div plus Plotly.newPlot), DataFrames → text/html tables,
 /// tensors → shape/dtype/values as text, <see cref="PngImage"/> → image/png, <see cref="BuildPlan"/> → its table,
-/// sequences of records and anonymous objects → tables (<see cref="ObjectFormatters"/>).</summary>
+/// sequences of records and anonymous objects → tables (<see cref="ObjectFormatters"/>), <see cref="Banner"/> → a boxed notice.</summary>
 public static class MtlFormatters
 {
     private static readonly Lock Gate = new();
@@ -53,6 +53,10 @@ public static class MtlFormatters
 
         ObjectFormatters.Register(MaxRows);
 
+        Formatter.Register<Banner>(b => b.ToString(), PlainTextFormatter.MimeType);
+        Formatter.Register<Banner>(BannerHtml, HtmlFormatter.MimeType);
+        Formatter.SetPreferredMimeTypesFor(typeof(Banner), HtmlFormatter.MimeType, PlainTextFormatter.MimeType);
+
         Formatter.Register<MultiTaskModel>(m => m.ToString(), PlainTextFormatter.MimeType);
         Formatter.Register<MultiTaskModel>(m => Pre(m.ToString()), HtmlFormatter.MimeType);
         Formatter.SetPreferredMimeTypesFor(typeof(MultiTaskModel), PlainTextFormatter.MimeType);
@@ -63,6 +67,10 @@ public static class MtlFormatters
     private static string ChartPlainText(GenericChart chart) => $"Plotly chart ({GenericChart.getTraces(chart).Length} traces)";
 
     private static string Pre(string text) => $"<pre>{HtmlText.Encode(text)}</pre>";
+
+    private static string BannerHtml(Banner banner) =>
+        "<div style=\"border-left: 4px solid #d9a400; background: #fff8e1; padding: 0.5em 0.8em; margin: 0.3em 0\">" +
+        $"<b>{HtmlText.Encode(banner.Title)}</b>: {HtmlText.Encode(banner.Text)}</div>";
 
     private static string ImageHtml(PngImage image)
     {
