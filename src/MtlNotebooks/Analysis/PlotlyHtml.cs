@@ -1,4 +1,8 @@
+using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Plotly.NET;
 
@@ -39,7 +43,8 @@ public static partial class PlotlyHtml
         ArgumentNullException.ThrowIfNull(chart);
         ArgumentException.ThrowIfNullOrWhiteSpace(id);
         // toJson gives {"data", "layout", "config"} with no script reference, unlike toEmbeddedHTML (CDN by default).
-        var figure = ScriptSafe(GenericChart.toJson(chart));
+        var (json, style) = FitToWidth(GenericChart.toJson(chart));
+        var figure = ScriptSafe(json);
         var cdn = $"https://cdn.plot.ly/plotly-{PlotlyJsVersion}.min";
         var load = cdnFallback
             ? $$"""
@@ -56,7 +61,7 @@ public static partial class PlotlyHtml
               """
             : "  draw(window.Plotly);";
         return $$"""
-            <div id="{{id}}" class="{{ChartClass}}"></div>
+            <div id="{{id}}" class="{{ChartClass}}" style="{{style}}"></div>
             <script type="text/javascript">
             (function () {
               var figure = {{figure}};
@@ -65,6 +70,24 @@ public static partial class PlotlyHtml
             })();
             </script>
             """;
+    }
+
+    /// <summary>The figure drawn to fit its cell or page: the width a chart was designed at becomes a maximum (the
+    /// &lt;div&gt;'s max-width) instead of a fixed size, layout.autosize and config.responsive let plotly.js follow the
+    /// container, and the height stays. A chart designed at 1,400 px is no longer cut in a 900 px notebook cell.</summary>
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };   // ScriptSafe escapes '<'
+
+    internal static (string Json, string Style) FitToWidth(string json)
+    {
+        var figure = JsonNode.Parse(json)!.AsObject();
+        if (figure["layout"] is not JsonObject layout) figure["layout"] = layout = new JsonObject();
+        if (figure["config"] is not JsonObject config) figure["config"] = config = new JsonObject();
+        var width = layout["width"] is JsonValue w && w.TryGetValue<double>(out var value) ? value : (double?)null;
+        layout.Remove("width");
+        layout["autosize"] = true;
+        config["responsive"] = true;
+        var style = "width: 100%" + (width is { } max ? string.Create(CultureInfo.InvariantCulture, $"; max-width: {max:0}px") : "");
+        return (figure.ToJsonString(Readable), style);
     }
 
     /// <summary>JSON made safe inside a &lt;script&gt;: '&lt;' only occurs in JSON strings, where \u003c is the same

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Data.Analysis;
 using MtlNotebooks.Analysis;
 using Plotly.NET;
+using Plotly.NET.CSharp;
 
 namespace MtlNotebooks.Tests.Analysis;
 
@@ -266,5 +267,21 @@ public sealed class ReportTests : IDisposable
         Assert.Equal(report.ToHtml(), File.ReadAllText(path));
         Assert.DoesNotContain(PlotlyHtml.PlotlyJs[..200], File.ReadAllText(path));
         Assert.Equal([path], Directory.GetFiles(Path.GetDirectoryName(path)!));
+    }
+
+    [Fact]
+    public void Chart_DesignedWide_FitsItsContainerUpToThatWidth()
+    {
+        var chart = Plotly.NET.CSharp.Chart.Line<double, double, string>(new[] { 1.0, 2.0 }, new[] { 3.0, 4.0 }, Name: "Δm < 0")
+            .WithSize(1400, 450);
+
+        var html = PlotlyHtml.Chart(chart, "c1", cdnFallback: false);
+
+        Assert.Contains("<div id=\"c1\" class=\"mtl-plotly-chart\" style=\"width: 100%; max-width: 1400px\"></div>", html);
+        Assert.Contains("\"responsive\":true", html);
+        Assert.Contains("\"autosize\":true", html);
+        Assert.Contains("\"height\":450", html);
+        Assert.DoesNotContain("\"width\":1400", html);
+        Assert.Contains("Δm \\u003c 0", html);   // readable, and no '<' inside the script
     }
 }
