@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using MtlNotebooks.Analysis;
 using MtlNotebooks.Scripting;
 using Xunit.Abstractions;
 
@@ -29,6 +30,30 @@ public sealed class ExecutableDocsTests(ITestOutputHelper log)
         Assert.All(code, c => Assert.NotNull(c.Json["execution_count"]));
         Assert.DoesNotContain(code.SelectMany(c => c.Outputs), o => (string?)o!["output_type"] == "error");
         Assert.Empty(NbformatStructure.Problems(result.Executed.Root));
+        AssertChartsFit(notebook, result.Executed, code.SelectMany(c => c.Outputs).Count(o => o!.ToJsonString().Contains(PlotlyHtml.ChartClass)));
+    }
+
+    /// <summary>Every chart as Chromium draws the exported page at a notebook's width: drawn, no wider than its output,
+    /// and no script error on the page.</summary>
+    private static void AssertChartsFit(string notebook, NotebookDocument executed, int charts)
+    {
+        var scratch = Directory.CreateTempSubdirectory("mtl-render-");
+        try
+        {
+            var page = ChromiumRender.Render(NotebookHtmlExporter.Export(executed), scratch.FullName);
+            Assert.True(page.Errors.Count == 0, $"{notebook}: script errors on the page: {string.Join("; ", page.Errors)}");
+            Assert.Equal(charts, page.Charts.Count);
+            Assert.All(page.Charts, c =>
+            {
+                Assert.True(c.Drawn, $"{notebook}: chart {c.Index + 1} has an empty plot area");
+                Assert.True(c.Width <= c.OutputWidth + 1,
+                    $"{notebook}: chart {c.Index + 1} is {c.Width:0} px wide in an output of {c.OutputWidth:0} px ({ChromiumRender.PageWidth} px page)");
+            });
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
     }
 
     [Theory]
