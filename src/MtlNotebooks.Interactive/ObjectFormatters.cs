@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Net;
 using Microsoft.Data.Analysis;
 using Microsoft.DotNet.Interactive.Formatting;
 using MtlNotebooks.Analysis;
@@ -8,34 +9,51 @@ namespace MtlNotebooks.Interactive;
 /// <summary>What a cell returns that no formatter of its own type shows: a sequence of records, anonymous objects or
 /// tuples as a table (<see cref="ObjectFrames.ToDataFrame"/>), one such object as a property table, with no
 /// compiler-generated type names. .NET Interactive's defaults show these as collapsed "▶ { A = 1 }" rows headed by
-/// names like &lt;&gt;f__AnonymousType0#7; every other value keeps the default formatter of its type.</summary>
+/// names like &lt;&gt;f__AnonymousType0#7; every other value keeps the formatter .NET Interactive would choose.</summary>
 internal static class ObjectFormatters
 {
-    public static void Register(int maxRows)
-    {
-        // A formatter registered for object is chosen before every default one (the formatters of more specific types
-        // registered by the library still win), so what it does not show as a table goes to the default that .NET
-        // Interactive would have chosen: the most specific one of the value's type, taken before this registration.
-        var defaults = Formatter.RegisteredFormatters(includeDefaults: true).ToList();
-        Formatter.Register(typeof(object), (value, context) => Html(value, context, maxRows, defaults), HtmlFormatter.MimeType);
-        Formatter.Register(typeof(object), (value, context) => PlainText(value, context, maxRows, defaults), PlainTextFormatter.MimeType);
-    }
-
     /// <summary>Longer sequences (or endless ones) are left to the default formatter, which shows their first items.</summary>
     public const int MaxItems = 10_000;
 
-    private static bool Html(object value, FormatContext context, int maxRows, IReadOnlyList<ITypeFormatter> defaults)
+    public static void Register(int maxRows)
     {
+        // A formatter registered for object is chosen before every default one (the formatters of more specific types
+        // registered by the library still win), so what it does not show as a table goes to the formatters .NET
+        // Interactive would have tried: all the others registered when the value is shown, most specific first.
+        Formatter.Register(new ObjectFormatter(HtmlFormatter.MimeType, (value, context) => Html(value, context, maxRows)));
+        Formatter.Register(new ObjectFormatter(PlainTextFormatter.MimeType, (value, context) => PlainText(value, context, maxRows)));
+    }
+
+    /// <summary>This class's formatters, a type of their own so that <see cref="Default"/> never hands a value back to them.</summary>
+    private sealed class ObjectFormatter(string mimeType, Func<object?, FormatContext, bool> format) : ITypeFormatter
+    {
+        public string MimeType => mimeType;
+        public Type Type => typeof(object);
+        public bool Format(object instance, FormatContext context) => format(instance, context);
+    }
+
+    private static bool Html(object? value, FormatContext context, int maxRows)
+    {
+        if (value is null)
+        {
+            context.Writer.Write($"<div class=\"dni-plaintext\"><pre>{WebUtility.HtmlEncode(Formatter.NullString)}</pre></div>");
+            return true;
+        }
         var (table, items) = Table(value);
-        if (table is null) return Default(items ?? value, context, HtmlFormatter.MimeType, defaults);
+        if (table is null) return Default(items ?? value, context, HtmlFormatter.MimeType);
         context.Writer.Write(DataFrameHtml.Table(table, maxRows));
         return true;
     }
 
-    private static bool PlainText(object value, FormatContext context, int maxRows, IReadOnlyList<ITypeFormatter> defaults)
+    private static bool PlainText(object? value, FormatContext context, int maxRows)
     {
+        if (value is null)
+        {
+            context.Writer.Write(Formatter.NullString);
+            return true;
+        }
         var (table, items) = Table(value);
-        if (table is null) return Default(items ?? value, context, PlainTextFormatter.MimeType, defaults);
+        if (table is null) return Default(items ?? value, context, PlainTextFormatter.MimeType);
         context.Writer.Write(DeltaM.ToText(table, maxRows).TrimEnd('\n'));
         return true;
     }
@@ -48,19 +66,36 @@ internal static class ObjectFormatters
         {
             var rows = sequence.Cast<object?>().Take(MaxItems + 1).ToList();
             if (rows.Count > MaxItems) return (null, null);
-            var read = value is ICollection ? null : rows;   // a query is not run again for the default formatter
+            // A query is not run again for the default formatter: it gets the items read, as an array of their type.
+            var read = value is ICollection ? null : Typed(value.GetType(), rows);
             return (ObjectFrames.RowType(rows) is null ? null : rows.ToDataFrame(), read);
         }
         return (ObjectFrames.IsTabular(value.GetType()) ? ObjectFrames.Properties(value) : null, null);
     }
 
-    private static bool Default(object value, FormatContext context, string mimeType, IReadOnlyList<ITypeFormatter> defaults)
+    private static Array Typed(Type sequenceType, List<object?> rows)
+    {
+        var element = sequenceType.GetInterfaces().Append(sequenceType)
+            .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0] ?? typeof(object);
+        var array = Array.CreateInstance(element, rows.Count);
+        for (var i = 0; i < rows.Count; i++) array.SetValue(rows[i], i);
+        return array;
+    }
+
+    /// <summary>The other formatters for the value's type, most specific first, each tried until one writes it.</summary>
+    private static bool Default(object value, FormatContext context, string mimeType)
     {
         var type = value.GetType();
-        var candidates = defaults.Where(f => f.MimeType == mimeType && Applies(f.Type, type)).ToList();
-        // The most specific: no other candidate's type derives from it.
-        var best = candidates.FirstOrDefault(f => !candidates.Any(o => o.Type != f.Type && Applies(f.Type, o.Type)));
-        return best?.Format(value, context) ?? false;
+        var candidates = Formatter.RegisteredFormatters(includeDefaults: true)
+            .Where(f => f.MimeType == mimeType && f is not ObjectFormatter && Applies(f.Type, type)).ToList();
+        while (candidates.Count > 0)
+        {
+            // The most specific: no other candidate's type derives from it.
+            var best = candidates.FirstOrDefault(f => !candidates.Any(o => o.Type != f.Type && Applies(f.Type, o.Type))) ?? candidates[0];
+            if (best.Format(value, context)) return true;
+            candidates.Remove(best);
+        }
+        return false;
     }
 
     private static bool Applies(Type formatterType, Type type)

@@ -20,7 +20,13 @@ internal static class CellExecution
         // Training started by the cell stops when the cell is interrupted or times out, whether or not it passes the token.
         using var training = MtlNotebooks.Training.TrainingCancellation.Use(cancellationToken);
         // Training started by the cell without a progress of its own shows a live line in the cell.
-        using var progress = MtlNotebooks.Training.AmbientProgress.Use(_ => new NotebookProgressLine(sink));
+        var progressLines = new List<NotebookProgressLine>();
+        using var progress = MtlNotebooks.Training.AmbientProgress.Use(_ =>
+        {
+            var line = new NotebookProgressLine(sink);
+            lock (progressLines) progressLines.Add(line);
+            return line;
+        });
         try
         {
             var code = session.ApplyDirectives(source, $"cell {cellNumber}");
@@ -55,6 +61,7 @@ internal static class CellExecution
         }
         finally
         {
+            lock (progressLines) foreach (var line in progressLines) line.Flush();   // a run stopped early shows where
             KernelHelpers.CurrentSink.Value = null;
             KernelHelpers.CurrentCancellation.Value = CancellationToken.None;
         }

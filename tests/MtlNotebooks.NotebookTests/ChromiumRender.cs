@@ -19,7 +19,7 @@ internal static partial class ChromiumRender
 
     public static string Browser { get; } = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists) ?? "/usr/bin/chromium";
 
-    private const string ErrorProbe = "<script>window.__mtlErrors = []; window.addEventListener('error', function (e) { window.__mtlErrors.push(String(e.message)); });</script>";
+    private const string ErrorProbe = "<script>window.__mtlErrors = []; window.addEventListener('error', function (e) { window.__mtlErrors.push(String(e.message)); }); window.addEventListener('unhandledrejection', function (e) { window.__mtlErrors.push('unhandled rejection: ' + String(e.reason)); });</script>";
 
     private const string LayoutProbe = """
         <script>
@@ -59,8 +59,13 @@ internal static partial class ChromiumRender
         };
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
-        var dom = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(TimeSpan.FromMinutes(2)), "chromium did not finish within 2 minutes");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail("chromium did not finish within 2 minutes");
+        }
+        var dom = stdout.Result;
         var match = Report().Match(dom);
         Assert.True(match.Success, $"chromium wrote no render report (exit code {process.ExitCode}): {stderr.Result[..Math.Min(2000, stderr.Result.Length)]}");
         var json = System.Net.WebUtility.HtmlDecode(match.Groups[1].Value);

@@ -237,7 +237,9 @@ public sealed class RunnerTests : IDisposable
             "new { Key = \"gradnorm\", DeltaM = -3.99 }",
             "new List<double> { 1.5, 2.25 }",
             "42",
-            "HTML(\"<b>bold</b>\")"));
+            "HTML(\"<b>bold</b>\")",
+            "new string?[] { \"a\", null }",
+            "Enumerable.Range(1, 2).Select(x => x * 2)"));
 
         Assert.True(result.Succeeded, result.Error);
         var rows = Output(result, 3);
@@ -255,6 +257,8 @@ public sealed class RunnerTests : IDisposable
         Assert.Equal("42", Text(Output(result, 6), "text/plain"));
         Assert.Contains("<pre>42</pre>", Text(Output(result, 6), "text/html"));
         Assert.Equal("<b>bold</b>", Text(Output(result, 7), "text/html"));
+        Assert.Equal("[ a, <null> ]", Text(Output(result, 8), "text/plain"));   // a null item reaches the object formatter
+        Assert.Equal("[ 2, 4 ]", Text(Output(result, 9), "text/plain"));        // a query, read once, keeps its item type
     }
 
     [Fact]
@@ -265,13 +269,18 @@ public sealed class RunnerTests : IDisposable
             "using MtlNotebooks.Training;\n" +
             "var line = AmbientProgress.Current!(\"demo\");\n" +
             "for (int s = 1; s <= 4; s++)\n" +
-            "    line.Report(new TrainingProgress(\"demo\", (s + 1) / 2, 2, s, 4, 1.0 / s, TimeSpan.FromSeconds(s), TimeSpan.FromSeconds(4 - s)));"));
+            "    line.Report(new TrainingProgress(\"demo\", (s + 1) / 2, 2, s, 4, 1.0 / s, TimeSpan.FromSeconds(s), TimeSpan.FromSeconds(4 - s)));",
+            "var stopped = MtlNotebooks.Training.AmbientProgress.Current!(\"stopped\");\n" +
+            "for (int s = 1; s <= 3; s++)\n" +
+            "    stopped.Report(new MtlNotebooks.Training.TrainingProgress(\"stopped\", 1, 1, s, 10, 1.0, TimeSpan.FromSeconds(s), TimeSpan.FromSeconds(10 - s)));"));
 
         Assert.True(result.Succeeded, result.Error);
         var outputs = result.Executed.Cells[2].Outputs.Cast<JsonObject>().ToList();
         Assert.Single(outputs);
         Assert.Equal("display_data", (string?)outputs[0]["output_type"]);
         Assert.Equal("demo: epoch 2/2, step 4/4, loss 0.250, elapsed 0:04, done", Text(outputs[0], "text/plain"));
+        // A run that stops early (here within the 0.5 s between updates) shows where it stopped when the cell ends.
+        Assert.Equal("stopped: epoch 1/1, step 3/10, loss 1.000, elapsed 0:03, ETA 0:07", Text(Output(result, 4), "text/plain"));
     }
 
     [Fact]

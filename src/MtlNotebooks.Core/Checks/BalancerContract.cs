@@ -13,6 +13,7 @@ internal static class BalancerContract
         ArgumentNullException.ThrowIfNull(balancer);
         var owner = $"Balancer '{balancer.Name}'";
         var problems = new List<string>();
+        using var quiet = AmbientProgress.Use(null);   // the contract's own runs are not the reader's training
         using var train = new ContractData("contract/train", 8, 32, 32, seed: 4);
         using var validation = new ContractData("contract/validation", 4, 32, 32, seed: 5);
         var options = new TrainingOptions { Epochs = 3, BatchSize = 4, Seed = 1, Optimizer = Training.Optimizers.Adam(1e-3) };

@@ -13,5 +13,7 @@ public sealed record TrainingProgress(string RunName, int Epoch, int Epochs, lon
         $"{(string.IsNullOrEmpty(RunName) ? "" : RunName + ": ")}epoch {Epoch}/{Epochs}, step {Step:N0}/{TotalSteps:N0}, loss {Loss:0.000}, " +
         $"elapsed {Time(Elapsed)}, {(IsLast ? "done" : "ETA " + Time(Remaining))}");
 
-    private static string Time(TimeSpan t) => t.ToString(t.TotalHours >= 1 ? @"h\:mm\:ss" : @"m\:ss", CultureInfo.InvariantCulture);
+    private static string Time(TimeSpan t) => t.TotalHours >= 1
+        ? string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalHours}:{t:mm\\:ss}")
+        : t.ToString(@"m\:ss", CultureInfo.InvariantCulture);
 }

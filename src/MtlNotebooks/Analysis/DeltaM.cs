@@ -195,7 +195,7 @@ public static class DeltaM
     }
 
     /// <summary>The table as aligned plain text for a console: text left-aligned, numbers right-aligned, metrics to
-    /// four significant digits (as many decimals in a column), parameters with thousands separators, Δm with its sign ("+1.61").</summary>
+    /// four significant digits (no more decimals than a value has), parameters with thousands separators, Δm with its sign ("+1.61").</summary>
     public static string ToText(DataFrame table) => ToText(table, long.MaxValue);
 
     /// <summary><see cref="ToText(DataFrame)"/> of the first <paramref name="maxRows"/> rows, saying how many there are.</summary>

@@ -54,7 +54,21 @@ public static class ObjectFrames
 
     /// <summary>A value as one table cell: numbers rounded as the library's tables round them, sequences as their first
     /// items in brackets, objects as their own text.</summary>
-    public static string CellText(object? value) => value switch
+    public static string CellText(object? value) => CellText(value, depth: 0);
+
+    private static string CellText(object? value, int depth)
+    {
+        try
+        {
+            return Text(value, depth);
+        }
+        catch (Exception ex)   // a value's own ToString or enumeration may throw (a disposed tensor, a broken sequence)
+        {
+            return $"({ex.GetType().Name}: {ex.Message})";
+        }
+    }
+
+    private static string Text(object? value, int depth) => value switch
     {
         null => "",
         string s => s,
@@ -62,8 +76,9 @@ public static class ObjectFrames
         float f => TableCells.Number(f, 1e-6),
         decimal m => TableCells.Number((double)m),
         long or int or short or ulong or uint or ushort or byte or sbyte => string.Format(CultureInfo.InvariantCulture, "{0:N0}", value),
-        TimeSpan t => t.ToString(t.TotalHours >= 1 ? @"h\:mm\:ss" : @"m\:ss\.f", CultureInfo.InvariantCulture),
-        IEnumerable e => Brackets(e),
+        TimeSpan t => t.TotalHours >= 1 ? string.Create(CultureInfo.InvariantCulture, $"{(int)t.TotalHours}:{t:mm\\:ss}")
+                                        : t.ToString(@"m\:ss\.f", CultureInfo.InvariantCulture),
+        IEnumerable e => depth < MaxNesting ? Brackets(e, depth) : "[…]",
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => IsAnonymous(value.GetType()) || IsRecord(value.GetType()) || OverridesToString(value.GetType()) ? value.ToString() ?? "" : value.GetType().Name,
     };
@@ -76,31 +91,42 @@ public static class ObjectFrames
         return types.Count == 1 && IsTabular(types[0]) ? types[0] : null;
     }
 
-    private const int ItemsInACell = 8;
+    private const int ItemsInACell = 8, MaxNesting = 2;
 
-    private static string Brackets(IEnumerable items)
+    private static string Brackets(IEnumerable items, int depth)
     {
         var all = items.Cast<object?>().Take(ItemsInACell + 1).ToList();
-        var shown = string.Join(", ", all.Take(ItemsInACell).Select(CellText));
+        var shown = string.Join(", ", all.Take(ItemsInACell).Select(item => CellText(item, depth + 1)));
         return all.Count > ItemsInACell ? $"[{shown}, …]" : $"[{shown}]";
     }
 
     private static DataFrameColumn Column(string name, IReadOnlyList<object?> values)
     {
         var present = values.Where(v => v is not null).ToList();
+        if (present.Count > 0 && present.All(v => v is float))
+            return new SingleDataFrameColumn(name, values.Select(v => (float?)v));
         if (present.Count > 0 && present.All(v => v is double or float or decimal))
             return new DoubleDataFrameColumn(name, values.Select(v => v is null ? (double?)null : Convert.ToDouble(v, CultureInfo.InvariantCulture)));
         if (present.Count > 0 && present.All(v => v is long or int or short or uint or ushort or byte or sbyte))
             return new Int64DataFrameColumn(name, values.Select(v => v is null ? (long?)null : Convert.ToInt64(v, CultureInfo.InvariantCulture)));
-        return new StringDataFrameColumn(name, values.Select(CellText));
+        return new StringDataFrameColumn(name, values.Select(v => CellText(v)));
     }
 
     private static List<MemberInfo> Members(Type type)
     {
         const BindingFlags flags = BindingFlags.Public | BindingFlags.Instance;
         if (IsTuple(type)) return [.. type.GetFields(flags)];
+        // A property hidden with `new` is listed with the one hiding it: keep the most derived of each name.
         return [.. type.GetProperties(flags).Where(p => p.CanRead && p.GetIndexParameters().Length == 0 && p.GetMethod!.IsPublic &&
-                                                      p.Name != "EqualityContract")];
+                                                      p.Name != "EqualityContract" && !p.PropertyType.IsByRefLike)
+                   .GroupBy(p => p.Name).Select(g => g.OrderByDescending(p => Depth(p.DeclaringType)).First())];
+    }
+
+    private static int Depth(Type? type)
+    {
+        var depth = 0;
+        for (; type is not null; type = type.BaseType) depth++;
+        return depth;
     }
 
     private static object? Read(MemberInfo member, object target)
@@ -109,9 +135,10 @@ public static class ObjectFrames
         {
             return member is FieldInfo field ? field.GetValue(target) : ((PropertyInfo)member).GetValue(target);
         }
-        catch (TargetInvocationException ex)
+        catch (Exception ex)   // a getter that throws shows its error in its cell, not instead of the table
         {
-            return $"({ex.InnerException?.GetType().Name ?? ex.GetType().Name}: {ex.InnerException?.Message ?? ex.Message})";
+            var inner = ex is TargetInvocationException { InnerException: { } e } ? e : ex;
+            return $"({inner.GetType().Name}: {inner.Message})";
         }
     }
 

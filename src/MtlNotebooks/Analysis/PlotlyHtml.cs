@@ -72,11 +72,11 @@ public static partial class PlotlyHtml
             """;
     }
 
+    private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };   // ScriptSafe escapes '<'
+
     /// <summary>The figure drawn to fit its cell or page: the width a chart was designed at becomes a maximum (the
     /// &lt;div&gt;'s max-width) instead of a fixed size, layout.autosize and config.responsive let plotly.js follow the
     /// container, and the height stays. A chart designed at 1,400 px is no longer cut in a 900 px notebook cell.</summary>
-    private static readonly JsonSerializerOptions Readable = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };   // ScriptSafe escapes '<'
-
     internal static (string Json, string Style) FitToWidth(string json)
     {
         var figure = JsonNode.Parse(json)!.AsObject();

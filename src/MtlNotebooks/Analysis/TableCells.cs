@@ -58,7 +58,7 @@ public static class TableCells
     private static int Needed(double value, int most, double precision)
     {
         for (var d = 0; d < most; d++)
-            if (Math.Abs(Math.Round(value, d) - value) <= precision * Math.Max(1, Math.Abs(value))) return d;
+            if (Math.Abs(Math.Round(value, d) - value) <= precision * Math.Abs(value)) return d;
         return most;
     }
 }

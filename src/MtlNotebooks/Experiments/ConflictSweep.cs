@@ -51,10 +51,10 @@ public static class ConflictSweep
             {
                 var training = new TrainingOptions { Epochs = options.Epochs, BatchSize = options.BatchSize, Seed = seed, Optimizer = options.Optimizer };
                 using var single = Builder(options, seed).UseArchitecture(Architectures.SingleTask()).Build();
-                var baseline = Trainer.Fit(single, train, validation, training).Final;
+                var baseline = Trainer.Fit(single, train, validation, training with { RunName = $"{name} · single-task · seed {seed}" }).Final;
                 var affinities = Affinities(single, validation);
                 using var shared = Builder(options, seed).UseArchitecture(Architectures.HardSharing()).Build();
-                var multi = Trainer.Fit(shared, train, validation, training).Final;
+                var multi = Trainer.Fit(shared, train, validation, training with { RunName = $"{name} · hard-sharing · seed {seed}" }).Final;
                 var alignment = GradientAlignment.Measure(shared, validation, options.AlignmentBatches, options.BatchSize);
                 var cosines = Pairs.Select(p => alignment.Single(r => r.First == p.First && r.Second == p.Second).Cosine).ToArray();
                 rows.Add((name, seed, baseline.Get("semseg"), DeltaM.Compute(baseline, multi), DeltaM.PerTask(baseline, multi), cosines, affinities));

@@ -7,6 +7,17 @@ public sealed class ObjectFramesTests
 {
     private sealed record Run(string Name, double DeltaM, int Seeds);
 
+    private class Base
+    {
+        public int Value => 1;
+    }
+
+    private sealed class Hiding : Base
+    {
+        public new string Value => "hidden";
+        public string Broken => throw new InvalidOperationException("boom");
+    }
+
     private sealed class Named(string name)
     {
         public string Name { get; } = name;
@@ -128,5 +139,27 @@ public sealed class ObjectFramesTests
         var mixed = new DoubleDataFrameColumn("x", [1e-7, 5e9, double.NaN, null]);
         Assert.Equal(["1E-7", "5E+9", "NaN", ""], TableCells.Format(mixed, 4));
         Assert.Equal(["+1.23", "-0.50"], TableCells.Format(new DoubleDataFrameColumn(DeltaM.DeltaMColumn, [1.234, -0.5]), 2));
+    }
+
+    [Fact]
+    public void ToDataFrame_HiddenAndThrowingProperties_OneColumnEachErrorsInTheirCells()
+    {
+        var frame = new[] { new Hiding() }.ToDataFrame();
+
+        Assert.Equal(["Value", "Broken"], frame.Columns.Select(c => c.Name));
+        Assert.Equal("hidden", frame.Columns["Value"][0]);
+        Assert.Equal("(InvalidOperationException: boom)", frame.Columns["Broken"][0]);
+    }
+
+    [Fact]
+    public void ToDataFrame_FloatsStayFloats_NestingAndLongTimesReadAsText()
+    {
+        var frame = new[] { new { F = 0.1f, T = TimeSpan.FromHours(25.5), Nested = new[] { new[] { new[] { 1 } } } } }.ToDataFrame();
+
+        Assert.IsType<SingleDataFrameColumn>(frame.Columns["F"]);
+        Assert.Equal(["0.1"], TableCells.Format(frame.Columns["F"], 1));
+        Assert.Equal("25:30:00", frame.Columns["T"][0]);
+        Assert.Equal("[[[…]]]", frame.Columns["Nested"][0]);
+        Assert.Equal("0.0001235", TableCells.Number(0.00012345678));   // four significant digits below 1 too
     }
 }
