@@ -4,9 +4,9 @@ using static TorchSharp.torch;
 
 namespace MtlNotebooks.Weights;
 
-/// <summary>Weights exported from PyTorch in TorchSharp's state-dict format (tools/export_state_dict.py, the format of
-/// TorchSharp's exportsd.py): loaded by name, after a check that lists every missing, unexpected and wrong-shape key
-/// instead of failing on the first one inside libtorch.</summary>
+/// <summary>Weights loaded into a module by name from any <see cref="WeightFormat"/> (PyTorch's files, safetensors,
+/// TorchSharp's), after a check that lists every missing, unexpected and wrong-shape key instead of failing on the
+/// first one inside libtorch.</summary>
 public static class PretrainedWeights
 {
     /// <summary>Names, types and shapes stored in <paramref name="path"/>, without reading the data.</summary>
@@ -23,8 +23,10 @@ public static class PretrainedWeights
                 string name = reader.ReadString();
                 var type = (ScalarType)ReadLeb128(reader);
                 long rank = ReadLeb128(reader);
+                if (rank > 16) throw new InvalidDataException($"Weights file '{path}': tensor '{name}' claims {rank} dimensions: corrupt or not a TorchSharp state dict.");
                 var shape = new long[rank];
                 for (int d = 0; d < rank; d++) shape[d] = ReadLeb128(reader);
+                if (shape.Any(d => d < 0) || count > stream.Length) throw new InvalidDataException($"Weights file '{path}' is corrupt or not a TorchSharp state dict.");
                 long bytes = shape.Aggregate(1L, (a, b) => a * b) * ElementSize(type, path, name);
                 stream.Seek(bytes, SeekOrigin.Current);
                 if (stream.Position > stream.Length)
@@ -41,18 +43,26 @@ public static class PretrainedWeights
     }
 
     /// <summary>The differences between <paramref name="module"/>'s state dict and the file's, one line each; empty when they match.</summary>
-    public static IReadOnlyList<string> Compare(nn.Module module, string path)
+    public static IReadOnlyList<string> Compare(nn.Module module, string path, Func<string, bool>? skippable = null)
     {
-        var stored = ReadIndex(path).ToDictionary(e => e.Name);
+        var stored = StateDictFile.Index(path).ToDictionary(e => e.Name, e => e.Shape);
+        return Compare(module, stored, skippable);
+    }
+
+    /// <summary>Missing, unexpected and wrong-shape keys of <paramref name="stored"/> against <paramref name="module"/>.
+    /// A file may lack BatchNorm's <c>num_batches_tracked</c> (PyTorch before 0.4.1 did not save it), and keys
+    /// <paramref name="skippable"/> accepts (an ImageNet classifier the module does not have) are not unexpected.</summary>
+    public static IReadOnlyList<string> Compare(nn.Module module, IReadOnlyDictionary<string, long[]> stored, Func<string, bool>? skippable = null)
+    {
         var ours = module.state_dict();
         var problems = new List<string>();
-        var missing = ours.Keys.Where(k => !stored.ContainsKey(k)).ToArray();
-        var unexpected = stored.Keys.Where(k => !ours.ContainsKey(k)).ToArray();
+        var missing = ours.Keys.Where(k => !stored.ContainsKey(k) && !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToArray();
+        var unexpected = stored.Keys.Where(k => !ours.ContainsKey(k) && skippable?.Invoke(k) != true).ToArray();
         if (missing.Length > 0) problems.Add($"missing keys ({missing.Length}): {string.Join(", ", missing)}");
         if (unexpected.Length > 0) problems.Add($"unexpected keys ({unexpected.Length}): {string.Join(", ", unexpected)}");
         foreach (var (name, tensor) in ours)
-            if (stored.TryGetValue(name, out var entry) && !entry.Shape.SequenceEqual(tensor.shape))
-                problems.Add($"wrong shape: {name} is [{string.Join(", ", entry.Shape)}] in the file, [{string.Join(", ", tensor.shape)}] in the module");
+            if (stored.TryGetValue(name, out var shape) && !shape.SequenceEqual(tensor.shape))
+                problems.Add($"wrong shape: {name} is [{string.Join(", ", shape)}] in the file, [{string.Join(", ", tensor.shape)}] in the module");
         return problems;
     }
 
@@ -62,12 +72,12 @@ public static class PretrainedWeights
 
     /// <summary>Returns <paramref name="module"/> with <paramref name="path"/> loaded into it when a path is given;
     /// disposes the module if loading fails.</summary>
-    public static T LoadInto<T>(T module, string? path, string owner) where T : nn.Module
+    public static T LoadInto<T>(T module, string? path, string owner, Func<string, bool>? skippable = null) where T : nn.Module
     {
         if (path is null) return module;
         try
         {
-            Load(module, path, owner);
+            Load(module, path, owner, skippable);
             return module;
         }
         catch
@@ -77,18 +87,30 @@ public static class PretrainedWeights
         }
     }
 
-    /// <summary>Loads <paramref name="path"/> into <paramref name="module"/> by name (strict), or throws listing every difference.</summary>
-    public static void Load(nn.Module module, string path, string owner)
+    /// <summary>Loads <paramref name="path"/> (any <see cref="WeightFormat"/>) into <paramref name="module"/> by name,
+    /// strictly, or throws listing every difference at once.</summary>
+    public static void Load(nn.Module module, string path, string owner, Func<string, bool>? skippable = null)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"{owner}: weights file '{path}' does not exist.", path);
-        var problems = Compare(module, path);
-        if (problems.Count > 0)
-            throw new InvalidDataException($"{owner}: weights file '{path}' does not fit the module:{Environment.NewLine}  " +
-                                           string.Join(Environment.NewLine + "  ", problems));
-        module.load(path, strict: true);
+        using var loaded = StateDictFile.Read(path);
+        Load(module, loaded, owner, skippable);
     }
 
-    private static long ReadLeb128(BinaryReader reader)
+    /// <summary>Copies <paramref name="loaded"/> into <paramref name="module"/> by name, strictly, or throws listing every
+    /// difference at once (the module is left untouched then).</summary>
+    public static void Load(nn.Module module, LoadedStateDict loaded, string owner, Func<string, bool>? skippable = null)
+    {
+        var problems = Compare(module, loaded.Tensors.ToDictionary(t => t.Key, t => t.Value.shape), skippable);
+        if (problems.Count > 0)
+            throw new InvalidDataException($"{owner}: weights file '{loaded.Path}' ({loaded.Describe()}) does not fit the module:{Environment.NewLine}  " +
+                                           string.Join(Environment.NewLine + "  ", problems));
+        using (torch.no_grad())
+            foreach (var (name, target) in module.state_dict())
+                if (loaded.Tensors.TryGetValue(name, out var source))
+                    target.copy_(source);
+    }
+
+    internal static long ReadLeb128(BinaryReader reader)
     {
         long result = 0;
         int shift = 0;
@@ -100,6 +122,17 @@ public static class PretrainedWeights
             shift += 7;
             if (shift > 63) throw new InvalidDataException("Malformed length in weights file.");
         }
+    }
+
+    /// <summary>TorchSharp's length prefix: unsigned LEB128.</summary>
+    internal static void WriteLeb128(BinaryWriter writer, long value)
+    {
+        do
+        {
+            byte b = (byte)(value & 0x7F);
+            value >>= 7;
+            writer.Write(value != 0 ? (byte)(b | 0x80) : b);
+        } while (value != 0);
     }
 
     private static int ElementSize(ScalarType type, string path, string name) => type switch

@@ -35,7 +35,7 @@ public sealed class WeightsAndResourceTests : IDisposable
         var spec = Backbones.ResNet18(0.125, weights: path);
         Assert.Empty(spec.Validate());
         var error = Assert.Throws<InvalidDataException>(() => { using var _ = spec.Create(); });
-        Assert.Contains("unexpected keys (2): fc.weight, fc.bias", error.Message);
+        Assert.DoesNotContain("fc.weight", error.Message);   // an ImageNet classifier is skipped when the module has none
         Assert.Contains("wrong shape: conv1.weight is [16, 3, 7, 7] in the file, [8, 3, 7, 7] in the module", error.Message);
         Assert.Contains(path, error.Message);
 

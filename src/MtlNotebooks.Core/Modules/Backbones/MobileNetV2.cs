@@ -23,7 +23,11 @@ public sealed record MobileNetV2(MobileNetV2Options Options, string? Weights = n
         foreach (var problem in PretrainedWeights.Validate(Weights, "UseBackbone(MobileNetV2)")) yield return problem;
     }
 
-    public Backbone Create() => PretrainedWeights.LoadInto(new MobileNetV2Module(Options), Weights, Name);
+    /// <summary>The module, with <see cref="Weights"/> loaded when given; an ImageNet file's classifier, and its last
+    /// 1x1 conv (<c>features.18</c>) when the module drops it as ASTMT's encoder does, are skipped.</summary>
+    public Backbone Create() => PretrainedWeights.LoadInto(new MobileNetV2Module(Options), Weights, Name, key =>
+        (!Options.IncludeClassifier && key.StartsWith("classifier.", StringComparison.Ordinal)) ||
+        (!Options.IncludeLastConv && key.StartsWith("features.18.", StringComparison.Ordinal)));
 
     /// <summary>ASTMT's MobileNet-V2 variant (appendix): no residual adapters, ASPP convs grouped by the decoder width.</summary>
     public IEnumerable<string> ValidateForAstmt(Astmt astmt, string caller)

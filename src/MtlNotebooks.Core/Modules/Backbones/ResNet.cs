@@ -34,7 +34,10 @@ public sealed record ResNet(ResNetOptions Options, string? Weights = null) : IBa
         foreach (var problem in PretrainedWeights.Validate(Weights, caller)) yield return problem;
     }
 
-    public Backbone Create() => PretrainedWeights.LoadInto(new ResNetModule(Options), Weights, Name);
+    /// <summary>The module, with <see cref="Weights"/> loaded when given; an ImageNet file's classifier (<c>fc.</c>) is
+    /// skipped when the module has none, as the papers' code drops it.</summary>
+    public Backbone Create() => PretrainedWeights.LoadInto(new ResNetModule(Options), Weights, Name,
+        Options.IncludeClassifier ? null : key => key.StartsWith("fc.", StringComparison.Ordinal));
 
     /// <summary>ASTMT's SE-ResNet encoder (the paper's Fig. 3): bottlenecks, output stride 16 or 8, layer 1 for the decoder.</summary>
     public IEnumerable<string> ValidateForAstmt(Astmt astmt, string caller)

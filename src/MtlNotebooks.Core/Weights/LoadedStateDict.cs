@@ -1,0 +1,35 @@
+using static TorchSharp.torch;
+
+namespace MtlNotebooks.Weights;
+
+/// <summary>The tensors read from a weights file, by name, and how they were found: the file's format, the checkpoint
+/// entry that held them (<c>state_dict</c>, <c>model</c>, … or null for a bare state dict) and whether DataParallel's
+/// <c>module.</c> prefix was removed. Owns the tensors.</summary>
+public sealed class LoadedStateDict(string path, WeightFormat format, Dictionary<string, Tensor> tensors, string? entry, bool removedPrefix)
+    : IDisposable
+{
+    public string Path { get; } = path;
+    public WeightFormat Format { get; } = format;
+    public IReadOnlyDictionary<string, Tensor> Tensors => tensors;
+    public string? Entry { get; } = entry;
+    public bool RemovedPrefix { get; } = removedPrefix;
+
+    /// <summary>One line on where the tensors came from, e.g. "torch.save zip, entry 'model', 'module.' removed, 122 tensors".</summary>
+    public string Describe() => string.Join(", ", new[]
+    {
+        Format switch
+        {
+            WeightFormat.TorchSave => "torch.save (zip)", WeightFormat.TorchSaveLegacy => "torch.save (legacy, before PyTorch 1.6)",
+            WeightFormat.Safetensors => "safetensors", _ => "TorchSharp state dict",
+        },
+        Entry is null ? null : $"checkpoint entry '{Entry}'",
+        RemovedPrefix ? "DataParallel's 'module.' prefix removed" : null,
+        $"{tensors.Count} tensors",
+    }.OfType<string>());
+
+    public void Dispose()
+    {
+        foreach (var tensor in tensors.Values) tensor.Dispose();
+        tensors.Clear();
+    }
+}

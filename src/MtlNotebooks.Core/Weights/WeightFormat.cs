@@ -1,0 +1,17 @@
+namespace MtlNotebooks.Weights;
+
+/// <summary>The state-dict file formats read and written; <see cref="StateDictFile.Detect"/> tells them apart by content.</summary>
+public enum WeightFormat
+{
+    /// <summary>TorchSharp's own format (<c>module.save</c>, and PyTorch's exportsd.py).</summary>
+    TorchSharp,
+
+    /// <summary><c>torch.save</c>'s zip format (PyTorch ≥ 1.6): <c>.pth</c>, <c>.pt</c>, <c>.pth.tar</c>.</summary>
+    TorchSave,
+
+    /// <summary><c>torch.save</c>'s format before PyTorch 1.6 (read only; written as <see cref="TorchSave"/>).</summary>
+    TorchSaveLegacy,
+
+    /// <summary>Hugging Face's <c>.safetensors</c>: a JSON header and raw tensors, nothing executable.</summary>
+    Safetensors,
+}
