@@ -13,6 +13,7 @@ public static class CliApp
         var root = new RootCommand("MtlNotebooks: multi-task learning for dense prediction (ASTMT, MTI-Net, the MTL survey) on TorchSharp.");
         root.Add(RunCommands.Create());
         root.Add(DataCommands.Create());
+        root.Add(WeightsCommands.Create());
         root.Add(BenchCommand.Create());
         root.Add(BalancerBenchCommand.Create());
         root.Add(BackboneBenchCommand.Create());

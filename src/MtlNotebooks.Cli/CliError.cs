@@ -17,7 +17,7 @@ internal static class CliError
         {
             return work();
         }
-        catch (Exception ex) when (ex is ArgumentException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is ArgumentException or IOException or InvalidDataException or UnauthorizedAccessException)
         {
             return Report(ex.Message);
         }

@@ -63,4 +63,13 @@ public abstract class MultiTaskNet : nn.Module<Tensor, TaskOutputs>
 
     /// <summary>Number of trainable parameters.</summary>
     public long ParameterCount() => parameters().Where(p => p.requires_grad).Sum(p => p.numel());
+
+    /// <summary>Loads a state dict written by PyTorch (the authors' code: <c>.pth</c>, a <c>.pth.tar</c> checkpoint,
+    /// DataParallel's prefix), as <c>.safetensors</c> or by <see cref="SaveWeights"/>, strictly by name; throws listing
+    /// every missing, unexpected and wrong-shape key at once, leaving the network untouched.</summary>
+    public void LoadWeights(string path) => Weights.PretrainedWeights.Load(this, path, GetName());
+
+    /// <summary>Writes the state dict atomically in the format the extension names (.safetensors, .pth, .dat): the
+    /// authors' PyTorch model built from the matching configuration loads it with <c>strict=True</c>.</summary>
+    public void SaveWeights(string path) => Weights.StateDictFile.Write(path, this);
 }

@@ -33,6 +33,8 @@ public static class PretrainedWeights
                     throw new InvalidDataException($"Weights file '{path}' ends inside tensor '{name}': truncated or not a TorchSharp state dict.");
                 entries.Add(new StoredTensor(name, type, shape));
             }
+            if (stream.Position != stream.Length)
+                throw new InvalidDataException($"Weights file '{path}' has {stream.Length - stream.Position} bytes after its last tensor: not a TorchSharp state dict.");
             return entries;
         }
         catch (EndOfStreamException e)

@@ -21,7 +21,10 @@ public sealed record HRNet(HRNetOptions Options, string? Weights = null) : IBack
     /// <summary>The module, with <see cref="Weights"/> loaded when given; the ImageNet classification head of the
     /// HRNet file (<c>incre_modules</c>, <c>downsamp_modules</c>, <c>final_layer</c>, <c>classifier</c>) is skipped,
     /// as MTI-Net's code loads it.</summary>
-    public Backbone Create() => PretrainedWeights.LoadInto(new HRNetModule(Options), Weights, Name, key =>
+    public Backbone Create() => PretrainedWeights.LoadInto(new HRNetModule(Options), Weights, Name, IsImageNetHead);
+
+    /// <summary>Keys of the HRNet ImageNet file's classification head, which the dense-prediction backbone does not have.</summary>
+    public static bool IsImageNetHead(string key) =>
         key.StartsWith("incre_modules.", StringComparison.Ordinal) || key.StartsWith("downsamp_modules.", StringComparison.Ordinal) ||
-        key.StartsWith("final_layer.", StringComparison.Ordinal) || key.StartsWith("classifier.", StringComparison.Ordinal));
+        key.StartsWith("final_layer.", StringComparison.Ordinal) || key.StartsWith("classifier.", StringComparison.Ordinal);
 }

@@ -1,0 +1,88 @@
+using System.CommandLine;
+using MtlNotebooks.Analysis;
+using MtlNotebooks.Weights;
+
+namespace MtlNotebooks.Cli;
+
+/// <summary><c>weights inspect</c> and <c>weights convert</c>: PyTorch's files (.pth, .pth.tar checkpoints, legacy
+/// torch.save), .safetensors and TorchSharp's format, looked at and converted without Python.</summary>
+internal static class WeightsCommands
+{
+    public static Command Create()
+    {
+        var weights = new Command("weights", "Look at and convert weight files: torch.save (.pth, .pt, .pth.tar), .safetensors, TorchSharp's .dat.");
+        weights.Add(Inspect());
+        weights.Add(Convert());
+        return weights;
+    }
+
+    private static Command Inspect()
+    {
+        var file = new Argument<string>("file") { Description = "The weights file." };
+        var all = new Option<bool>("--all") { Description = "List every tensor (by default the first 20)." };
+        var inspect = new Command("inspect", "Print a weights file's format, tensors (name, shape, type) and which of the library's networks it fits, with the missing and unexpected keys of the closest ones.")
+        {
+            file, all,
+        };
+        inspect.SetAction(parse => CliError.ReportingFileErrors(() => PrintInspection(parse.GetValue(file)!, parse.GetValue(all))));
+        return inspect;
+    }
+
+    private static int PrintInspection(string path, bool all)
+    {
+        Dictionary<string, long[]> shapes;
+        using (var loaded = StateDictFile.Read(path))
+        {
+            long values = loaded.Tensors.Values.Sum(t => t.numel());
+            Console.WriteLine($"{path}: {loaded.Describe()}, {TableCells.Number(values)} values.");
+            var shown = all ? loaded.Tensors.ToArray() : loaded.Tensors.Take(20).ToArray();
+            int width = shown.Select(t => t.Key.Length).DefaultIfEmpty(4).Max();
+            foreach (var (name, tensor) in shown)
+                Console.WriteLine($"  {name.PadRight(width)}  [{string.Join(", ", tensor.shape)}]  {tensor.dtype}");
+            if (shown.Length < loaded.Tensors.Count) Console.WriteLine($"  … {loaded.Tensors.Count - shown.Length} more (--all lists them)");
+            shapes = loaded.Tensors.ToDictionary(t => t.Key, t => t.Value.shape);
+        }
+
+        Console.WriteLine();
+        var ranked = WeightFits.Rank(shapes);
+        var fits = ranked.Where(r => r.Problems.Count == 0).ToArray();
+        foreach (var (candidate, _, _) in fits)
+            Console.WriteLine($"Fits {candidate.Name}: {candidate.Call}" +
+                              (candidate.Skippable is not null ? " (its ImageNet head is skipped)." : "."));
+        if (fits.Length > 0) return 0;
+        Console.WriteLine("Fits none of the library's ImageNet backbones at the papers' sizes; the closest:");
+        foreach (var (candidate, problems, _) in ranked.Take(2))
+        {
+            Console.WriteLine($"  {candidate.Name}:");
+            foreach (var problem in problems) Console.WriteLine($"    {Shorten(problem)}");
+        }
+        Console.WriteLine("A multi-task network's file fits the network built from the same configuration: net.LoadWeights(file).");
+        return 0;
+    }
+
+    private static string Shorten(string problem) => problem.Length <= 300 ? problem : problem[..297] + "…";
+
+    private static Command Convert()
+    {
+        var input = new Argument<string>("input") { Description = "The weights file to read (any format)." };
+        var output = new Argument<string>("output") { Description = "The file to write; its extension names the format: .safetensors, .pth (.pt, .pth.tar, .ckpt) or .dat." };
+        var convert = new Command("convert", "Convert a weights file: a checkpoint's state dict (DataParallel's 'module.' prefix removed) written as safetensors, torch.save or TorchSharp's format.")
+        {
+            input, output,
+        };
+        convert.SetAction(parse => CliError.ReportingFileErrors(() => ConvertFile(parse.GetValue(input)!, parse.GetValue(output)!)));
+        return convert;
+    }
+
+    private static int ConvertFile(string input, string output)
+    {
+        var format = StateDictFile.FormatFor(output);
+        if (File.Exists(output) || Directory.Exists(output))
+            return CliError.Report($"output '{output}' already exists; remove it or choose another name (a file is never overwritten by a conversion).");
+        if (PathProblems.OfFile("output", output) is { } problem) return CliError.Report(problem);
+        using var loaded = StateDictFile.Read(input);
+        StateDictFile.Write(output, loaded.Tensors);
+        Console.WriteLine($"Wrote {output} ({format}, {loaded.Tensors.Count} tensors) from {input} ({loaded.Describe()}).");
+        return 0;
+    }
+}

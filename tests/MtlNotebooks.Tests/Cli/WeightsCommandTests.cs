@@ -1,0 +1,63 @@
+using System.IO.Compression;
+using MtlNotebooks.Modules.Backbones;
+using MtlNotebooks.Weights;
+
+namespace MtlNotebooks.Tests.Cli;
+
+/// <summary><c>mtl weights inspect</c> and <c>mtl weights convert</c>.</summary>
+[Collection("Torch")]
+public sealed class WeightsCommandTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("mtl-weights-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private string File(string name) => Path.Combine(_folder, name);
+
+    [Fact]
+    public void Inspect_AnImageNetShapedFile_ListsTensorsAndTheBackboneItFits()
+    {
+        using (var model = new MobileNetV2Module(new MobileNetV2Options(IncludeClassifier: true))) StateDictFile.Write(File("mobilenet.pth"), model);
+        var (exit, output, error) = CliOutput.Run("weights", "inspect", File("mobilenet.pth"));
+        Assert.True(exit == 0, error);
+        // torchvision's mobilenet_v2().state_dict(): 314 tensors, 3,539,036 values
+        Assert.Contains("torch.save (zip), 314 tensors, 3,539,036 values.", output);
+        Assert.Contains("features.0.0.weight", output);
+        Assert.Contains("… 294 more (--all lists them)", output);
+        Assert.Contains("Fits MobileNet-V2: Backbones.MobileNetV2(weights: file).", output);
+        Assert.DoesNotContain("Fits ResNet", output);
+    }
+
+    [Fact]
+    public void Convert_WritesTheFormatTheExtensionNames_AndNeverOverwrites()
+    {
+        using var model = new ResNetModule(new ResNetOptions(18, 0.125));
+        StateDictFile.Write(File("r.pth"), model);
+        var (exit, output, error) = CliOutput.Run("weights", "convert", File("r.pth"), File("r.safetensors"));
+        Assert.True(exit == 0, error);
+        Assert.Contains("(Safetensors, 120 tensors)", output);
+        Assert.Equal(WeightFormat.Safetensors, StateDictFile.Detect(File("r.safetensors")));
+        var before = System.IO.File.ReadAllBytes(File("r.safetensors"));
+
+        (exit, _, error) = CliOutput.Run("weights", "convert", File("r.pth"), File("r.safetensors"));
+        Assert.Equal(1, exit);
+        Assert.Contains("already exists", error);
+        Assert.Equal(before, System.IO.File.ReadAllBytes(File("r.safetensors")));
+
+        (exit, _, error) = CliOutput.Run("weights", "convert", File("r.pth"), File("r.onnx"));
+        Assert.Equal(1, exit);
+        Assert.Contains("the extension names no format", error);
+    }
+
+    [Fact]
+    public void Inspect_APickleThatNamesACallable_IsOneErrorLine()
+    {
+        using (var archive = ZipFile.Open(File("evil.pth"), ZipArchiveMode.Create))
+        using (var stream = archive.CreateEntry("archive/data.pkl").Open())
+            stream.Write(System.Text.Encoding.Latin1.GetBytes("\u0080\u0002cposix\nsystem\n)R."));
+        var (exit, output, error) = CliOutput.Run("weights", "inspect", File("evil.pth"));
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.StartsWith($"error: Weights file '{File("evil.pth")}' is a pickle that names the global posix.system.", error);
+    }
+}
