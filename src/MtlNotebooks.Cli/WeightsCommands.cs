@@ -13,6 +13,7 @@ internal static class WeightsCommands
         var weights = new Command("weights", "Look at and convert weight files: torch.save (.pth, .pt, .pth.tar), .safetensors, TorchSharp's .dat.");
         weights.Add(Inspect());
         weights.Add(Convert());
+        weights.Add(WeightsRoundTripCommand.Create());
         return weights;
     }
 

@@ -69,7 +69,9 @@ public abstract class MultiTaskNet : nn.Module<Tensor, TaskOutputs>
     /// every missing, unexpected and wrong-shape key at once, leaving the network untouched.</summary>
     public void LoadWeights(string path) => Weights.PretrainedWeights.Load(this, path, GetName());
 
-    /// <summary>Writes the state dict atomically in the format the extension names (.safetensors, .pth, .dat): the
-    /// authors' PyTorch model built from the matching configuration loads it with <c>strict=True</c>.</summary>
-    public void SaveWeights(string path) => Weights.StateDictFile.Write(path, this);
+    /// <summary>Writes the state dict atomically in the format the extension names (.safetensors, .pth, .dat). With
+    /// <paramref name="referenceNames"/>, under the names of the authors' code this network reproduces (where they
+    /// differ, <see cref="Weights.IReferenceKeys"/>), so their model built from the matching configuration loads it
+    /// with <c>strict=True</c>.</summary>
+    public void SaveWeights(string path, bool referenceNames = false) => Weights.StateDictFile.Write(path, this, referenceNames);
 }

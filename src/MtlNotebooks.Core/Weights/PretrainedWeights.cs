@@ -60,13 +60,18 @@ public static class PretrainedWeights
         var problems = new List<string>();
         var missing = ours.Keys.Where(k => !stored.ContainsKey(k) && !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToArray();
         var unexpected = stored.Keys.Where(k => !ours.ContainsKey(k) && skippable?.Invoke(k) != true).ToArray();
-        if (missing.Length > 0) problems.Add($"missing keys ({missing.Length}): {string.Join(", ", missing)}");
-        if (unexpected.Length > 0) problems.Add($"unexpected keys ({unexpected.Length}): {string.Join(", ", unexpected)}");
-        foreach (var (name, tensor) in ours)
-            if (stored.TryGetValue(name, out var shape) && !shape.SequenceEqual(tensor.shape))
-                problems.Add($"wrong shape: {name} is [{string.Join(", ", shape)}] in the file, [{string.Join(", ", tensor.shape)}] in the module");
+        if (missing.Length > 0) problems.Add($"missing keys ({missing.Length}): {Listed(missing)}");
+        if (unexpected.Length > 0) problems.Add($"unexpected keys ({unexpected.Length}): {Listed(unexpected)}");
+        var wrong = ours.Where(t => stored.TryGetValue(t.Key, out var shape) && !shape.SequenceEqual(t.Value.shape))
+            .Select(t => $"wrong shape: {t.Key} is [{string.Join(", ", stored[t.Key])}] in the file, [{string.Join(", ", t.Value.shape)}] in the module").ToArray();
+        problems.AddRange(wrong.Take(12));
+        if (wrong.Length > 12) problems.Add($"… and {wrong.Length - 12} more wrong shapes");
         return problems;
     }
+
+    /// <summary>The first keys of a long list, then how many more: a wrong file names hundreds.</summary>
+    private static string Listed(IReadOnlyList<string> keys) =>
+        keys.Count <= 12 ? string.Join(", ", keys) : $"{string.Join(", ", keys.Take(12))}, … and {keys.Count - 12} more";
 
     /// <summary>The problem with an optional weights file, for a spec's Validate(): it must exist when given.</summary>
     public static IEnumerable<string> Validate(string? path, string caller) =>
@@ -102,13 +107,27 @@ public static class PretrainedWeights
     /// difference at once (the module is left untouched then).</summary>
     public static void Load(nn.Module module, LoadedStateDict loaded, string owner, Func<string, bool>? skippable = null)
     {
-        var problems = Compare(module, loaded.Tensors.ToDictionary(t => t.Key, t => t.Value.shape), skippable);
+        var stored = loaded.Tensors.ToDictionary(t => t.Key, t => t.Value.shape);
+        var problems = Compare(module, stored, skippable);
+        var names = module.state_dict().Keys.ToDictionary(k => k, k => k);
+        if (problems.Count > 0 && module is IReferenceKeys { ReferenceKeys: var map })
+        {
+            // The authors' names: a file their code wrote.
+            var theirs = names.Keys.ToDictionary(k => k, map.ToReference);
+            var renamed = theirs.Where(t => stored.ContainsKey(t.Value)).ToDictionary(t => t.Key, t => stored[t.Value]);
+            var unexpected = stored.Keys.Except(theirs.Values).ToDictionary(k => k, k => stored[k]);
+            var mapped = Compare(module, renamed.Concat(unexpected).ToDictionary(), skippable);
+            if (mapped.Count == 0) (problems, names) = (mapped, theirs);
+            else if (renamed.Count > stored.Count / 2)
+                problems = [$"under {map.Reference}'s names (Weights/KeyMaps/{map.Name}.tsv):", .. mapped];
+        }
+
         if (problems.Count > 0)
             throw new InvalidDataException($"{owner}: weights file '{loaded.Path}' ({loaded.Describe()}) does not fit the module:{Environment.NewLine}  " +
                                            string.Join(Environment.NewLine + "  ", problems));
         using (torch.no_grad())
             foreach (var (name, target) in module.state_dict())
-                if (loaded.Tensors.TryGetValue(name, out var source))
+                if (loaded.Tensors.TryGetValue(names[name], out var source))
                     target.copy_(source);
     }
 

@@ -100,8 +100,16 @@ public static class StateDictFile
         }
     }
 
-    /// <summary>Writes <paramref name="module"/>'s state dict (keys as PyTorch names them).</summary>
-    public static void Write(string path, nn.Module module) => Write(path, module.state_dict());
+    /// <summary>Writes <paramref name="module"/>'s state dict; with <paramref name="referenceNames"/>, a module that
+    /// reproduces the authors' code (<see cref="IReferenceKeys"/>) writes its keys under their names, for their code's
+    /// <c>load_state_dict(strict=True)</c>.</summary>
+    public static void Write(string path, nn.Module module, bool referenceNames = false)
+    {
+        var state = module.state_dict();
+        if (referenceNames && module is IReferenceKeys { ReferenceKeys: var map })
+            state = state.ToDictionary(t => map.ToReference(t.Key), t => t.Value);
+        Write(path, state);
+    }
 
     /// <summary>The format a file name asks for; throws naming the extension when none does.</summary>
     public static WeightFormat FormatFor(string path)

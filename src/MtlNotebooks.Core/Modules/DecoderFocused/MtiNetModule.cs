@@ -13,8 +13,13 @@ namespace MtlNotebooks.Modules.DecoderFocused;
 /// (deep supervision, §3.1), multi-modal distillation per scale (§3.2, eq. 1), feature propagation between scales (FPM,
 /// §3.3) and feature aggregation of the distilled maps at 1/4 into each main task's head (§3.4). Auxiliary tasks only get
 /// initial predictions: they shape the features the main tasks distil from.</summary>
-public sealed class MtiNetModule : MultiTaskNet
+public sealed class MtiNetModule : MultiTaskNet, MtlNotebooks.Weights.IReferenceKeys
 {
+    private static readonly Lazy<MtlNotebooks.Weights.KeyMap> KeyNames = new(() => MtlNotebooks.Weights.KeyMap.Load("survey-mti-net", "the survey code's MTINet"));
+
+    /// <summary>Our keys under the survey code's MTINet's names (Weights/KeyMaps/survey-mti-net.tsv).</summary>
+    public MtlNotebooks.Weights.KeyMap ReferenceKeys => KeyNames.Value;
+
     private readonly Backbone backbone;
     private readonly ModuleList<ScaleModule> scales;
     private readonly ModuleDict<HRNetHeadModule> heads;

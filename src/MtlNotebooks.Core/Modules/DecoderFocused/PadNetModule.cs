@@ -15,8 +15,13 @@ namespace MtlNotebooks.Modules.DecoderFocused;
 /// (deep supervision); multi-modal distillation into the main tasks; per main task two bottlenecks and a 1x1 classifier.
 /// On HRNet-18 with semseg 40 + depth this has exactly the reference code's 7,019,056 parameters (MTI-Net Table 7a: −15%
 /// of the single-task models' 8.0 M).</summary>
-public sealed class PadNetModule : MultiTaskNet
+public sealed class PadNetModule : MultiTaskNet, MtlNotebooks.Weights.IReferenceKeys
 {
+    private static readonly Lazy<MtlNotebooks.Weights.KeyMap> KeyNames = new(() => MtlNotebooks.Weights.KeyMap.Load("survey-pad-net", "the survey code's PADNet"));
+
+    /// <summary>Our keys under the survey code's PADNet's names (Weights/KeyMaps/survey-pad-net.tsv).</summary>
+    public MtlNotebooks.Weights.KeyMap ReferenceKeys => KeyNames.Value;
+
     private readonly Backbone backbone;
     private readonly Sequential fuse;
     private readonly ModuleDict<Module<Tensor, Tensor>> features;

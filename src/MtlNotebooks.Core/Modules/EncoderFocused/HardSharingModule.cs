@@ -8,8 +8,13 @@ namespace MtlNotebooks.Modules.EncoderFocused;
 
 /// <summary>Hard parameter sharing (survey §2.1, the "MTL baseline" of Table V): one shared encoder, one head per
 /// task. Every task's gradient flows into the shared encoder.</summary>
-public sealed class HardSharingModule : MultiTaskNet
+public sealed class HardSharingModule : MultiTaskNet, MtlNotebooks.Weights.IReferenceKeys
 {
+    private static readonly Lazy<MtlNotebooks.Weights.KeyMap> KeyNames = new(() => MtlNotebooks.Weights.KeyMap.Load("survey-hard-sharing", "the survey code's MultiTaskModel"));
+
+    /// <summary>Our keys under the survey code's MultiTaskModel's names (Weights/KeyMaps/survey-hard-sharing.tsv).</summary>
+    public MtlNotebooks.Weights.KeyMap ReferenceKeys => KeyNames.Value;
+
     private readonly Backbone backbone;
     private readonly ModuleDict<nn.Module<FeatureMaps, Tensor>> heads;
 
