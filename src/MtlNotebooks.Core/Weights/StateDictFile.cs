@@ -11,9 +11,10 @@ namespace MtlNotebooks.Weights;
 /// <c>.safetensors</c> and TorchSharp's own format, told apart by content, never by name.</summary>
 public static class StateDictFile
 {
-    /// <summary>Where training checkpoints keep the model's state dict, in the order looked for (the official MTI-Net
-    /// and survey code save <c>model</c>, torchvision's references <c>model</c>, many others <c>state_dict</c>).</summary>
-    public static readonly IReadOnlyList<string> CheckpointEntries = ["state_dict", "model", "model_state_dict", "net", "network"];
+    /// <summary>Where training checkpoints keep the model's state dict, in the order looked for (the survey code and
+    /// torchvision's references save <c>model</c>, the ASTMT code's ImageNet files <c>model_state</c>, many others
+    /// <c>state_dict</c>).</summary>
+    public static readonly IReadOnlyList<string> CheckpointEntries = ["state_dict", "model", "model_state", "model_state_dict", "net", "network"];
 
     /// <summary>The file's format, from its first bytes; throws naming the file when it is none of them.</summary>
     public static WeightFormat Detect(string path)

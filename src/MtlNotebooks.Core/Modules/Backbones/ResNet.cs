@@ -55,9 +55,23 @@ public sealed record ResNet(ResNetOptions Options, string? Weights = null) : IBa
         if (astmt.EncoderSqueeze && !Options.SqueezeExcitation)
             yield return $"{caller}: encoderSqueeze modulates the SE blocks of an SE-ResNet, but {Name} has none. " +
                          "Use Backbones.SEResNet26() (or 50, 101), or encoderSqueeze: false for a plain ResNet (Table 3a without SE-bb).";
-        if (Weights is not null)
-            yield return $"{caller}: ASTMT builds its own task-aware encoder; it does not read the weight file of {Name}.";
     }
 
-    public AstmtModule CreateAstmt(Astmt astmt, IReadOnlyDictionary<string, int> outputs) => new AstmtResNetModule(Options, outputs, astmt.Options);
+    /// <summary>ASTMT's network on this encoder; <see cref="Weights"/>, an ImageNet SE-ResNet file, initialises the
+    /// encoder and every task's copy of its SE blocks and batch norms (<see cref="AstmtImageNet"/>).</summary>
+    public AstmtModule CreateAstmt(Astmt astmt, IReadOnlyDictionary<string, int> outputs)
+    {
+        var module = new AstmtResNetModule(Options, outputs, astmt.Options);
+        if (Weights is null) return module;
+        try
+        {
+            AstmtImageNet.Load(module, Weights, $"UseBackbone({Name}) in ASTMT");
+            return module;
+        }
+        catch
+        {
+            module.Dispose();
+            throw;
+        }
+    }
 }
