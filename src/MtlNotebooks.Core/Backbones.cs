@@ -15,7 +15,7 @@ public static class Backbones
     /// <param name="outputStride">32, 16 (layer4 dilated) or 8 (layer3 and layer4 dilated: the survey's dilated ResNet).</param>
     /// <param name="multiScale">Emit layer1..layer4; false emits layer4 only.</param>
     /// <param name="includeClassifier">Keep the ImageNet <c>fc</c> (state dict and parameter count equal torchvision's).</param>
-    /// <param name="weights">A state dict exported from PyTorch (tools/export_state_dict.py), loaded by name when the module is created.</param>
+    /// <param name="weights">A state-dict file (torch.save .pth or checkpoint, .safetensors, TorchSharp's .dat), loaded by name when the module is created.</param>
     public static ResNet ResNet18(double widthMultiplier = 1, int outputStride = 32, bool multiScale = true, bool includeClassifier = false, string? weights = null) =>
         ResNet(new ResNetOptions(18, widthMultiplier, outputStride, multiScale, includeClassifier), weights);
 
@@ -52,14 +52,14 @@ public static class Backbones
     /// <param name="multiScale">Emit four levels; false emits the last map only.</param>
     /// <param name="includeLastConv">Keep the final 1x1 conv to 1280 channels (ASTMT's encoder drops it).</param>
     /// <param name="includeClassifier">Keep the ImageNet classifier.</param>
-    /// <param name="weights">A state dict exported from PyTorch, loaded by name when the module is created.</param>
+    /// <param name="weights">A state-dict file in any format StateDictFile reads (a torch.save .pth, .safetensors, …), loaded by name when the module is created.</param>
     public static MobileNetV2 MobileNetV2(double widthMultiplier = 1, bool multiScale = true, bool includeLastConv = true, bool includeClassifier = false, string? weights = null) =>
         new(new MobileNetV2Options(widthMultiplier, multiScale, includeLastConv, includeClassifier), weights);
 
     /// <summary>MTI-Net's and the survey's "HRNet-18" = HRNetV2-W18-Small-v2: four maps at strides 4, 8, 16, 32 with
     /// 18·m, 36·m, 72·m, 144·m channels; 3,860,720 parameters at width 1 (the survey code's HighResolutionNet).</summary>
     /// <param name="widthMultiplier">Scales every layer's channels (1 = the papers' network).</param>
-    /// <param name="weights">A state dict exported from PyTorch, loaded by name when the module is created.</param>
+    /// <param name="weights">A state-dict file in any format StateDictFile reads (a torch.save .pth, .safetensors, …), loaded by name when the module is created.</param>
     public static HRNet HRNetW18Small(double widthMultiplier = 1, string? weights = null) => new(HRNetOptions.W18SmallV2(widthMultiplier), weights);
 
     /// <summary>Full HRNetV2-W18 (4 blocks per branch, modules 1/4/3).</summary>

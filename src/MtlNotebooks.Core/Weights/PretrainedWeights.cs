@@ -40,7 +40,7 @@ public static class PretrainedWeights
         catch (EndOfStreamException e)
         {
             throw new InvalidDataException($"Weights file '{path}' ends early: truncated or not a TorchSharp state dict " +
-                                           "(export with tools/export_state_dict.py).", e);
+                                           "(or one of PyTorch's formats, which StateDictFile.Read tells apart).", e);
         }
     }
 

@@ -4,7 +4,7 @@ using MtlNotebooks.Modules.SingleTasking;
 namespace MtlNotebooks.Modules.Backbones;
 
 /// <summary>Spec of <see cref="ResNetModule"/>: torchvision's ResNet structure and state-dict names, optionally
-/// dilated, narrowed or with ASTMT's SE blocks; <paramref name="Weights"/> (a TorchSharp state-dict file) is loaded on creation.</summary>
+/// dilated, narrowed or with ASTMT's SE blocks; <paramref name="Weights"/> (any state-dict file StateDictFile reads: PyTorch's .pth, .safetensors, …) is loaded on creation.</summary>
 public sealed record ResNet(ResNetOptions Options, string? Weights = null) : IBackbone, IStagedBackbone, IAstmtBackbone
 {
     public string Name
