@@ -65,8 +65,8 @@ internal static class WeightsCommands
 
     private static Command Convert()
     {
-        var input = new Argument<string>("input") { Description = "The weights file to read (any format)." };
-        var output = new Argument<string>("output") { Description = "The file to write; its extension names the format: .safetensors, .pth (.pt, .pth.tar, .ckpt) or .dat." };
+        var input = new Argument<string>("input") { Description = "The weights file to read: torch.save (.pth, .pth.tar), .safetensors, .dat, or a training run's .ckpt." };
+        var output = new Argument<string>("output") { Description = "The file to write; its extension names the format: .safetensors, .pth (.pt, .pth.tar) or .dat." };
         var convert = new Command("convert", "Convert a weights file: a checkpoint's state dict (DataParallel's 'module.' prefix removed) written as safetensors, torch.save or TorchSharp's format.")
         {
             input, output,
@@ -82,7 +82,18 @@ internal static class WeightsCommands
             return CliError.Report($"output '{output}' already exists; remove it or choose another name (a file is never overwritten by a conversion).");
         if (PathProblems.OfFile("output", output) is { } problem) return CliError.Report(problem);
         using var loaded = StateDictFile.Read(input);
-        StateDictFile.Write(output, loaded.Tensors);
+        // Written beside the output under a temporary name, then moved without overwriting: a file that appeared
+        // meanwhile is kept and the conversion fails.
+        var temporary = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(output))!, $".{Path.GetFileName(output)}.{Guid.NewGuid():N}{Path.GetExtension(output)}");
+        try
+        {
+            StateDictFile.Write(temporary, loaded.Tensors);
+            File.Move(temporary, output, overwrite: false);
+        }
+        finally
+        {
+            if (File.Exists(temporary)) File.Delete(temporary);
+        }
         Console.WriteLine($"Wrote {output} ({format}, {loaded.Tensors.Count} tensors) from {input} ({loaded.Describe()}).");
         return 0;
     }

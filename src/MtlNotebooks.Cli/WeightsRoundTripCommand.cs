@@ -69,15 +69,16 @@ internal static class WeightsRoundTripCommand
             var outputs = new Dictionary<string, Tensor>();
             using (var io = StateDictFile.Read(Path.Combine(folder, "theirs_io.pth")))
             using (no_grad())
+            using (var scope = NewDisposeScope())
             {
                 var ours = net.call(io.Tensors["x"]);
                 // Relative to the largest output: the deep ResNet-50 models' outputs reach the hundreds.
                 theirsToOurs = tasks.Max(t => (ours[t] - io.Tensors[t]).abs().max().item<float>()) / tasks.Max(t => io.Tensors[t].abs().max().item<float>());
                 // New values, so the check below cannot pass by reading back PyTorch's own.
                 foreach (var (_, parameter) in net.named_parameters()) parameter.add_(randn_like(parameter).mul_(0.01));
-                outputs["x"] = io.Tensors["x"].clone();
+                outputs["x"] = io.Tensors["x"].clone().MoveToOuterDisposeScope();
                 var changed = net.call(outputs["x"]);
-                foreach (var task in tasks) outputs[task] = changed[task].clone();
+                foreach (var task in tasks) outputs[task] = changed[task].clone().MoveToOuterDisposeScope();
                 scale = tasks.Max(t => outputs[t].abs().max().item<float>());
             }
 

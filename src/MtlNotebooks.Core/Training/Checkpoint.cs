@@ -12,7 +12,7 @@ namespace MtlNotebooks.Training;
 /// crash never leaves a truncated checkpoint where a good one was; read back only after length and hash check out.</summary>
 public static class Checkpoint
 {
-    private static readonly byte[] Magic = "MTLCKPT1"u8.ToArray();
+    internal static readonly byte[] Magic = "MTLCKPT1"u8.ToArray();
     private const int HashLength = 32;
 
     /// <summary>A step's weights or a metric can be NaN or infinite (a balancer's bug, an empty class): the history keeps
@@ -75,6 +75,14 @@ public static class Checkpoint
             throw new CheckpointException(path, $"its weights do not fit this model: {ex.Message.Split('\n')[0]}", ex);
         }
         return info;
+    }
+
+    /// <summary>The network's state dict alone (after checking the file's integrity), for export to PyTorch's formats.</summary>
+    public static Dictionary<string, Tensor> ReadNetwork(string path)
+    {
+        using var reader = new BinaryReader(new MemoryStream(ReadVerifiedPayload(path)), Encoding.UTF8);
+        ReadInfo(reader, path);
+        return Weights.StateDictFile.ReadTorchSharp(reader, path);
     }
 
     private static CheckpointInfo ReadInfo(BinaryReader reader, string path)

@@ -20,9 +20,9 @@ public sealed class LoadedStateDict(string path, WeightFormat format, Dictionary
         Format switch
         {
             WeightFormat.TorchSave => "torch.save (zip)", WeightFormat.TorchSaveLegacy => "torch.save (legacy, before PyTorch 1.6)",
-            WeightFormat.Safetensors => "safetensors", _ => "TorchSharp state dict",
+            WeightFormat.Safetensors => "safetensors", WeightFormat.RunCheckpoint => "training checkpoint", _ => "TorchSharp state dict",
         },
-        Entry is null ? null : $"checkpoint entry '{Entry}'",
+        Entry is null || Format == WeightFormat.RunCheckpoint ? null : $"checkpoint entry '{Entry}'",
         RemovedPrefix ? "DataParallel's 'module.' prefix removed" : null,
         $"{tensors.Count} tensors",
     }.OfType<string>());

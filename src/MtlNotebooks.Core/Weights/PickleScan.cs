@@ -26,7 +26,7 @@ public sealed class PickleScan
     private readonly Stream _stream;
     private readonly string _file;
     private readonly List<object?> _stack = [];
-    private readonly Dictionary<long, object?> _memo = [];
+    private readonly Dictionary<int, object?> _memo = [];
 
     private PickleScan(Stream stream, string file) => (_stream, _file) = (stream, file);
 
@@ -68,8 +68,8 @@ public sealed class PickleScan
                 case 'N': Push(None); break;                                    // NONE
                 case 0x88 or 0x89: Push(Other); break;                          // NEWTRUE, NEWFALSE
                 case 'P': Persistent(Line()); break;                            // PERSID: never written by torch.save
-                case 'Q': Persistent(Pop()); Push(Other); break;                // BINPERSID
-                case 'R': Pop(); Called(Pop()); Push(Other); break;             // REDUCE
+                case 'Q': Push(Persistent(Pop())); break;                       // BINPERSID
+                case 'R': { var args = Pop(); Rebuilt(Called(Pop()), args); Push(Other); break; } // REDUCE
                 case 'S' or 'V': Push(Line()); break;                           // STRING, UNICODE
                 case 'T' or 'X': Push(Text(ReadLength(4))); break;              // BINSTRING, BINUNICODE
                 case 'U' or 0x8c: Push(Text(ReadLength(1))); break;             // SHORT_BINSTRING, SHORT_BINUNICODE
@@ -82,9 +82,10 @@ public sealed class PickleScan
                 case 'a': Pop(); Pop(); Push(Other); break;                     // APPEND
                 case 'b': Pop(); Pop(); Push(Other); break;                     // BUILD
                 case 's': Pop(); Key(Pop()); Pop(); Push(Other); break;         // SETITEM
-                case 'u': Keys(PopMark()); Pop(); Push(Other); break;           // SETITEMS
+                case 'u': Keys(Pairs(PopMark())); Pop(); Push(Other); break;    // SETITEMS
                 case 'e' or 0x90: PopMark(); Pop(); Push(Other); break;         // APPENDS, ADDITEMS
-                case 'd' or 'l' or 0x91: PopMark(); Push(Other); break;         // DICT, LIST, FROZENSET
+                case 'd': Keys(Pairs(PopMark())); Push(Other); break;           // DICT
+                case 'l' or 0x91: PopMark(); Push(Other); break;                // LIST, FROZENSET
                 case 't': Push(PopMark().ToArray()); break;                     // TUPLE
                 case ')': Push(Array.Empty<object?>()); break;                  // EMPTY_TUPLE
                 case 0x85: Push(new[] { Pop() }); break;                        // TUPLE1
@@ -93,18 +94,18 @@ public sealed class PickleScan
                 case '}' or ']' or 0x8f: Push(Other); break;                    // EMPTY_DICT, EMPTY_LIST, EMPTY_SET
                 case 'c': Push(Named(Line() + "." + Line())); break;            // GLOBAL
                 case 0x93: { var name = Pop(); var module = Pop(); Push(Named(Stacked(module, name))); break; } // STACK_GLOBAL
-                case 'i': Named(Line() + "." + Line()); break;                  // INST: refused by Named
-                case 'o': Called(PopMark().FirstOrDefault()); Push(Other); break; // OBJ: the class comes first
+                case 'i' or 'o':                                                // INST, OBJ: never written by torch.save
+                    throw Refused("an old-style instance opcode (INST or OBJ), which torch.save never writes");
                 case 0x81: Pop(); Called(Pop()); Push(Other); break;            // NEWOBJ
                 case 0x92: Pop(); Pop(); Called(Pop()); Push(Other); break;     // NEWOBJ_EX
                 case 0x82 or 0x83 or 0x84:                                      // EXT1, EXT2, EXT4
                     throw Refused("an extension-registry code (a global chosen by number)");
-                case 'g': Push(Recalled(_memo.GetValueOrDefault(Number(Line()), Missing))); break;    // GET
-                case 'h': Push(Recalled(_memo.GetValueOrDefault(Bytes(1)[0], Missing))); break;        // BINGET
-                case 'j': Push(Recalled(_memo.GetValueOrDefault(BitConverter.ToUInt32(Bytes(4)), Missing))); break; // LONG_BINGET
-                case 'p': _memo[Number(Line())] = Peek(); break;                // PUT
+                case 'g': Push(Recalled(_memo.GetValueOrDefault(Index(Number(Line())), Missing))); break;   // GET
+                case 'h': Push(Recalled(_memo.GetValueOrDefault(Bytes(1)[0], Missing))); break;             // BINGET
+                case 'j': Push(Recalled(_memo.GetValueOrDefault(Index(BitConverter.ToUInt32(Bytes(4))), Missing))); break; // LONG_BINGET
+                case 'p': _memo[Index(Number(Line()))] = Peek(); break;         // PUT
                 case 'q': _memo[Bytes(1)[0]] = Peek(); break;                   // BINPUT
-                case 'r': _memo[BitConverter.ToUInt32(Bytes(4))] = Peek(); break; // LONG_BINPUT
+                case 'r': _memo[Index(BitConverter.ToUInt32(Bytes(4)))] = Peek(); break; // LONG_BINPUT
                 case 0x94: _memo[_memo.Count] = Peek(); break;                  // MEMOIZE
                 case 0x80: Bytes(1); break;                                     // PROTO
                 case 0x95: Bytes(8); break;                                     // FRAME
@@ -126,21 +127,58 @@ public sealed class PickleScan
     private string Stacked(object? module, object? name) =>
         module is string m && name is string n ? m + "." + n : throw Refused("a global whose name is computed, not written");
 
-    /// <summary>REDUCE, NEWOBJ, OBJ: what is called must be an allowed global.</summary>
-    private void Called(object? callable)
+    /// <summary>REDUCE, NEWOBJ: what is called must be an allowed global.</summary>
+    private Global Called(object? callable) =>
+        callable as Global ?? throw Refused("a call of something other than an allowed global");
+
+    /// <summary>A tensor rebuilt from a storage (<c>_rebuild_tensor(_v2)(storage, offset, size, stride, …)</c>) must
+    /// fit in it: its shape decides what is allocated, so a small file cannot ask for a huge tensor.</summary>
+    private void Rebuilt(Global callable, object? args)
     {
-        if (callable is not Global) throw Refused("a call of something other than an allowed global");
+        if (!callable.Name.StartsWith("torch._utils._rebuild_tensor", StringComparison.Ordinal)) return;
+        if (args is not object?[] { Length: >= 4 } a || a[0] is not Storage storage || a[1] is not long offset
+            || a[2] is not object?[] size || size.Any(d => d is not long n || n < 0))
+            throw Corrupt("a tensor is rebuilt from arguments torch.save does not write");
+        long elements;
+        try { elements = size.Cast<long>().Aggregate(1L, (product, d) => checked(product * d)); }
+        catch (OverflowException) { elements = long.MaxValue; }
+        if (offset < 0 || offset > storage.Count || elements > storage.Count - offset)
+            throw Corrupt($"a tensor of {(elements == long.MaxValue ? "more" : elements.ToString())} elements is rebuilt from storage '{storage.Key}' of {storage.Count}");
     }
 
-    private void Persistent(object? id)
+    private sealed record Storage(string Key, long Count);
+
+    private Storage Persistent(object? id)
     {
         // torch.save: ('storage', torch.FloatStorage, key, location, count[, view metadata in legacy files]).
-        if (id is not object?[] { Length: >= 5 } t || t[0] is not "storage" || t[1] is not Global g || t[2] is not string key)
+        if (id is not object?[] { Length: >= 5 } t || t[0] is not "storage" || t[1] is not Global g || t[2] is not string key
+            || !g.Name.EndsWith("Storage", StringComparison.Ordinal) || t[4] is not long count || count < 0)
             throw Corrupt("a persistent id is not one of torch.save's storages");
         if (t.Length > 5 && !ReferenceEquals(t[5], None))
             throw new InvalidDataException($"Weights file '{_file}' shares storages between tensors (PyTorch before 0.4), which is not read: load it in PyTorch and save it again.");
-        Storages.Add((key, g.Name["torch.".Length..], t[4] is long n ? n : -1));
+        var type = g.Name["torch.".Length..];
+        ElementSize(type, _file);
+        Storages.Add((key, type, count));
+        return new Storage(key, count);
     }
+
+    /// <summary>Bytes per element of a torch.save storage type.</summary>
+    internal static int ElementSize(string storageType, string path) => storageType switch
+    {
+        "DoubleStorage" or "LongStorage" => 8,
+        "FloatStorage" or "IntStorage" => 4,
+        "HalfStorage" or "BFloat16Storage" or "ShortStorage" => 2,
+        "CharStorage" or "ByteStorage" or "BoolStorage" => 1,
+        _ => throw new InvalidDataException($"Weights file '{path}' stores a {storageType}, which is not read."),
+    };
+
+    /// <summary>A memo index as the unpickler keeps it (a non-negative 32-bit integer); anything else is refused, so
+    /// that the scan and the unpickler cannot disagree on what a slot holds.</summary>
+    private int Index(long index) => index is >= 0 and <= int.MaxValue ? (int)index : throw Corrupt($"memo index {index} is out of range");
+
+    /// <summary>SETITEMS and DICT take key-value pairs; an odd count is refused (Python refuses it; another unpickler
+    /// might read past the mark).</summary>
+    private List<object?> Pairs(List<object?> items) => items.Count % 2 == 0 ? items : throw Corrupt("a dictionary has a key without a value");
 
     private void Push(object? value) => _stack.Add(value);
 
@@ -185,7 +223,8 @@ public sealed class PickleScan
     private string Text(long length) =>
         length > MaxText ? throw Corrupt("a text value is longer than any key") : Encoding.UTF8.GetString(Bytes((int)length));
 
-    private long Number(string text) => long.TryParse(text, out var n) ? n : throw Corrupt($"'{text}' is not a memo index");
+    private long Number(string text) =>
+        long.TryParse(text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : throw Corrupt($"'{text}' is not a memo index");
 
     /// <summary>LONG1's little-endian two's-complement integer; Other when it does not fit a long.</summary>
     private static object Long(byte[] bytes)

@@ -27,7 +27,11 @@ public static class PretrainedWeights
                 var shape = new long[rank];
                 for (int d = 0; d < rank; d++) shape[d] = ReadLeb128(reader);
                 if (shape.Any(d => d < 0) || count > stream.Length) throw new InvalidDataException($"Weights file '{path}' is corrupt or not a TorchSharp state dict.");
-                long bytes = shape.Aggregate(1L, (a, b) => a * b) * ElementSize(type, path, name);
+                long bytes;
+                try { bytes = checked(shape.Aggregate(1L, (a, b) => checked(a * b)) * ElementSize(type, path, name)); }
+                catch (OverflowException) { throw new InvalidDataException($"Weights file '{path}': tensor '{name}' [{string.Join(", ", shape)}] is larger than any file: corrupt or not a TorchSharp state dict."); }
+                if (bytes > stream.Length - stream.Position)
+                    throw new InvalidDataException($"Weights file '{path}' ends inside tensor '{name}': truncated or not a TorchSharp state dict.");
                 stream.Seek(bytes, SeekOrigin.Current);
                 if (stream.Position > stream.Length)
                     throw new InvalidDataException($"Weights file '{path}' ends inside tensor '{name}': truncated or not a TorchSharp state dict.");
@@ -116,7 +120,10 @@ public static class PretrainedWeights
             var theirs = names.Keys.ToDictionary(k => k, map.ToReference);
             var renamed = theirs.Where(t => stored.ContainsKey(t.Value)).ToDictionary(t => t.Key, t => stored[t.Value]);
             var unexpected = stored.Keys.Except(theirs.Values).ToDictionary(k => k, k => stored[k]);
-            var mapped = Compare(module, renamed.Concat(unexpected).ToDictionary(), skippable);
+            var combined = new Dictionary<string, long[]>(renamed);
+            var clashes = unexpected.Keys.Where(k => !combined.TryAdd(k, unexpected[k])).ToArray();
+            var mapped = Compare(module, combined, skippable);
+            if (clashes.Length > 0) mapped = [.. mapped, $"keys under both namings: {Listed(clashes)}"];
             if (mapped.Count == 0) (problems, names) = (mapped, theirs);
             else if (renamed.Count > stored.Count / 2)
                 problems = [$"under {map.Reference}'s names (Weights/KeyMaps/{map.Name}.tsv):", .. mapped];

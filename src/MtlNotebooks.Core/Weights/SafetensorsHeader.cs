@@ -46,7 +46,9 @@ public static class SafetensorsHeader
             foreach (var (tensor, begin, end) in entries.OrderBy(e => e.Begin))
             {
                 if (begin != expected) throw Lie(path, $"tensor '{tensor.Name}' starts at byte {begin}, not {expected} (tensors must be back to back)");
-                long bytes = tensor.Shape.Aggregate(1L, (a, b) => checked(a * b)) * ElementSize(tensor.Type);
+                long bytes;
+                try { bytes = checked(tensor.Shape.Aggregate(1L, (a, b) => checked(a * b)) * ElementSize(tensor.Type)); }
+                catch (OverflowException) { throw Lie(path, $"tensor '{tensor.Name}' [{string.Join(", ", tensor.Shape)}] is larger than any file"); }
                 if (end - begin != bytes) throw Lie(path, $"tensor '{tensor.Name}' [{string.Join(", ", tensor.Shape)}] needs {bytes} bytes, its offsets give {end - begin}");
                 expected = end;
             }
@@ -87,7 +89,8 @@ public static class SafetensorsHeader
         ScalarType.Float64 or ScalarType.Int64 => 8,
         ScalarType.Float32 or ScalarType.Int32 => 4,
         ScalarType.Float16 or ScalarType.BFloat16 or ScalarType.Int16 => 2,
-        _ => 1,
+        ScalarType.Int8 or ScalarType.Byte or ScalarType.Bool => 1,
+        _ => throw new InvalidDataException($"Tensors of element type {type} are not read or written."),
     };
 
     private static InvalidDataException Lie(string path, string what) => new($"Safetensors file '{path}' is refused: {what}.");

@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Text;
+using MtlNotebooks.Training;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -27,6 +28,7 @@ public static class StateDictFile
         if (read >= TorchSaveFile.LegacyMagic.Length && head.AsSpan(0, TorchSaveFile.LegacyMagic.Length).SequenceEqual(TorchSaveFile.LegacyMagic))
             return WeightFormat.TorchSaveLegacy;
         if (read >= 9 && head[8] == '{' && BitConverter.ToInt64(head) < file.Length) return WeightFormat.Safetensors;
+        if (read >= 8 && head.AsSpan(0, 8).SequenceEqual(Checkpoint.Magic)) return WeightFormat.RunCheckpoint;
         file.Close();
         try
         {
@@ -62,12 +64,15 @@ public static class StateDictFile
         {
             case WeightFormat.TorchSharp:
                 return new LoadedStateDict(path, format, ReadTorchSharp(path), null, false);
+            case WeightFormat.RunCheckpoint:
+                try { return new LoadedStateDict(path, format, Checkpoint.ReadNetwork(path), "network", false); }
+                catch (CheckpointException e) { throw new InvalidDataException(e.Message, e); }
             case WeightFormat.Safetensors:
                 using (var file = File.OpenRead(path))
                 {
-                    SafetensorsHeader.Read(file, path);
+                    var header = SafetensorsHeader.Read(file, path);
                     file.Position = 0;
-                    return WithoutPrefix(path, format, Safetensors.LoadStateDict(file, leaveOpen: true), null);
+                    return WithoutPrefix(path, format, InOrder(Safetensors.LoadStateDict(file, leaveOpen: true), [.. header.Select(t => t.Name)]), null);
                 }
             default:
                 var (root, order) = TorchSaveFile.Read(path, format == WeightFormat.TorchSaveLegacy);
@@ -77,20 +82,21 @@ public static class StateDictFile
     }
 
     /// <summary>Writes <paramref name="tensors"/> atomically in the format the extension names: <c>.safetensors</c>;
-    /// <c>.pth</c>, <c>.pt</c>, <c>.tar</c>, <c>.ckpt</c> (torch.save's zip format, what <c>torch.load</c> reads);
-    /// <c>.dat</c> (TorchSharp's).</summary>
+    /// <c>.pth</c>, <c>.pt</c>, <c>.tar</c> (torch.save's zip format, what <c>torch.load</c> reads); <c>.dat</c>
+    /// (TorchSharp's). A run's <c>.ckpt</c> is the library's own checkpoint, read here but written only by training.</summary>
     public static void Write(string path, IReadOnlyDictionary<string, Tensor> tensors)
     {
         var format = FormatFor(path);
-        var dense = tensors.ToDictionary(t => t.Key, t => t.Value.detach().cpu().contiguous());
+        var dense = new Dictionary<string, Tensor>(tensors.Count);
         try
         {
+            foreach (var (name, tensor) in tensors) dense[name] = tensor.detach().cpu().contiguous();
             AtomicFile.Write(path, stream =>
             {
                 switch (format)
                 {
                     case WeightFormat.Safetensors: Safetensors.SaveStateDict(stream, dense, leaveOpen: true); break;
-                    case WeightFormat.TorchSave: PyTorchPickler.PickleStateDict(stream, dense, leaveOpen: true); break;
+                    case WeightFormat.TorchSave: WriteTorchSave(stream, dense); break;
                     default: WriteTorchSharp(stream, dense); break;
                 }
             });
@@ -117,9 +123,9 @@ public static class StateDictFile
     {
         var name = Path.GetFileName(path).ToLowerInvariant();
         if (name.EndsWith(".safetensors")) return WeightFormat.Safetensors;
-        if (name.EndsWith(".pth") || name.EndsWith(".pt") || name.EndsWith(".tar") || name.EndsWith(".ckpt")) return WeightFormat.TorchSave;
+        if (name.EndsWith(".pth") || name.EndsWith(".pt") || name.EndsWith(".tar")) return WeightFormat.TorchSave;
         if (name.EndsWith(".dat")) return WeightFormat.TorchSharp;
-        throw new ArgumentException($"Weights file '{path}': the extension names no format; use .safetensors, .pth (.pt, .pth.tar, .ckpt) or .dat (TorchSharp's).");
+        throw new ArgumentException($"Weights file '{path}': the extension names no format to write; use .safetensors, .pth (.pt, .pth.tar) or .dat (TorchSharp's).");
     }
 
     private static (Dictionary<string, Tensor>, string?) Unwrap(object root, string path)
@@ -189,19 +195,63 @@ public static class StateDictFile
 
     private static Dictionary<string, Tensor> ReadTorchSharp(string path)
     {
-        var index = PretrainedWeights.ReadIndex(path);
-        var tensors = new Dictionary<string, Tensor>(index.Count);
+        PretrainedWeights.ReadIndex(path);   // the whole file checked before any tensor is made
         using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream, Encoding.UTF8);
-        PretrainedWeights.ReadLeb128(reader);
-        foreach (var stored in index)
+        return ReadTorchSharp(reader, path);
+    }
+
+    /// <summary>A state dict in TorchSharp's format (<c>module.save</c>) from the reader's position: count, then name and
+    /// tensor (type, rank, shape, data) each. Every header is checked against the bytes left before a tensor is made.</summary>
+    internal static Dictionary<string, Tensor> ReadTorchSharp(BinaryReader reader, string path)
+    {
+        var stream = reader.BaseStream;
+        long count = PretrainedWeights.ReadLeb128(reader);
+        if (count < 0 || count > stream.Length - stream.Position) throw new InvalidDataException($"Weights file '{path}' is corrupt: it claims {count} tensors.");
+        var tensors = new Dictionary<string, Tensor>((int)count);
+        try
         {
-            reader.ReadString();
-            var tensor = empty(stored.Shape, stored.Type);
-            tensor.Load(reader);
-            tensors[stored.Name] = tensor;
+            for (long i = 0; i < count; i++)
+            {
+                string name = reader.ReadString();
+                long start = stream.Position;
+                var type = (ScalarType)PretrainedWeights.ReadLeb128(reader);
+                long rank = PretrainedWeights.ReadLeb128(reader);
+                if (rank is < 0 or > 16) throw new InvalidDataException($"Weights file '{path}' is corrupt: tensor '{name}' claims {rank} dimensions.");
+                var shape = new long[rank];
+                for (int d = 0; d < rank; d++) shape[d] = PretrainedWeights.ReadLeb128(reader);
+                long bytes = shape.Aggregate(1L, (a, b) => b < 0 ? -1 : checked(a * b)) * SafetensorsHeader.ElementSize(type);
+                if (bytes < 0 || bytes > stream.Length - stream.Position)
+                    throw new InvalidDataException($"Weights file '{path}' is truncated or corrupt: tensor '{name}' [{string.Join(", ", shape)}] runs past its end.");
+                stream.Position = start;
+                var tensor = empty(shape, type);
+                tensors[name] = tensor;
+                tensor.Load(reader);
+            }
+            return tensors;
         }
-        return tensors;
+        catch
+        {
+            foreach (var tensor in tensors.Values) tensor.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>torch.save's layout: TorchSharp.PyBridge writes the pickle and the storages; its entries are deflated,
+    /// so they are stored again uncompressed, as torch.save stores them (and as torch.load(mmap=True) needs).</summary>
+    private static void WriteTorchSave(Stream stream, Dictionary<string, Tensor> tensors)
+    {
+        using var deflated = new MemoryStream();
+        PyTorchPickler.PickleStateDict(deflated, tensors, leaveOpen: true);
+        deflated.Position = 0;
+        using var source = new System.IO.Compression.ZipArchive(deflated, System.IO.Compression.ZipArchiveMode.Read);
+        using var target = new System.IO.Compression.ZipArchive(stream, System.IO.Compression.ZipArchiveMode.Create, leaveOpen: true);
+        foreach (var entry in source.Entries)
+        {
+            using var from = entry.Open();
+            using var to = target.CreateEntry(entry.FullName, System.IO.Compression.CompressionLevel.NoCompression).Open();
+            from.CopyTo(to);
+        }
     }
 
     private static void WriteTorchSharp(Stream stream, Dictionary<string, Tensor> tensors)

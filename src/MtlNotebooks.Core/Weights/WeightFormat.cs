@@ -14,4 +14,8 @@ public enum WeightFormat
 
     /// <summary>Hugging Face's <c>.safetensors</c>: a JSON header and raw tensors, nothing executable.</summary>
     Safetensors,
+
+    /// <summary>A training run's checkpoint (<c>.ckpt</c>, <see cref="Training.Checkpoint"/>): its network's state dict
+    /// is read (read only; <c>mtl weights convert</c> exports it).</summary>
+    RunCheckpoint,
 }

@@ -50,6 +50,33 @@ public sealed class WeightsCommandTests : IDisposable
     }
 
     [Fact]
+    public void Convert_ATrainingRunsCheckpoint_ExportsItsNetworkForPyTorch()
+    {
+        using var train = MtlNotebooks.Data.Synthetic.SyntheticDataset.Create(MtlNotebooks.Data.Synthetic.SyntheticSplit.Train, 8, 32, 32, seed: 1);
+        var builder = MultiTaskNet.CreateBuilder().UseBackbone(Backbones.SmallResNet(8)).AddTask(DenseTasks.Depth()).AddTask(DenseTasks.SurfaceNormals())
+            .UseArchitecture(Architectures.MtiNet()).WithSeed(3);
+        using var model = builder.Build();
+        MtlNotebooks.Training.Trainer.Fit(model, train, train, new MtlNotebooks.Training.TrainingOptions
+        {
+            Epochs = 1, BatchSize = 4, Seed = 1, CheckpointPath = File("run.ckpt"), Progress = null,
+        });
+        var (exit, output, error) = CliOutput.Run("weights", "convert", File("run.ckpt"), File("run.pth"));
+        Assert.True(exit == 0, error);
+        Assert.Contains("training checkpoint", output);
+
+        using var fresh = builder.WithSeed(4).Build();
+        fresh.Network.LoadWeights(File("run.pth"));
+        var trained = model.Network.state_dict();
+        foreach (var (name, tensor) in fresh.Network.state_dict())
+            Assert.True((tensor == trained[name]).all().item<bool>(), name);
+
+        System.IO.File.WriteAllBytes(File("damaged.ckpt"), [.. System.IO.File.ReadAllBytes(File("run.ckpt")).SkipLast(10)]);
+        (exit, _, error) = CliOutput.Run("weights", "inspect", File("damaged.ckpt"));
+        Assert.Equal(1, exit);
+        Assert.Contains("is truncated", error);
+    }
+
+    [Fact]
     public void Inspect_APickleThatNamesACallable_IsOneErrorLine()
     {
         using (var archive = ZipFile.Open(File("evil.pth"), ZipArchiveMode.Create))

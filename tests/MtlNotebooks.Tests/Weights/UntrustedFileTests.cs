@@ -43,7 +43,40 @@ public sealed class UntrustedFileTests : IDisposable
         { "extension", @"\x80\x02\x82\x01.", "an extension-registry code" },
         // a call of something that is not a global at all
         { "call", @"\x80\x02))R.", "a call of something other than an allowed global" },
+        // INST names an allowed class, yet would leave the stack as the scan does not model it
+        { "inst", @"\x80\x02(icollections\nOrderedDict\n.", "an old-style instance opcode" },
     };
+
+    public static TheoryData<string, string, string> Malformed => new()
+    {
+        // a dictionary with an odd number of items: another unpickler would read below the mark
+        { "odd-setitems", @"\x80\x02}(X\x01\x00\x00\x00au.", "a dictionary has a key without a value" },
+        // a memo slot the unpickler keeps as a negative 32-bit index
+        { "memo", @"\x80\x02X\x01\x00\x00\x00ar\xff\xff\xff\xff.", "memo index 4294967295 is out of range" },
+        // a 4 GB tensor asked of a one-element storage: refused before anything is allocated
+        { "shape", @"\x80\x02ctorch._utils\n_rebuild_tensor_v2\n((X\x07\x00\x00\x00storagectorch\nFloatStorage\nX\x01\x00\x00\x000X\x03\x00\x00\x00cpuK\x01tQK\x00J\x00\xca\x9a\x3b\x85K\x01\x85\x89)tR.",
+          "a tensor of 1000000000 elements is rebuilt from storage '0' of 1" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Malformed))]
+    public void MalformedPickle_IsNamedAsCorrupt(string name, string pickle, string expected)
+    {
+        var path = TorchZip($"{name}.pth", Bytes(pickle));
+        var error = Assert.Throws<InvalidDataException>(() => StateDictFile.Read(path));
+        Assert.Contains($"Weights file '{path}' is corrupt: {expected}", error.Message);
+    }
+
+    [Fact]
+    public void ZipBomb_IsRefused_BeforeInflating()
+    {
+        var path = Path.Combine(_folder, "bomb.pth");
+        using (var archive = ZipFile.Open(path, ZipArchiveMode.Create))
+        using (var stream = archive.CreateEntry("archive/data.pkl", CompressionLevel.Optimal).Open())
+            for (int i = 0; i < 100; i++) stream.Write(new byte[1 << 20]);   // 100 MiB of zeros in a file of ~100 KB
+        var error = Assert.Throws<InvalidDataException>(() => StateDictFile.Read(path));
+        Assert.Contains("inflates to 104,857,600 bytes, more than", error.Message);
+    }
 
     [Theory]
     [MemberData(nameof(Crafted))]
