@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using MtlNotebooks.Weights;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MtlNotebooks.Cli;
@@ -75,7 +76,8 @@ internal static class WeightsRoundTripCommand
                 // Relative to the largest output: the deep ResNet-50 models' outputs reach the hundreds.
                 theirsToOurs = tasks.Max(t => (ours[t] - io.Tensors[t]).abs().max().item<float>()) / tasks.Max(t => io.Tensors[t].abs().max().item<float>());
                 // New values, so the check below cannot pass by reading back PyTorch's own.
-                foreach (var (_, parameter) in net.named_parameters()) parameter.add_(randn_like(parameter).mul_(0.01));
+                using var step = 0.01.ToScalar();   // held: TorchSharp's implicit scalars can be freed mid-call (HeldScalars)
+                foreach (var (_, parameter) in net.named_parameters()) parameter.add_(randn_like(parameter).mul_(step), MtlNotebooks.Runtime.HeldScalars.One);
                 outputs["x"] = io.Tensors["x"].clone().MoveToOuterDisposeScope();
                 var changed = net.call(outputs["x"]);
                 foreach (var task in tasks) outputs[task] = changed[task].clone().MoveToOuterDisposeScope();
