@@ -24,26 +24,46 @@ public sealed class AstmtImageNetTests : IDisposable
 
     /// <summary>The official configuration of the fixture: PASCAL's five tasks, SE-ResNet-26, SE in encoder and decoder,
     /// residual adapters, per-task batch norm, no discriminator.</summary>
-    private static MultiTaskNetBuilder Pascal(string? weights) => MultiTaskNet.CreateBuilder()
-        .UseBackbone(Backbones.SEResNet26(weights: weights))
+    private static MultiTaskNetBuilder Pascal(string? weights, bool mobileNet = false) => MultiTaskNet.CreateBuilder()
+        .UseBackbone(mobileNet ? Backbones.MobileNetV2(weights: weights) : Backbones.SEResNet26(weights: weights))
         .AddTask(DenseTasks.Edges()).AddTask(DenseTasks.SemanticSegmentation(21)).AddTask(DenseTasks.HumanParts(7))
         .AddTask(DenseTasks.SurfaceNormals()).AddTask(DenseTasks.Saliency())
-        .UseArchitecture(new Astmt(true, true, true, Adversarial: false));
+        .UseArchitecture(new Astmt(true, true, Adapters: !mobileNet, Adversarial: false));
 
     private static bool Same(Tensor a, Tensor b) => (a == b).all().item<bool>();
 
-    private static Dictionary<string, long[]> ImageNetKeys() => Official.Value.GetProperty("imagenet").EnumerateArray()
+    private static Dictionary<string, long[]> ImageNetKeys(string network = "se_resnet26") => Official.Value.GetProperty(network).GetProperty("imagenet").EnumerateArray()
         .ToDictionary(e => e[0].GetString()!, e => e[1].EnumerateArray().Select(d => d.GetInt64()).ToArray());
 
-    [Fact]
-    public void Sources_EqualTheOfficialLoadPretrained_KeyForKey()
+    [Theory]
+    [InlineData("se_resnet26")]
+    [InlineData("se_mobilenet_v2")]
+    public void Sources_EqualTheOfficialLoadPretrained_KeyForKey(string network)
     {
-        using var model = Pascal(null).Build();
-        var tasks = Official.Value.GetProperty("tasks").EnumerateArray().Select(t => t.GetString()!).ToArray();
+        bool mobileNet = network == "se_mobilenet_v2";
+        using var model = Pascal(null, mobileNet).Build();
+        var fixture = Official.Value.GetProperty(network);
+        var tasks = fixture.GetProperty("tasks").EnumerateArray().Select(t => t.GetString()!).ToArray();
         Assert.Equal(tasks, model.Network.Tasks);
-        var ours = AstmtImageNet.Sources(model.Network.state_dict().Keys, tasks, ImageNetKeys().Keys.ToHashSet());
-        var official = Official.Value.GetProperty("pairs").EnumerateArray().Select(p => $"{p[0].GetString()} <- {p[1].GetString()}").Order(StringComparer.Ordinal);
+        var ours = AstmtImageNet.Sources(model.Network.state_dict().Keys, tasks, ImageNetKeys(network).Keys.ToHashSet(), mobileNet);
+        // The official MobileNet also lists its layers a second time, as aliases (features_low.N and features_high.N are features.N).
+        var state = model.Network.state_dict();
+        var pairs = fixture.GetProperty("pairs").EnumerateArray().Select(p => (Key: p[0].GetString()!, Source: p[1].GetString()!)).ToArray();
+        Assert.All(pairs.Where(p => !state.ContainsKey(p.Key)), p => Assert.Matches("^features_(low|high)\\.", p.Key));
+        var official = pairs.Where(p => state.ContainsKey(p.Key)).Select(p => $"{p.Key} <- {p.Source}").Order(StringComparer.Ordinal);
         Assert.Equal(official, ours.Select(p => $"{p.Key} <- {p.Value}").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void ImageNetSEMobileNetFile_BuildsTheMobileNetAstmt()
+    {
+        var path = Path.Combine(_folder, "se_mobilenet_v2.pth");
+        var imagenet = ImageNetKeys("se_mobilenet_v2").ToDictionary(e => e.Key, e => e.Key.EndsWith("num_batches_tracked") ? tensor(5L) : randn(e.Value));
+        StateDictFile.Write(path, imagenet);
+        using var model = Pascal(path, mobileNet: true).Build();
+        var state = model.Network.state_dict();
+        foreach (var (key, source) in AstmtImageNet.Sources(state.Keys, model.Network.Tasks, imagenet.Keys.ToHashSet(), mobileNet: true))
+            Assert.True(Same(state[key], imagenet[source]), key);
     }
 
     [Fact]

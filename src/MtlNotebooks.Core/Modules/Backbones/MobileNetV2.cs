@@ -37,9 +37,23 @@ public sealed record MobileNetV2(MobileNetV2Options Options, string? Weights = n
         if (astmt.DecoderWidth > 0 && high % astmt.DecoderWidth != 0)
             yield return $"{caller}: the MobileNet decoder groups its ASPP convs by the decoder width, so the encoder's {high} channels " +
                          $"(⌊320·{Options.WidthMultiplier:0.###}⌋) must be a multiple of decoderWidth {astmt.DecoderWidth}; choose a divisor of {high} that is a multiple of 16.";
-        if (Weights is not null)
-            yield return $"{caller}: ASTMT builds its own task-aware encoder; it does not read the weight file of {Name}.";
     }
 
-    public AstmtModule CreateAstmt(Astmt astmt, IReadOnlyDictionary<string, int> outputs) => new AstmtMobileNetModule(Options, outputs, astmt.Options);
+    /// <summary>ASTMT's network on this encoder; <see cref="Weights"/>, the ASTMT code's ImageNet SE-MobileNet-V2 file,
+    /// initialises the encoder and every task's SE and batch-norm copy (<see cref="AstmtImageNet"/>).</summary>
+    public AstmtModule CreateAstmt(Astmt astmt, IReadOnlyDictionary<string, int> outputs)
+    {
+        var module = new AstmtMobileNetModule(Options, outputs, astmt.Options);
+        if (Weights is null) return module;
+        try
+        {
+            AstmtImageNet.Load(module, Weights, $"UseBackbone({Name}) in ASTMT", mobileNet: true);
+            return module;
+        }
+        catch
+        {
+            module.Dispose();
+            throw;
+        }
+    }
 }
