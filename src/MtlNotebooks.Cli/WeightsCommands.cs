@@ -51,7 +51,12 @@ internal static class WeightsCommands
             Console.WriteLine($"Fits {candidate.Name}: {candidate.Call}" +
                               (candidate.Skippable is not null ? " (its ImageNet head is skipped)." : "."));
         if (fits.Length > 0) return 0;
-        Console.WriteLine("Fits none of the library's ImageNet backbones at the papers' sizes; the closest:");
+        if (SurveyModelFit(shapes) is { } model)
+        {
+            Console.WriteLine(model);
+            return 0;
+        }
+        Console.WriteLine("Fits none of the library's ImageNet backbones at the papers' sizes, nor a NYUD model of the survey code; the closest backbones:");
         foreach (var (candidate, problems, _) in ranked.Take(2))
         {
             Console.WriteLine($"  {candidate.Name}:");
@@ -59,6 +64,28 @@ internal static class WeightsCommands
         }
         Console.WriteLine("A multi-task network's file fits the network built from the same configuration: net.LoadWeights(file).");
         return 0;
+    }
+
+    /// <summary>The survey code's NYUD model (the networks <c>bench-models</c> and <c>weights roundtrip</c> build) whose
+    /// state dict the file is, under the library's names or the code's own; null when none. Stops at the first.</summary>
+    private static string? SurveyModelFit(IReadOnlyDictionary<string, long[]> shapes)
+    {
+        bool Same(IReadOnlyDictionary<string, long[]> keys) =>
+            keys.Count(k => !k.Key.EndsWith(".num_batches_tracked", StringComparison.Ordinal)) == shapes.Count(k => !k.Key.EndsWith(".num_batches_tracked", StringComparison.Ordinal))
+            && keys.All(k => shapes.TryGetValue(k.Key, out var shape) ? shape.SequenceEqual(k.Value) : k.Key.EndsWith(".num_batches_tracked", StringComparison.Ordinal));
+
+        foreach (var model in ModelBenchCommand.Models)
+        {
+            using var built = model.Builder().Build();
+            var ours = built.Network.state_dict().ToDictionary(t => t.Key, t => t.Value.shape);
+            string? names = Same(ours) ? "the library's names"
+                : built.Network is IReferenceKeys { ReferenceKeys: var map } && Same(ours.ToDictionary(t => map.ToReference(t.Key), t => t.Value)) ? "the code's own names"
+                : null;
+            if (names is not null)
+                return $"Fits the survey code's {model.Config} under {names}: the network `mtl bench-models --model {model.Name}` builds " +
+                       $"({built.Network.ParameterCount():N0} parameters); load it with net.LoadWeights(file).";
+        }
+        return null;
     }
 
     private static string Shorten(string problem) => problem.Length <= 300 ? problem : problem[..297] + "…";

@@ -29,6 +29,17 @@ public sealed class WeightsCommandTests : IDisposable
     }
 
     [Fact]
+    public void Inspect_AFileOfTheSurveyCodesHardSharing_NamesItsConfiguration()
+    {
+        using (var model = MultiTaskNet.CreateBuilder().UseBackbone(Backbones.HRNetW18Small()).AddTask(DenseTasks.SemanticSegmentation(40))
+                   .AddTask(DenseTasks.Depth()).UseArchitecture(Architectures.HardSharing(Heads.HRNet())).Build())
+            model.Network.SaveWeights(File("hard-sharing.pth"), referenceNames: true);
+        var (exit, output, error) = CliOutput.Run("weights", "inspect", File("hard-sharing.pth"));
+        Assert.True(exit == 0, error);
+        Assert.Contains("Fits the survey code's nyud/hrnet18/multi_task_baseline under the code's own names: the network `mtl bench-models --model hard-sharing` builds (4,019,251 parameters)", output);
+    }
+
+    [Fact]
     public void Convert_WritesTheFormatTheExtensionNames_AndNeverOverwrites()
     {
         using var model = new ResNetModule(new ResNetOptions(18, 0.125));
