@@ -26,7 +26,7 @@ internal static class WeightsRoundTripCommand
             Description = $"Models (repeatable; default all): {string.Join(", ", ModelBenchCommand.Models.Select(m => m.Name))}.",
             AllowMultipleArgumentsPerToken = true,
         }.AcceptOnlyKeys(ModelBenchCommand.Models.Select(m => m.Name));
-        var keep = new Option<DirectoryInfo?>("--keep") { Description = "Keep each model's exchanged files (theirs.pth, ours.pth, ours.safetensors) in DIR/<model>." };
+        var keep = new Option<DirectoryInfo?>("--keep") { Description = "Keep each model's exchanged files (theirs.pth, theirs_io.pth, ours.pth, ours.safetensors, ours_io.pth) in DIR/<model>." };
         var command = new Command("roundtrip", "Exchange weights with the survey code's own models under PyTorch, both ways, and compare outputs (within 1e-5 of the largest output).")
         {
             reference, python, size, models, keep,

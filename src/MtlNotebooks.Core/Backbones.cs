@@ -74,7 +74,7 @@ public static class Backbones
     /// <param name="bottomUp">A multi-scale backbone with strictly increasing strides (e.g. <see cref="ResNet50"/>); its own
     /// weights, if any, load first.</param>
     /// <param name="channels">Width of every pyramid level (256 in the FPN paper and in MTI-Net).</param>
-    /// <param name="weights">A state dict of the whole network (body and FPN), exported from PyTorch.</param>
+    /// <param name="weights">A state-dict file of the whole network (body and FPN), e.g. torchvision's resnet_fpn_backbone saved with torch.save.</param>
     public static Fpn Fpn(IBackbone bottomUp, int channels = 256, string? weights = null) => new(bottomUp, channels, weights);
 
     /// <summary>MTI-Net's R18-FPN: <see cref="ResNet18"/> with a feature pyramid of 256·<paramref name="widthMultiplier"/> channels.</summary>

@@ -14,7 +14,8 @@ public sealed class LoadedStateDict(string path, WeightFormat format, Dictionary
     public string? Entry { get; } = entry;
     public bool RemovedPrefix { get; } = removedPrefix;
 
-    /// <summary>One line on where the tensors came from, e.g. "torch.save zip, entry 'model', 'module.' removed, 122 tensors".</summary>
+    /// <summary>One line on where the tensors came from, e.g. "torch.save (zip), checkpoint entry 'model', DataParallel's
+    /// 'module.' prefix removed, 122 tensors".</summary>
     public string Describe() => string.Join(", ", new[]
     {
         Format switch

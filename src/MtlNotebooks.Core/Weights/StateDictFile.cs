@@ -8,8 +8,8 @@ using static TorchSharp.torch;
 namespace MtlNotebooks.Weights;
 
 /// <summary>The one way weights enter and leave: PyTorch's files (<c>torch.save</c>, zip and legacy; training
-/// checkpoints with the state dict under <c>state_dict</c>/<c>model</c>; DataParallel's <c>module.</c> prefix),
-/// <c>.safetensors</c> and TorchSharp's own format, told apart by content, never by name.</summary>
+/// checkpoints with the state dict under one of <see cref="CheckpointEntries"/>; DataParallel's <c>module.</c> prefix),
+/// <c>.safetensors</c>, TorchSharp's own format and a training run's <c>.ckpt</c>, told apart by content, never by name.</summary>
 public static class StateDictFile
 {
     /// <summary>Where training checkpoints keep the model's state dict, in the order looked for (the survey code and

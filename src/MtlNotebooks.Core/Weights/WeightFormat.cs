@@ -3,7 +3,7 @@ namespace MtlNotebooks.Weights;
 /// <summary>The state-dict file formats read and written; <see cref="StateDictFile.Detect"/> tells them apart by content.</summary>
 public enum WeightFormat
 {
-    /// <summary>TorchSharp's own format (<c>module.save</c>, and PyTorch's exportsd.py).</summary>
+    /// <summary>TorchSharp's own format (<c>module.save</c>, and TorchSharp's exportsd.py script for PyTorch).</summary>
     TorchSharp,
 
     /// <summary><c>torch.save</c>'s zip format (PyTorch ≥ 1.6): <c>.pth</c>, <c>.pt</c>, <c>.pth.tar</c>.</summary>

@@ -47,7 +47,8 @@ public static class AstmtImageNet
 
     /// <summary>Loads the ImageNet SE-ResNet (or SE-MobileNet-V2) file <paramref name="path"/> (the ASTMT code's <c>model_state</c>
     /// checkpoints, DataParallel prefix and all, or any state dict with its names) into <paramref name="module"/>'s
-    /// encoder; throws listing every ImageNet layer that found no place and every encoder layer left without one.</summary>
+    /// encoder; throws naming the ImageNet layers that found no place and the encoder layers left without one (the first
+    /// 12 of each, with their counts) and wrong shapes.</summary>
     public static void Load(AstmtModule module, string path, string owner, bool mobileNet = false)
     {
         using var loaded = StateDictFile.Read(path);
