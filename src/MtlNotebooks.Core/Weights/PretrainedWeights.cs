@@ -17,25 +17,13 @@ public static class PretrainedWeights
         try
         {
             long count = ReadLeb128(reader);
+            if (count < 0 || count > stream.Length) throw new InvalidDataException($"Weights file '{path}' is corrupt or not a TorchSharp state dict: it claims {count} tensors.");
             var entries = new List<StoredTensor>((int)Math.Min(count, 100_000));
             for (long i = 0; i < count; i++)
             {
-                string name = reader.ReadString();
-                var type = (ScalarType)ReadLeb128(reader);
-                long rank = ReadLeb128(reader);
-                if (rank > 16) throw new InvalidDataException($"Weights file '{path}': tensor '{name}' claims {rank} dimensions: corrupt or not a TorchSharp state dict.");
-                var shape = new long[rank];
-                for (int d = 0; d < rank; d++) shape[d] = ReadLeb128(reader);
-                if (shape.Any(d => d < 0) || count > stream.Length) throw new InvalidDataException($"Weights file '{path}' is corrupt or not a TorchSharp state dict.");
-                long bytes;
-                try { bytes = checked(shape.Aggregate(1L, (a, b) => checked(a * b)) * ElementSize(type, path, name)); }
-                catch (OverflowException) { throw new InvalidDataException($"Weights file '{path}': tensor '{name}' [{string.Join(", ", shape)}] is larger than any file: corrupt or not a TorchSharp state dict."); }
-                if (bytes > stream.Length - stream.Position)
-                    throw new InvalidDataException($"Weights file '{path}' ends inside tensor '{name}': truncated or not a TorchSharp state dict.");
+                var (entry, _, bytes) = ReadEntryHeader(reader, path);
                 stream.Seek(bytes, SeekOrigin.Current);
-                if (stream.Position > stream.Length)
-                    throw new InvalidDataException($"Weights file '{path}' ends inside tensor '{name}': truncated or not a TorchSharp state dict.");
-                entries.Add(new StoredTensor(name, type, shape));
+                entries.Add(entry);
             }
             if (stream.Position != stream.Length)
                 throw new InvalidDataException($"Weights file '{path}' has {stream.Length - stream.Position} bytes after its last tensor: not a TorchSharp state dict.");
@@ -150,6 +138,27 @@ public static class PretrainedWeights
             shift += 7;
             if (shift > 63) throw new InvalidDataException("Malformed length in weights file.");
         }
+    }
+
+    /// <summary>One entry of TorchSharp's format up to its data: name, element type, rank, shape. Returns where the
+    /// tensor's own header starts (what <c>Tensor.Load</c> reads) and its data's length, checked against the bytes left.</summary>
+    internal static (StoredTensor Entry, long Start, long Bytes) ReadEntryHeader(BinaryReader reader, string path)
+    {
+        var stream = reader.BaseStream;
+        string name = reader.ReadString();
+        long start = stream.Position;
+        var type = (ScalarType)ReadLeb128(reader);
+        long rank = ReadLeb128(reader);
+        if (rank > 16) throw new InvalidDataException($"Weights file '{path}': tensor '{name}' claims {rank} dimensions: corrupt or not a TorchSharp state dict.");
+        var shape = new long[rank];
+        for (int d = 0; d < rank; d++) shape[d] = ReadLeb128(reader);
+        if (shape.Any(d => d < 0)) throw new InvalidDataException($"Weights file '{path}': tensor '{name}' has a negative size: corrupt or not a TorchSharp state dict.");
+        long bytes;
+        try { bytes = checked(shape.Aggregate(1L, (a, b) => checked(a * b)) * ElementSize(type, path, name)); }
+        catch (OverflowException) { throw new InvalidDataException($"Weights file '{path}': tensor '{name}' [{string.Join(", ", shape)}] is larger than any file: corrupt or not a TorchSharp state dict."); }
+        if (bytes > stream.Length - stream.Position)
+            throw new InvalidDataException($"Weights file '{path}' ends inside tensor '{name}': truncated or not a TorchSharp state dict.");
+        return (new StoredTensor(name, type, shape), start, bytes);
     }
 
     /// <summary>TorchSharp's length prefix: unsigned LEB128.</summary>

@@ -208,24 +208,15 @@ public static class StateDictFile
         var stream = reader.BaseStream;
         long count = PretrainedWeights.ReadLeb128(reader);
         if (count < 0 || count > stream.Length - stream.Position) throw new InvalidDataException($"Weights file '{path}' is corrupt: it claims {count} tensors.");
-        var tensors = new Dictionary<string, Tensor>((int)count);
+        var tensors = new Dictionary<string, Tensor>((int)Math.Min(count, 100_000));
         try
         {
             for (long i = 0; i < count; i++)
             {
-                string name = reader.ReadString();
-                long start = stream.Position;
-                var type = (ScalarType)PretrainedWeights.ReadLeb128(reader);
-                long rank = PretrainedWeights.ReadLeb128(reader);
-                if (rank is < 0 or > 16) throw new InvalidDataException($"Weights file '{path}' is corrupt: tensor '{name}' claims {rank} dimensions.");
-                var shape = new long[rank];
-                for (int d = 0; d < rank; d++) shape[d] = PretrainedWeights.ReadLeb128(reader);
-                long bytes = shape.Aggregate(1L, (a, b) => b < 0 ? -1 : checked(a * b)) * SafetensorsHeader.ElementSize(type);
-                if (bytes < 0 || bytes > stream.Length - stream.Position)
-                    throw new InvalidDataException($"Weights file '{path}' is truncated or corrupt: tensor '{name}' [{string.Join(", ", shape)}] runs past its end.");
+                var (entry, start, _) = PretrainedWeights.ReadEntryHeader(reader, path);
                 stream.Position = start;
-                var tensor = empty(shape, type);
-                tensors[name] = tensor;
+                var tensor = empty(entry.Shape, entry.Type);
+                tensors[entry.Name] = tensor;
                 tensor.Load(reader);
             }
             return tensors;
