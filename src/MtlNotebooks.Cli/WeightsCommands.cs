@@ -1,5 +1,6 @@
 using System.CommandLine;
 using MtlNotebooks.Analysis;
+using MtlNotebooks.Modules.Backbones;
 using MtlNotebooks.Weights;
 
 namespace MtlNotebooks.Cli;

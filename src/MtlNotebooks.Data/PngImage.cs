@@ -28,9 +28,9 @@ public sealed record PngImage
         return new PngImage(LabelImages.ToPng(big), big.Height, big.Width, caption);
     }
 
-    /// <summary>Tiles side by side (all <paramref name="height"/> × <paramref name="width"/> RGB), 2 pixels apart.</summary>
-    public static PngImage Row(IReadOnlyList<byte[]> tiles, int height, int width, int scale = 1, string? caption = null) =>
-        FromRgb(LabelImages.Grid([tiles], height, width), scale, caption);
+    /// <summary>Tiles of one size side by side, 2 pixels apart.</summary>
+    public static PngImage Row(IReadOnlyList<RgbImage> tiles, int scale = 1, string? caption = null) =>
+        FromRgb(LabelImages.Grid([tiles]), scale, caption);
 
     public string ToBase64() => Convert.ToBase64String(Bytes);
 

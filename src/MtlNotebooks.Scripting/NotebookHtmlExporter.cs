@@ -1,3 +1,4 @@
+using MtlNotebooks.Runtime;
 using System.Text;
 using System.Text.Json.Nodes;
 using Markdig;

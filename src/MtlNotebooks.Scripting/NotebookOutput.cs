@@ -1,3 +1,5 @@
+using MtlNotebooks.Runtime;
+
 namespace MtlNotebooks.Scripting;
 
 /// <summary>The files a notebook run writes: the executed notebook after every cell and the HTML export at the end,

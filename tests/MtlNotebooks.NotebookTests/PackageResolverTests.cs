@@ -123,4 +123,20 @@ public sealed class PackageResolverTests : IDisposable
         Assert.False(result.Succeeded);
         Assert.Contains("cell 1, line 1: #r \"nuget: Some.Package, not-a-version\": 'not-a-version' is not a NuGet version or version range", result.Error);
     }
+
+    [Theory]
+    [InlineData("1.0.0", "1.0.0-beta", 1)]
+    [InlineData("1.10.0", "1.9.0", 1)]
+    [InlineData("2.0", "2.0.0", 0)]
+    [InlineData("1.0.0-alpha", "1.0.0-beta", -1)]
+    public void CompareVersions_FollowsNuGetOrder(string a, string b, int expected) =>
+        Assert.Equal(expected, Math.Sign(PackageResolver.CompareVersions(a, b)));
+
+    [Fact]
+    public void BestFramework_PrefersNewestNetThenNetStandard()
+    {
+        Assert.Equal("net8.0", PackageResolver.BestFramework(["netstandard2.0", "net8.0", "net462", "net6.0"]));
+        Assert.Equal("netstandard2.1", PackageResolver.BestFramework(["netstandard2.0", "netstandard2.1", "net48"]));
+        Assert.Null(PackageResolver.BestFramework(["net48"]));
+    }
 }

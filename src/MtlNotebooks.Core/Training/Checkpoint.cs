@@ -1,7 +1,8 @@
-using System.Security.Cryptography;
+using MtlNotebooks.Runtime;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MtlNotebooks.Weights;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -12,9 +13,6 @@ namespace MtlNotebooks.Training;
 /// crash never leaves a truncated checkpoint where a good one was; read back only after length and hash check out.</summary>
 public static class Checkpoint
 {
-    internal static readonly byte[] Magic = "MTLCKPT1"u8.ToArray();
-    private const int HashLength = 32;
-
     /// <summary>A step's weights or a metric can be NaN or infinite (a balancer's bug, an empty class): the history keeps
     /// them as "NaN"/"Infinity" rather than failing to save.</summary>
     private static readonly JsonSerializerOptions Json = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
@@ -30,13 +28,7 @@ public static class Checkpoint
             model.Balancer.save(writer);
         }
         var bytes = payload.ToArray();
-        AtomicFile.Write(path, stream =>
-        {
-            stream.Write(Magic);
-            stream.Write(BitConverter.GetBytes((long)bytes.Length));
-            stream.Write(bytes);
-            stream.Write(SHA256.HashData(bytes));
-        });
+        AtomicFile.Write(path, stream => CheckpointFile.Write(stream, bytes));
     }
 
     /// <summary>Reads only the info of a checkpoint (after checking its integrity).</summary>
@@ -78,12 +70,8 @@ public static class Checkpoint
     }
 
     /// <summary>The network's state dict alone (after checking the file's integrity), for export to PyTorch's formats.</summary>
-    public static Dictionary<string, Tensor> ReadNetwork(string path)
-    {
-        using var reader = new BinaryReader(new MemoryStream(ReadVerifiedPayload(path)), Encoding.UTF8);
-        ReadInfo(reader, path);
-        return Weights.StateDictFile.ReadTorchSharp(reader, path);
-    }
+    public static Dictionary<string, Tensor> ReadNetwork(string path) =>
+        CheckpointFile.ReadNetwork(path, reason => new CheckpointException(path, reason));
 
     private static CheckpointInfo ReadInfo(BinaryReader reader, string path)
     {
@@ -98,24 +86,6 @@ public static class Checkpoint
         }
     }
 
-    private static byte[] ReadVerifiedPayload(string path)
-    {
-        if (!File.Exists(path)) throw new CheckpointException(path, "does not exist.");
-        var file = File.ReadAllBytes(path);
-        int header = Magic.Length + sizeof(long);
-        if (file.Length < header || !file.AsSpan(0, Magic.Length).SequenceEqual(Magic))
-            throw new CheckpointException(path, $"is not an MtlNotebooks checkpoint (it does not start with '{Encoding.ASCII.GetString(Magic)}').");
-        long length = BitConverter.ToInt64(file, Magic.Length);
-        long expected = header + length + HashLength;
-        // A negative or far-beyond-the-file length is a damaged header, not a checkpoint of that size; a plausible one that
-        // the file falls short of is a truncation (below).
-        if (length < 0 || length > Math.Max(64L * file.Length, 1L << 26))
-            throw new CheckpointException(path, $"is corrupt: its length field says {length:N0} bytes of data, but the whole file has {file.Length:N0}.");
-        if (file.Length != expected)
-            throw new CheckpointException(path, $"is truncated or padded: expected {expected:N0} bytes, found {file.Length:N0}.");
-        var payload = file.AsSpan(header, (int)length);
-        if (!SHA256.HashData(payload).AsSpan().SequenceEqual(file.AsSpan(header + (int)length, HashLength)))
-            throw new CheckpointException(path, "is corrupt: its SHA-256 checksum does not match its contents.");
-        return payload.ToArray();
-    }
+    private static byte[] ReadVerifiedPayload(string path) =>
+        CheckpointFile.ReadPayload(path, reason => new CheckpointException(path, reason));
 }

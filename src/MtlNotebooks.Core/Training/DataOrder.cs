@@ -1,3 +1,5 @@
+using MtlNotebooks.Runtime;
+
 namespace MtlNotebooks.Training;
 
 /// <summary>The order in which training samples are visited: a permutation per epoch that depends only on

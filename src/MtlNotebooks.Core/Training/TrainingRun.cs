@@ -1,3 +1,4 @@
+using MtlNotebooks.Runtime;
 using System.Diagnostics;
 using TorchSharp.Modules;
 using static TorchSharp.torch;

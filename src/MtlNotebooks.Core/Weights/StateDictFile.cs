@@ -1,6 +1,6 @@
+using MtlNotebooks.Runtime;
 using System.Collections;
 using System.Text;
-using MtlNotebooks.Training;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -28,7 +28,7 @@ public static class StateDictFile
         if (read >= TorchSaveFile.LegacyMagic.Length && head.AsSpan(0, TorchSaveFile.LegacyMagic.Length).SequenceEqual(TorchSaveFile.LegacyMagic))
             return WeightFormat.TorchSaveLegacy;
         if (read >= 9 && head[8] == '{' && BitConverter.ToInt64(head) < file.Length) return WeightFormat.Safetensors;
-        if (read >= 8 && head.AsSpan(0, 8).SequenceEqual(Checkpoint.Magic)) return WeightFormat.RunCheckpoint;
+        if (read >= 8 && head.AsSpan(0, 8).SequenceEqual(CheckpointFile.Magic)) return WeightFormat.RunCheckpoint;
         file.Close();
         try
         {
@@ -65,8 +65,8 @@ public static class StateDictFile
             case WeightFormat.TorchSharp:
                 return new LoadedStateDict(path, format, ReadTorchSharp(path), null, false);
             case WeightFormat.RunCheckpoint:
-                try { return new LoadedStateDict(path, format, Checkpoint.ReadNetwork(path), "network", false); }
-                catch (CheckpointException e) { throw new InvalidDataException(e.Message, e); }
+                return new LoadedStateDict(path, format,
+                    CheckpointFile.ReadNetwork(path, reason => new InvalidDataException($"Checkpoint '{path}' {reason}")), "network", false);
             case WeightFormat.Safetensors:
                 using (var file = File.OpenRead(path))
                 {

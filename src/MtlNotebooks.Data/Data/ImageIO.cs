@@ -1,3 +1,4 @@
+using MtlNotebooks.Runtime;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;

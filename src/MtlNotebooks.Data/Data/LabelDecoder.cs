@@ -1,3 +1,5 @@
+using MtlNotebooks.Runtime;
+
 namespace MtlNotebooks.Data;
 
 /// <summary>One decoded sample: RGB image and, per task, H × W × C label values (channels last), validated.</summary>

@@ -1,3 +1,4 @@
+using MtlNotebooks.Runtime;
 using SkiaSharp;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -138,41 +139,44 @@ public static class LabelImages
     }
 
     /// <summary>One image [3,H,W] (ImageNet-normalised unless <paramref name="normalized"/> is false) → RGB.</summary>
-    public static byte[] ImageToRgb(Tensor image, bool normalized = true)
+    public static RgbImage ImageToRgb(Tensor image, bool normalized = true)
     {
         RequireShape(image, nameof(image), 3);
-        return ImageToRgb(Floats(image), normalized);
+        return Sized(ImageToRgb(Floats(image), normalized), image);
     }
 
     /// <summary>One class map [H,W] or [1,H,W] of any integer (or float) dtype → RGB.</summary>
-    public static byte[] ColorizeClasses(Tensor labels)
+    public static RgbImage ColorizeClasses(Tensor labels)
     {
         RequireMap(labels, nameof(labels));
         using var scope = NewDisposeScope();
         var values = labels.detach().cpu().to_type(ScalarType.Int64).contiguous();
-        return ColorizeClasses(values.data<long>().ToArray());
+        return Sized(ColorizeClasses(values.data<long>().ToArray()), labels);
     }
 
     /// <summary>One depth map [1,H,W] or [H,W] → turbo colours, as for arrays.</summary>
-    public static byte[] ColorizeDepth(Tensor depth, float? min = null, float? max = null)
+    public static RgbImage ColorizeDepth(Tensor depth, float? min = null, float? max = null)
     {
         RequireMap(depth, nameof(depth));
-        return ColorizeDepth(Floats(depth), min, max);
+        return Sized(ColorizeDepth(Floats(depth), min, max), depth);
     }
 
     /// <summary>One normal map [3,H,W] → RGB = (n + 1)/2, zero vectors black.</summary>
-    public static byte[] ColorizeNormals(Tensor normals)
+    public static RgbImage ColorizeNormals(Tensor normals)
     {
         RequireShape(normals, nameof(normals), 3);
-        return ColorizeNormals(Floats(normals));
+        return Sized(ColorizeNormals(Floats(normals)), normals);
     }
 
     /// <summary>One single-channel map [1,H,W] or [H,W] (edges, saliency, probabilities) → grey.</summary>
-    public static byte[] Grayscale(Tensor map, float min = 0, float max = 1)
+    public static RgbImage Grayscale(Tensor map, float min = 0, float max = 1)
     {
         RequireMap(map, nameof(map));
-        return Grayscale(Floats(map), min, max);
+        return Sized(Grayscale(Floats(map), min, max), map);
     }
+
+    /// <summary>The pixels of a map, with its height and width (its last two axes).</summary>
+    private static RgbImage Sized(byte[] rgb, Tensor map) => new(rgb, (int)map.shape[^2], (int)map.shape[^1]);
 
     /// <summary>Nearest-neighbour enlargement by an integer <paramref name="factor"/>.</summary>
     public static RgbImage Upscale(RgbImage image, int factor)
@@ -194,18 +198,20 @@ public static class LabelImages
         return new RgbImage(result, height * factor, w2);
     }
 
-    /// <summary>Composes tiles of <paramref name="tileHeight"/> × <paramref name="tileWidth"/> into one picture:
-    /// one row of tiles per inner list, <paramref name="gap"/> pixels of <paramref name="background"/> between
-    /// them; short rows are padded with background.</summary>
-    public static RgbImage Grid(IReadOnlyList<IReadOnlyList<byte[]>> rows, int tileHeight, int tileWidth, int gap = 2, byte background = 255)
+    /// <summary>Composes tiles of one size into one picture: one row of tiles per inner list, <paramref name="gap"/>
+    /// pixels of <paramref name="background"/> between them; short rows are padded with background.</summary>
+    public static RgbImage Grid(IReadOnlyList<IReadOnlyList<RgbImage>> rows, int gap = 2, byte background = 255)
     {
         ArgumentNullException.ThrowIfNull(rows);
         if (rows.Count == 0) throw new ArgumentException("A grid needs at least one row.", nameof(rows));
-        ArgumentOutOfRangeException.ThrowIfLessThan(tileHeight, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(tileWidth, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(gap);
         int columns = rows.Max(r => r.Count);
         if (columns == 0) throw new ArgumentException("A grid needs at least one tile.", nameof(rows));
+        var first = rows.First(r => r.Count > 0)[0];
+        int tileHeight = first.Height, tileWidth = first.Width;
+        if (rows.SelectMany((row, r) => row.Select((t, c) => (t, r, c))).FirstOrDefault(x => x.t.Height != tileHeight || x.t.Width != tileWidth) is { t: not null } odd)
+            throw new ArgumentException($"Every tile of a grid has one size: the first is {tileHeight}×{tileWidth}, row {odd.r + 1} tile {odd.c + 1} " +
+                                        $"is {odd.t.Height}×{odd.t.Width}.", nameof(rows));
         int height = rows.Count * tileHeight + (rows.Count - 1) * gap;
         int width = columns * tileWidth + (columns - 1) * gap;
         var rgb = new byte[height * width * 3];
@@ -214,10 +220,10 @@ public static class LabelImages
         for (int c = 0; c < rows[r].Count; c++)
         {
             var tile = rows[r][c];
-            CheckRgb(new RgbImage(tile, tileHeight, tileWidth), nameof(rows));
+            CheckRgb(tile, nameof(rows));
             int top = r * (tileHeight + gap), left = c * (tileWidth + gap);
             for (int y = 0; y < tileHeight; y++)
-                Buffer.BlockCopy(tile, 3 * y * tileWidth, rgb, 3 * ((top + y) * width + left), 3 * tileWidth);
+                Buffer.BlockCopy(tile.Pixels, 3 * y * tileWidth, rgb, 3 * ((top + y) * width + left), 3 * tileWidth);
         }
         return new RgbImage(rgb, height, width);
     }

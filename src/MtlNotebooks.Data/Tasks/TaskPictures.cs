@@ -9,9 +9,9 @@ namespace MtlNotebooks.Tasks;
 /// Tasks of other types are drawn by the shape of their activated output.</summary>
 public static class TaskPictures
 {
-    /// <summary>One sample's label (without the batch axis: [H, W] class map or [C, H, W]) as H × W × 3 RGB.
+    /// <summary>One sample's label (without the batch axis: [H, W] class map or [C, H, W]) as an RGB picture of its size.
     /// <paramref name="depthRange"/> fixes the depth colour scale, e.g. to compare a label with predictions.</summary>
-    public static byte[] Label(IDenseTask task, Tensor label, (float Min, float Max)? depthRange = null)
+    public static RgbImage Label(IDenseTask task, Tensor label, (float Min, float Max)? depthRange = null)
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(label);
@@ -27,8 +27,8 @@ public static class TaskPictures
     }
 
     /// <summary>One sample's raw network output [C, H, W] after the task's activation (class argmax, unit normals,
-    /// sigmoid probabilities) as H × W × 3 RGB.</summary>
-    public static byte[] Prediction(IDenseTask task, Tensor output, (float Min, float Max)? depthRange = null)
+    /// sigmoid probabilities) as an RGB picture of its size.</summary>
+    public static RgbImage Prediction(IDenseTask task, Tensor output, (float Min, float Max)? depthRange = null)
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(output);
@@ -53,7 +53,7 @@ public static class TaskPictures
         return valid.numel() == 0 ? null : (valid.min().item<float>(), valid.max().item<float>());
     }
 
-    private static byte[] ByShape(Tensor map, (float Min, float Max)? range)
+    private static RgbImage ByShape(Tensor map, (float Min, float Max)? range)
     {
         if (map.dim() == 2 && !map.is_floating_point()) return LabelImages.ColorizeClasses(map);
         if (map.dim() == 3 && map.shape[0] == 3) return LabelImages.ColorizeNormals(map);

@@ -1,3 +1,4 @@
+using MtlNotebooks.Runtime;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Analysis;

@@ -1,5 +1,6 @@
 using Microsoft.Data.Analysis;
 using MtlNotebooks.Analysis;
+using MtlNotebooks.Runtime;
 using MtlNotebooks.Training;
 
 namespace MtlNotebooks.Experiments;

@@ -79,12 +79,11 @@ internal static class QuickReport
             m.Network.eval();
             return m.Network.call(m.Input(batch.Images));
         }).ToArray();
-        int h = validation.Height, w = validation.Width;
-        byte[] Tile(byte[] rgb) => LabelImages.Upscale(new RgbImage(rgb, h, w), TileScale).Pixels;
-        var rows = new List<IReadOnlyList<byte[]>>();
+        RgbImage Tile(RgbImage picture) => LabelImages.Upscale(picture, TileScale);
+        var rows = new List<IReadOnlyList<RgbImage>>();
         for (int i = 0; i < samples; i++)
         {
-            var row = new List<byte[]> { Tile(LabelImages.ImageToRgb(batch.Images[i])) };
+            var row = new List<RgbImage> { Tile(LabelImages.ImageToRgb(batch.Images[i])) };
             foreach (var task in models[0].Tasks)
             {
                 var label = batch.Labels[task.Name][i];
@@ -94,6 +93,6 @@ internal static class QuickReport
             }
             rows.Add(row);
         }
-        return LabelImages.Grid(rows, h * TileScale, w * TileScale, gap: 3);
+        return LabelImages.Grid(rows, gap: 3);
     }
 }

@@ -1,3 +1,4 @@
+using MtlNotebooks.Runtime;
 using System.Globalization;
 
 namespace MtlNotebooks.Experiments;
@@ -126,7 +127,7 @@ public sealed class RunFolder : IDisposable
                 previous!.ThrowIfDiffers(settingsPath, settings, files);
                 break;
             case ExistingRun.Overwrite when previous is null && foreign.Length > 0:
-                throw new ArgumentException($"--overwrite deletes only the files a run listed in its {SettingsFile}, and '{folder}' has none; " +
+                throw new ArgumentException($"Overwriting a run deletes only the files it listed in its {SettingsFile}, and '{folder}' has none; " +
                                             $"it holds {Named(foreign)}. Move them away or choose another folder.");
             case ExistingRun.Overwrite when previous?.Files is { } listed && foreign.Except(listed).Intersect(files).ToArray() is { Length: > 0 } theirs:
                 throw new IOException($"'{folder}' holds files this run would write ({Named(theirs)}) that the previous run did not list in its " +

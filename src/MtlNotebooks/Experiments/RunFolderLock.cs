@@ -1,3 +1,4 @@
+using MtlNotebooks.Runtime;
 using System.Globalization;
 
 namespace MtlNotebooks.Experiments;

@@ -37,8 +37,9 @@ public sealed class GradientWeightValueTests
         var target = new double[,] { { 0, 0.5 }, { 0.5, 0 } };
         var weights = GradVacModule.Weights(GramOf([1, 0], [0, 1]), target, 0.5, i => [1 - i]);
         Assert.All(weights, w => Assert.Equal(1 + 1 / Math.Sqrt(3), w, 7));    // the reference's 1e-8 guards
-        double[] modified = [1, 1 / Math.Sqrt(3)];    // g₁′ = g₁ + g₂/√3
-        Assert.Equal(0.5, modified[1] / Math.Sqrt(modified[0] * modified[0] + modified[1] * modified[1]), 9);
+        double pair = weights[1] - 1;                 // each task's weight is its own 1 plus what the other's projection adds
+        double[] modified = [1, pair];                // g₁′ = g₁ + w g₂, with the w the balancer computed
+        Assert.Equal(0.5, modified[1] / Math.Sqrt(modified[0] * modified[0] + modified[1] * modified[1]), 7);   // cos(g₁′, g₂) = φ̂
         Assert.Equal(0.25, target[0, 1], 9);          // φ̂ ← ½ · ½ + ½ · 0
     }
 

@@ -83,6 +83,43 @@ public sealed class LayoutTests
         Assert.True(lines <= MaxLines, $"{relative} has {lines} lines (at most {MaxLines}): split it by what each part does.");
     }
 
+    /// <summary>Every test file of both test projects, relative to <c>tests/</c>.</summary>
+    public static TheoryData<string> TestFiles()
+    {
+        var tests = Path.Combine(ReadmeTests.RepositoryRoot(), "tests");
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.GetFiles(tests, "*.cs", SearchOption.AllDirectories)
+                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") &&
+                                 !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
+                     .Order(StringComparer.Ordinal))
+            data.Add(Path.GetRelativePath(tests, file).Replace('\\', '/'));
+        return data;
+    }
+
+    /// <summary>Tests are read as often as the code they check: the same length rule.</summary>
+    [Theory]
+    [MemberData(nameof(TestFiles))]
+    public void TestFile_IsShortEnoughToReadInOneSitting(string relative)
+    {
+        int lines = File.ReadAllLines(Path.Combine(ReadmeTests.RepositoryRoot(), "tests", relative)).Length;
+        Assert.True(lines <= MaxLines, $"tests/{relative} has {lines} lines (at most {MaxLines}): split it by what each part checks.");
+    }
+
+    /// <summary>A reader finds the tests of a folder in the folder of the same name: every folder of the unit tests is
+    /// a source folder's name (Core: the root; Cli: the command line; Build: the build's native-library fix; Fixtures:
+    /// the reference scripts and their outputs).</summary>
+    [Fact]
+    public void TestFolders_MirrorSourceFolders()
+    {
+        var root = ReadmeTests.RepositoryRoot();
+        var sourceFolders = Directory.GetDirectories(Path.Combine(root, "src"), "*", SearchOption.AllDirectories)
+            .Select(Path.GetFileName).ToHashSet();
+        string[] outside = ["Core", "Cli", "Build", "Fixtures", "bin", "obj"];
+        var strays = Directory.GetDirectories(Path.Combine(root, "tests", "MtlNotebooks.Tests")).Select(Path.GetFileName)
+            .Where(f => !sourceFolders.Contains(f) && !outside.Contains(f)).ToArray();
+        Assert.True(strays.Length == 0, $"test folders that name no source folder: {string.Join(", ", strays)}.");
+    }
+
     [Fact]
     public void RootFactories_AreNotShadowedByNamespaces()
     {

@@ -48,10 +48,11 @@ public sealed class SyntheticDataLabelImagesTests
         using var normals = tensor(s.Normals, new long[] { 3, 16, 16 });
         using var classes = tensor(s.Semseg.Select(b => (long)b).ToArray(), new long[] { 16, 16 });
         using var image = tensor(s.Image, new long[] { 3, 16, 16 });
-        Assert.Equal(LabelImages.ColorizeDepth(s.Depth), LabelImages.ColorizeDepth(depth));
-        Assert.Equal(LabelImages.ColorizeNormals(s.Normals), LabelImages.ColorizeNormals(normals));
-        Assert.Equal(LabelImages.ColorizeClasses(s.Semseg), LabelImages.ColorizeClasses(classes));
-        Assert.Equal(LabelImages.ImageToRgb(s.Image, normalized: false), LabelImages.ImageToRgb(image, normalized: false));
+        Assert.Equal(LabelImages.ColorizeDepth(s.Depth), LabelImages.ColorizeDepth(depth).Pixels);
+        Assert.Equal((16, 16), (LabelImages.ColorizeDepth(depth).Height, LabelImages.ColorizeDepth(depth).Width));
+        Assert.Equal(LabelImages.ColorizeNormals(s.Normals), LabelImages.ColorizeNormals(normals).Pixels);
+        Assert.Equal(LabelImages.ColorizeClasses(s.Semseg), LabelImages.ColorizeClasses(classes).Pixels);
+        Assert.Equal(LabelImages.ImageToRgb(s.Image, normalized: false), LabelImages.ImageToRgb(image, normalized: false).Pixels);
         Assert.False(depth.IsInvalid);
         Assert.Equal(s.Depth[5], depth[0, 0, 5].item<float>());
         Assert.Throws<ArgumentException>(() => LabelImages.ColorizeNormals(depth));
@@ -60,8 +61,8 @@ public sealed class SyntheticDataLabelImagesTests
     [Fact]
     public void Grid_PlacesTilesWithGaps()
     {
-        byte[] Tile(byte v) => Enumerable.Repeat(v, 2 * 3 * 3).ToArray();
-        var (rgb, height, width) = LabelImages.Grid([[Tile(10), Tile(20)], [Tile(30)]], 2, 3, gap: 1, background: 255);
+        RgbImage Tile(byte v) => new(Enumerable.Repeat(v, 2 * 3 * 3).ToArray(), 2, 3);
+        var (rgb, height, width) = LabelImages.Grid([[Tile(10), Tile(20)], [Tile(30)]], gap: 1, background: 255);
         Assert.Equal(5, height);
         Assert.Equal(7, width);
         Assert.Equal(10, rgb[0]);
@@ -69,5 +70,14 @@ public sealed class SyntheticDataLabelImagesTests
         Assert.Equal(20, rgb[3 * 4]);
         Assert.Equal(30, rgb[3 * (3 * width)]);        // row 3: second tile row
         Assert.Equal(255, rgb[3 * (3 * width + 4)]);   // missing tile is background
+    }
+
+    [Fact]
+    public void Grid_TilesOfTwoSizes_AreRefusedNamingTheOdd()
+    {
+        var small = new RgbImage(new byte[2 * 3 * 3], 2, 3);
+        var big = new RgbImage(new byte[4 * 3 * 3], 4, 3);
+        var error = Assert.Throws<ArgumentException>(() => LabelImages.Grid([[small], [small, big]]));
+        Assert.Contains("the first is 2×3, row 2 tile 2 is 4×3", error.Message);
     }
 }

@@ -1,3 +1,4 @@
+using MtlNotebooks.Data;
 using MtlNotebooks.Tasks;
 using MtlNotebooks.Tasks.Losses;
 using MtlNotebooks.Tasks.Metrics;
@@ -211,8 +212,10 @@ public sealed class TaskMetricTests
             using var output = randn(task.OutputChannels, 4, 5);
             using var label = task is SemanticSegmentation or HumanParts ? zeros(new long[] { 4, 5 }, ScalarType.Int64)
                 : task.OutputChannels == 3 ? ones(3, 4, 5) / Math.Sqrt(3) : ones(1, 4, 5);
-            Assert.Equal(4 * 5 * 3, TaskPictures.Label(task, label).Length);
-            Assert.Equal(4 * 5 * 3, TaskPictures.Prediction(task, output).Length);
+            Assert.Equal((4, 5, 4 * 5 * 3), Shape(TaskPictures.Label(task, label)));
+            Assert.Equal((4, 5, 4 * 5 * 3), Shape(TaskPictures.Prediction(task, output)));
         }
     }
+
+    private static (int, int, int) Shape(RgbImage picture) => (picture.Height, picture.Width, picture.Pixels.Length);
 }

@@ -1,5 +1,6 @@
 using MtlNotebooks.Analysis;
 using MtlNotebooks.Data.Synthetic;
+using MtlNotebooks.Runtime;
 using MtlNotebooks.Tasks.Metrics;
 using MtlNotebooks.Training;
 using static TorchSharp.torch;

@@ -12,7 +12,7 @@ namespace MtlNotebooks.Modules.Backbones;
 /// <summary>One HRNet module: per branch a sequence of basic blocks, then every output is the ReLU of the sum over all
 /// branches brought to its resolution — finer ones by 3x3 stride-2 conv-BN chains (ReLU except the last), coarser ones
 /// by 1x1 conv-BN and bilinear upsampling. Fields branches, fuse_layers as the reference.</summary>
-public sealed class HighResolutionModule : Module<Tensor[], Tensor[]>
+internal sealed class HighResolutionModule : Module<Tensor[], Tensor[]>
 {
     private readonly ModuleList<Sequential> branches;
     private readonly ModuleList<ModuleDict<Module<Tensor, Tensor>>> fuse_layers;

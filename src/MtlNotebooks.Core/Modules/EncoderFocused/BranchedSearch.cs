@@ -33,7 +33,7 @@ public sealed record BranchedSearch(IHead Head, double BudgetFraction = 0.5, int
     /// <summary>Refused: the tree is not known before the single-task networks are trained.</summary>
     public MultiTaskNet Create(ArchitectureContext context) =>
         throw new InvalidOperationException($"{Name} chooses its tree from trained single-task networks: pass them to AfterBaselines " +
-                                            "(QuickExperiment does, as `run quick --architecture branched`), or build Architectures.Branched(tree).");
+                                            "(QuickExperiment does), or build Architectures.Branched(tree).");
 
     /// <summary>The <see cref="Branched"/> network of the tree this search chooses for the trained single-task networks
     /// <paramref name="baselines"/> (<see cref="Architectures.SingleTask"/>), probed on the first <see cref="ProbeImages"/> of <paramref name="images"/>.</summary>

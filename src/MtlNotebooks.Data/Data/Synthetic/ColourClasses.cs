@@ -1,3 +1,5 @@
+using MtlNotebooks.Runtime;
+
 namespace MtlNotebooks.Data.Synthetic;
 
 /// <summary>Objects whose colour (<see cref="SceneOptions.ClassByColour"/>) or surface pattern

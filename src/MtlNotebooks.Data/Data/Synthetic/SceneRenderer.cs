@@ -1,3 +1,4 @@
+using MtlNotebooks.Runtime;
 using System.Numerics;
 
 namespace MtlNotebooks.Data.Synthetic;

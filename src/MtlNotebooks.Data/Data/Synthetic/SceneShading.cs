@@ -1,3 +1,5 @@
+using MtlNotebooks.Runtime;
+
 namespace MtlNotebooks.Data.Synthetic;
 
 /// <summary>Image formation of a synthetic scene: light, shadow, haze and sensor noise over the rendered albedo.</summary>

@@ -31,7 +31,7 @@ public static class SyntheticPreview
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentOutOfRangeException.ThrowIfLessThan(samples, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(scale, 1);
-        int rows = Math.Min(samples, dataset.Count), h = dataset.Height, w = dataset.Width;
+        int rows = Math.Min(samples, dataset.Count);
         using var scope = NewDisposeScope();
         using var batch = dataset.GetBatch(Enumerable.Range(0, rows).ToArray());
         var labels = batch.Labels;
@@ -44,10 +44,10 @@ public static class SyntheticPreview
             lo = depth.masked_select(valid).min().item<float>();
             hi = depth.max().item<float>();
         }
-        var grid = new List<IReadOnlyList<byte[]>>(rows);
+        var grid = new List<IReadOnlyList<RgbImage>>(rows);
         for (int i = 0; i < rows; i++)
         {
-            byte[] Big(byte[] tile) => LabelImages.Upscale(new RgbImage(tile, h, w), scale).Pixels;
+            RgbImage Big(RgbImage tile) => LabelImages.Upscale(tile, scale);
             grid.Add(
             [
                 Big(LabelImages.ImageToRgb(batch.Images[i])),
@@ -59,6 +59,6 @@ public static class SyntheticPreview
                 Big(LabelImages.ColorizeClasses(labels["human_parts"][i])),
             ]);
         }
-        return LabelImages.Grid(grid, h * scale, w * scale, Gap);
+        return LabelImages.Grid(grid, Gap);
     }
 }

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace MtlNotebooks;
+namespace MtlNotebooks.Runtime;
 
 /// <summary>SplitMix64 (Steele, Lea &amp; Flood 2014): tiny, fast and fully specified, unlike System.Random, so synthetic
 /// scenes, data order and augmentation are identical across runtimes and a resumed run replays the same draws. Public so a

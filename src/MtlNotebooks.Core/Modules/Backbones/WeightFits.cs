@@ -1,7 +1,7 @@
-using MtlNotebooks.Modules.Backbones;
+using MtlNotebooks.Weights;
 using static TorchSharp.torch;
 
-namespace MtlNotebooks.Weights;
+namespace MtlNotebooks.Modules.Backbones;
 
 /// <summary>Which of the library's networks, at the papers' sizes, a state dict fits: what <c>mtl weights inspect</c>
 /// reports, so a user learns what a file on disk is before passing it as <c>weights:</c>.</summary>

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace MtlNotebooks;
+namespace MtlNotebooks.Runtime;
 
 /// <summary>Writes files atomically: the content goes to a temporary file in the target's folder, is flushed to disk,
 /// and only then renamed over the target. A crash or an exception mid-write leaves either the old file or the new one,

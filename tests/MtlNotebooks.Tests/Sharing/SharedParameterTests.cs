@@ -2,7 +2,7 @@ using MtlNotebooks.Data.Synthetic;
 using MtlNotebooks.Modules.SingleTasking;
 using static TorchSharp.torch;
 
-namespace MtlNotebooks.Tests.Balancing;
+namespace MtlNotebooks.Tests.Sharing;
 
 /// <summary>The shared-parameter seam: what every architecture calls shared is what autograd says the losses of two or
 /// more tasks reach, on every backbone family, and measuring it changes nothing in the network.</summary>
