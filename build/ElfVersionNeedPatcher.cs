@@ -4,8 +4,9 @@
 // std::ios_base_library_init(): GCC 13 references that symbol from every object including <iostream>
 // to force stream initialisation, and no relocation ever uses it. The dynamic loader refuses the library
 // only because the need is strong. Marking the Vernaux entry weak (VER_FLG_WEAK) turns the refusal into
-// a tolerated missing version. This file is compiled twice: as an inline MSBuild task (build/
-// TorchSharpNativeFix.targets) and into the tests, which check the ELF logic on real files.
+// a tolerated missing version. This file is compiled three times: as an inline MSBuild task (build/
+// TorchSharpNativeFix.targets), into MtlNotebooks.Interactive (internal: the .NET Interactive kernel loads the package
+// cache's copy, which the build never patches) and into the tests, which check the ELF logic on real files.
 #nullable enable
 using System;
 using System.IO;
@@ -14,7 +15,12 @@ using System.Text;
 namespace MtlNotebooks.Build
 {
     /// <summary>What <see cref="ElfVersionNeedPatcher.MarkWeak"/> did to a file.</summary>
-    public enum VersionNeedPatchResult
+#if ELF_PATCHER_INTERNAL
+    internal
+#else
+    public
+#endif
+    enum VersionNeedPatchResult
     {
         /// <summary>The entry was strong and is now weak.</summary>
         Patched,
@@ -25,7 +31,12 @@ namespace MtlNotebooks.Build
     }
 
     /// <summary>Reads and rewrites the GNU version-need table (.gnu.version_r) of an ELF64 little-endian file.</summary>
-    public static class ElfVersionNeedPatcher
+#if ELF_PATCHER_INTERNAL
+    internal
+#else
+    public
+#endif
+    static class ElfVersionNeedPatcher
     {
         private const uint ShtGnuVerneed = 0x6ffffffe;
         private const ushort VerFlagWeak = 0x2;

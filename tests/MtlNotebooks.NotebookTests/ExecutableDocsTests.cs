@@ -14,7 +14,7 @@ public sealed class ExecutableDocsTests(ITestOutputHelper log)
     private static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(10);
 
     /// <summary>The setup cell every notebook starts with (after its title), byte for byte.</summary>
-    public const string SetupCell = "#i \"nuget: ../artifacts/packages\"\n#r \"nuget: MtlNotebooks, 0.1.0\"\n#r \"nuget: MtlNotebooks.Interactive, 0.1.0\"\nusing MtlNotebooks;";
+    public const string SetupCell = "#r \"nuget: MtlNotebooks, 0.1.0\"\n#r \"nuget: MtlNotebooks.Interactive, 0.1.0\"\nusing MtlNotebooks;";
 
     [Theory]
     [MemberData(nameof(RepositoryFiles.NotebookPaths), MemberType = typeof(RepositoryFiles))]
