@@ -21,6 +21,7 @@ public static class CliApp
         root.Add(NotebookCommands.CreateNotebook());
         root.Add(NotebookCommands.CreateScript());
         root.Add(KernelCommands.Create());
+        root.Add(SiteCommands.Create());
         OptionRules.ParseNumbersAlike(root);
         return root;
     }

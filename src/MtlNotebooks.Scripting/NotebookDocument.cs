@@ -99,13 +99,14 @@ public sealed class NotebookDocument
 
     public void Save(string path) => AtomicFile.WriteAllText(path, ToJson());
 
-    /// <summary>A new empty notebook with the metadata Polyglot Notebooks writes for a C# notebook.</summary>
+    /// <summary>A new empty notebook with the metadata Polyglot Notebooks writes for a C# notebook, and the editor mode
+    /// for Jupyter's (CodeMirror has no "polyglot-notebook" mode; Polyglot Notebooks reads the name).</summary>
     public static NotebookDocument CreateCSharp() => Parse("""
         {
          "cells": [],
          "metadata": {
           "kernelspec": { "display_name": ".NET (C#)", "language": "C#", "name": ".net-csharp" },
-          "language_info": { "name": "polyglot-notebook" },
+          "language_info": { "codemirror_mode": "text/x-csharp", "name": "polyglot-notebook" },
           "polyglot_notebook": { "kernelInfo": { "defaultKernelName": "csharp", "items": [ { "aliases": [], "name": "csharp" } ] } }
          },
          "nbformat": 4,

@@ -5,7 +5,8 @@ using System.Text.RegularExpressions;
 namespace MtlNotebooks.NotebookTests;
 
 /// <summary>An exported notebook page as Debian's headless Chromium draws it at a notebook's width: for every Plotly
-/// chart, whether plotly.js drew it, its drawn width and its output's width, and every script error on the page. The
+/// chart, whether plotly.js drew it, its drawn width and its output's width, the text of every output as a reader sees
+/// it, and every script error and console error on the page. The
 /// page is given a probe script that writes these into the DOM, which <c>--dump-dom</c> prints once the page's
 /// (virtual) time budget has run.</summary>
 internal static partial class ChromiumRender
@@ -15,11 +16,11 @@ internal static partial class ChromiumRender
 
     public sealed record Chart(int Index, bool Drawn, double Width, double OutputWidth);
 
-    public sealed record Page(IReadOnlyList<Chart> Charts, IReadOnlyList<string> Errors);
+    public sealed record Page(IReadOnlyList<Chart> Charts, IReadOnlyList<string> Errors, IReadOnlyList<string> Outputs);
 
     public static string Browser { get; } = new[] { "/usr/bin/chromium", "/usr/bin/chromium-browser" }.FirstOrDefault(File.Exists) ?? "/usr/bin/chromium";
 
-    private const string ErrorProbe = "<script>window.__mtlErrors = []; window.addEventListener('error', function (e) { window.__mtlErrors.push(String(e.message)); }); window.addEventListener('unhandledrejection', function (e) { window.__mtlErrors.push('unhandled rejection: ' + String(e.reason)); });</script>";
+    private const string ErrorProbe = "<script>window.__mtlErrors = []; window.addEventListener('error', function (e) { window.__mtlErrors.push(String(e.message)); }); window.addEventListener('unhandledrejection', function (e) { window.__mtlErrors.push('unhandled rejection: ' + String(e.reason)); }); (function () { var original = console.error; console.error = function () { window.__mtlErrors.push('console.error: ' + Array.prototype.join.call(arguments, ' ')); return original.apply(console, arguments); }; })();</script>";
 
     private const string LayoutProbe = """
         <script>
@@ -29,9 +30,10 @@ internal static partial class ChromiumRender
             return { Index: i, Drawn: !!svg && div.querySelectorAll('.trace, .hm').length > 0,
                      Width: svg ? svg.getBoundingClientRect().width : 0, OutputWidth: div.parentElement.getBoundingClientRect().width };
           });
+          var outputs = Array.prototype.map.call(document.querySelectorAll('div.output, pre.stream'), function (e) { return e.innerText; });
           var pre = document.createElement('pre');
           pre.id = 'mtl-render-report';
-          pre.textContent = JSON.stringify({ Charts: charts, Errors: window.__mtlErrors });
+          pre.textContent = JSON.stringify({ Charts: charts, Errors: window.__mtlErrors, Outputs: outputs });
           document.body.appendChild(pre);
         }, 1000); });
         </script>

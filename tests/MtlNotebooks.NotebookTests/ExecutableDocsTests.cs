@@ -8,7 +8,7 @@ namespace MtlNotebooks.NotebookTests;
 
 /// <summary>Every notebook and script of the repository runs, in smoke mode, under the headless runner; committed
 /// notebooks follow the conventions (setup cell, parameters cell, no outputs, C# kernel).</summary>
-public sealed class ExecutableDocsTests(ITestOutputHelper log)
+public sealed partial class ExecutableDocsTests(ITestOutputHelper log)
 {
     /// <summary>Only against hangs: a smoke run takes seconds to tens of seconds.</summary>
     private static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(10);
@@ -33,8 +33,9 @@ public sealed class ExecutableDocsTests(ITestOutputHelper log)
         AssertChartsFit(notebook, result.Executed, code.SelectMany(c => c.Outputs).Count(o => o!.ToJsonString().Contains(PlotlyHtml.ChartClass)));
     }
 
-    /// <summary>Every chart as Chromium draws the exported page at a notebook's width: drawn, no wider than its output,
-    /// and no script error on the page.</summary>
+    /// <summary>Every chart as Chromium draws the exported page at a notebook's width: drawn, no wider than its output;
+    /// no script or console error on the page; and no output a reader sees as an object dump (a record's or anonymous
+    /// object's <c>{ Name = value }</c>) or with a compiler-generated name.</summary>
     private static void AssertChartsFit(string notebook, NotebookDocument executed, int charts)
     {
         var scratch = Directory.CreateTempSubdirectory("mtl-render-");
@@ -42,6 +43,8 @@ public sealed class ExecutableDocsTests(ITestOutputHelper log)
         {
             var page = ChromiumRender.Render(NotebookHtmlExporter.Export(executed), scratch.FullName);
             Assert.True(page.Errors.Count == 0, $"{notebook}: script errors on the page: {string.Join("; ", page.Errors)}");
+            var dumps = page.Outputs.Select(t => ObjectDump().Match(t)).Where(m => m.Success).Select(m => m.Value).ToList();
+            Assert.True(dumps.Count == 0, $"{notebook}: outputs a reader sees as object dumps or compiler names: {string.Join(" | ", dumps)}");
             Assert.Equal(charts, page.Charts.Count);
             Assert.All(page.Charts, c =>
             {
@@ -135,4 +138,10 @@ public sealed class ExecutableDocsTests(ITestOutputHelper log)
     }
 
     internal static JsonObject? LastOutput(NotebookCell cell) => cell.Outputs.Count == 0 ? null : cell.Outputs[^1] as JsonObject;
+
+    /// <summary>What a default ToString shows a reader: a record or anonymous object (<c>{ Method = Uniform, … }</c>),
+    /// compiler-generated names (<c>&lt;&gt;f__AnonymousType0</c>, <c>&lt;ZipIterator&gt;d__362</c>, display classes),
+    /// a collection type's name instead of its items, or a tuple's Item1.</summary>
+    [GeneratedRegex(@"\{ [A-Z]\w* = [^{}\n]*\}|<>|>[a-z]__\d|__DisplayClass|System\.(Collections\.Generic|Linq)\.\w+|\bItem[1-7]\b")]
+    private static partial Regex ObjectDump();
 }

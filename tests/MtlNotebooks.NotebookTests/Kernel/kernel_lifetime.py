@@ -1,11 +1,14 @@
 """How the C# kernel's process ends, driven by jupyter_client.
 
-Usage: kernel_lifetime.py KERNEL_NAME parent-death|signals   (JUPYTER_PATH must hold the kernelspec).
+Usage: kernel_lifetime.py KERNEL_NAME parent-death|signals|shutdowns [ROUNDS]   (JUPYTER_PATH must hold the kernelspec).
   parent-death: a child Python process starts the kernel (start_new_kernel): idle, training, or in a loop that ignores
                 its cancellation; the child is killed with SIGKILL and the kernel must be gone within 5 s, having
                 logged why.
   signals:      SIGTERM ends an idle and a training kernel within 2 s with exit code 0; SIGINT interrupts the
                 training cell and leaves the kernel serving.
+  shutdowns:    ROUNDS rounds over every way a client ends or restarts a kernel (a shutdown request from an idle and
+                from a busy kernel, a restart then a shutdown, the client's own shutdown message): each kernel exits
+                with code 0 within SHUTDOWN_LIMIT s and its output holds no unhandled exception.
 Prints one line per check; exits 1 on the first failure, naming it."""
 import os
 import select
@@ -20,6 +23,7 @@ from kernel_protocol import MODEL_CELL, TIMEOUT, check, execute, shell_reply, st
 
 PARENT_DEATH_LIMIT = 5.0
 SIGTERM_LIMIT = 2.0
+SHUTDOWN_LIMIT = 10.0
 
 
 def gone(pid):
@@ -134,6 +138,57 @@ def signals(name):
             km.cleanup_resources()
 
 
+def ended_cleanly(process, log, what):
+    """The kernel process exited with code 0 and printed no unhandled exception."""
+    try:
+        code = process.wait(timeout=SHUTDOWN_LIMIT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        code = None
+    log.flush()
+    text = open(log.name).read()
+    check(code == 0 and "Unhandled exception" not in text and "TerminatingException" not in text,
+          f"{what}: the kernel exited with code {code}, no unhandled exception", text)
+
+
+def shutdowns(name, rounds):
+    """Every round takes the next way of ending a kernel; a process is checked on each exit, restarts included."""
+    ways = ["shutdown request, idle", "shutdown request, busy", "restart, then shutdown request", "the client's shutdown message"]
+    for k in range(rounds):
+        way = ways[k % len(ways)]
+        what = f"round {k + 1} ({way})"
+        with tempfile.NamedTemporaryFile(prefix="mtl-kernel-", suffix=".log") as log:
+            km = KernelManager(kernel_name=name)
+            km.start_kernel(stdout=log, stderr=log)
+            kc = km.client()
+            kc.start_channels()
+            try:
+                kc.wait_for_ready(timeout=TIMEOUT)
+                reply, _ = execute(kc, f"var round = {k + 1};")
+                check(reply["status"] == "ok", f"{what}: a cell runs", reply)
+                if way == "shutdown request, busy":
+                    kc.execute("for (var i = 0; i < 2_000_000_000; i++) { System.Threading.Thread.SpinWait(10); }")
+                    time.sleep(0.5)
+                if way == "restart, then shutdown request":
+                    first = km.provisioner.process
+                    km.restart_kernel(now=False)
+                    ended_cleanly(first, log, f"{what}, the kernel before the restart")
+                    kc.wait_for_ready(timeout=TIMEOUT)
+                    reply, _ = execute(kc, "var again = 1;")
+                    check(reply["status"] == "ok", f"{what}: the restarted kernel runs a cell", reply)
+                process = km.provisioner.process
+                if way == "the client's shutdown message":
+                    kc.shutdown()
+                else:
+                    km.shutdown_kernel(now=False)
+                ended_cleanly(process, log, what)
+            finally:
+                kc.stop_channels()
+                if km.has_kernel and km.is_alive():
+                    km.shutdown_kernel(now=True)
+                km.cleanup_resources()
+
+
 if __name__ == "__main__":
     # A shell starts background jobs with SIGINT ignored, and an ignored signal stays ignored across exec: the kernel would
     # inherit that and .NET keeps it, so SIGINT could not interrupt. Jupyter's server handles SIGINT, so its kernels
@@ -144,6 +199,8 @@ if __name__ == "__main__":
     else:
         if sys.argv[2] == "parent-death":
             parent_death(sys.argv[1], int(sys.argv[3]) if len(sys.argv) > 3 else 1)
+        elif sys.argv[2] == "shutdowns":
+            shutdowns(sys.argv[1], int(sys.argv[3]) if len(sys.argv) > 3 else 4)
         else:
             signals(sys.argv[1])
         print("all checks passed", flush=True)
