@@ -53,37 +53,52 @@ public static class DotNetInteractiveHost
         if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
             return "TorchSharp: nothing to prepare on this platform.";
         var system = ElfVersionNeedPatcher.FindSystemLibStdCxx();
-        if (system is null || ElfVersionNeedPatcher.LibraryDefinesVersion(system, GlibcxxVersion))
-            return $"TorchSharp: the system's libstdc++ has {GlibcxxVersion}.";
-        var torchSharp = LoadedFrom("TorchSharp", packages);
+        if (system is null) return "TorchSharp: no system libstdc++ found in the usual places; left to TorchSharp.";
+        if (ElfVersionNeedPatcher.LibraryDefinesVersion(system, GlibcxxVersion)) return $"TorchSharp: the system's libstdc++ has {GlibcxxVersion}.";
+        var torchSharp = LoadedFrom("TorchSharp");
         var cached = Path.Combine(torchSharp, "runtimes", "linux-x64", "native", "libLibTorchSharp.so");
-        var libtorch = Newest(Path.Combine(packages, "libtorch-cpu-linux-x64"), Path.Combine("runtimes", "linux-x64", "native", "libtorch.so"));
+        var libtorch = LibTorch(packages, Path.GetFileName(torchSharp));
         if (!File.Exists(cached) || libtorch is null)
-            throw new FileNotFoundException($"MtlNotebooks could not find TorchSharp's native libraries in the package folder '{packages}' " +
-                                            $"(looked for {cached} and libtorch-cpu-linux-x64/*/runtimes/linux-x64/native/libtorch.so).");
-        var patched = PatchedCopy(cached, Path.GetFileName(torchSharp));
+            return $"TorchSharp: its native library or the CPU libtorch it pairs with (torchsharp-cpu's nuspec) is not in '{packages}'; left to TorchSharp.";
+        var (patched, result) = PatchedCopy(cached, Path.GetFileName(torchSharp));
         NativeLibrary.Load(libtorch);   // with $ORIGIN, it brings libtorch_cpu and libc10 from its own folder
         var handle = NativeLibrary.Load(patched);
-        // TorchSharp asks for "LibTorchSharp"; the loader finds the patched copy by its soname, and should a lookup miss
-        // it, this answers.
+        // TorchSharp asks for "LibTorchSharp"; the loader finds the copy by its soname, and should a lookup miss it, this answers.
         AssemblyLoadContext.Default.ResolvingUnmanagedDll += (_, name) => name.Contains("LibTorchSharp", StringComparison.Ordinal) ? handle : 0;
-        return $"TorchSharp: loaded {patched} ({GlibcxxVersion} marked weak; the package cache is untouched).";
+        return $"TorchSharp: loaded {patched} ({GlibcxxVersion}: {result}; the package cache is untouched).";
+    }
+
+    /// <summary>libtorch.so of the CPU libtorch that TorchSharp <paramref name="version"/> is built against, as
+    /// torchsharp-cpu's nuspec names it; null when that package (a CUDA build has none) or the library is missing.</summary>
+    private static string? LibTorch(string packages, string version)
+    {
+        var nuspec = Path.Combine(packages, "torchsharp-cpu", version, "torchsharp-cpu.nuspec");
+        if (!File.Exists(nuspec)) return null;
+        var match = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(nuspec), "id=\"libtorch-cpu\"\\s+version=\"\\[?([^\",\\]]+)");
+        var path = Path.Combine(packages, "libtorch-cpu-linux-x64", match.Groups[1].Value, "runtimes", "linux-x64", "native", "libtorch.so");
+        return match.Success && File.Exists(path) ? path : null;
     }
 
     /// <summary>A copy of <paramref name="cached"/> with the version need marked weak, made once per TorchSharp version
     /// (written under a temporary name and renamed, so a second kernel never loads a half-written file).</summary>
-    private static string PatchedCopy(string cached, string version)
+    private static (string Path, string Result) PatchedCopy(string cached, string version)
     {
-        var folder = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create),
-            "MtlNotebooks", "native", $"torchsharp-{version}");
+        var data = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create);
+        if (string.IsNullOrEmpty(data)) data = Path.GetTempPath();   // no HOME: never a folder relative to the notebook
+        var folder = Path.Combine(data, "MtlNotebooks", "native", $"torchsharp-{version}");
         var target = Path.Combine(folder, "libLibTorchSharp.so");
-        if (File.Exists(target) && ElfVersionNeedPatcher.ReadFlags(target, GlibcxxVersion) is { } flags && (flags & 0x2) != 0) return target;
+        if (File.Exists(target))
+            switch (ElfVersionNeedPatcher.ReadFlags(target, GlibcxxVersion))
+            {
+                case null: return (target, "not referenced");
+                case { } flags when (flags & 0x2) != 0: return (target, "marked weak");
+            }
         Directory.CreateDirectory(folder);
         var temporary = Path.Combine(folder, $".libLibTorchSharp.so.{Environment.ProcessId}.tmp");
         File.Copy(cached, temporary, overwrite: true);
-        ElfVersionNeedPatcher.MarkWeak(temporary, GlibcxxVersion);
+        var result = ElfVersionNeedPatcher.MarkWeak(temporary, GlibcxxVersion);
         File.Move(temporary, target, overwrite: true);
-        return target;
+        return (target, result == VersionNeedPatchResult.NotReferenced ? "not referenced" : "marked weak");
     }
 
     /// <summary>Plotly.NET's references to a newer FSharp.Core are answered with the kernel's, as a binding redirect
@@ -99,19 +114,7 @@ public static class DotNetInteractiveHost
         return $"FSharp.Core: the kernel's {version} answers Plotly.NET's references to {wanted}.";
     }
 
-    /// <summary>The package folder (<c>id/version</c>) an assembly of this process was loaded from.</summary>
-    private static string LoadedFrom(string assembly, string packages)
-    {
-        var location = Assembly.Load(assembly).Location;
-        var version = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(location)));
-        return version ?? throw new FileNotFoundException($"{assembly} was not loaded from a package folder under '{packages}' but from '{location}'.");
-    }
-
-    /// <summary><paramref name="relative"/> in the newest version folder of the package folder <paramref name="package"/> that has it.</summary>
-    private static string? Newest(string package, string relative) =>
-        Directory.Exists(package)
-            ? Directory.GetDirectories(package)
-                .Select(d => (File: Path.Combine(d, relative), Version: Version.TryParse(Path.GetFileName(d), out var v) ? v : new Version()))
-                .Where(c => File.Exists(c.File)).OrderByDescending(c => c.Version).Select(c => c.File).FirstOrDefault()
-            : null;
+    /// <summary>The package folder (<c>id/version</c>) an assembly of this process was loaded from (<c>lib/tfm/</c> below it).</summary>
+    private static string LoadedFrom(string assembly) =>
+        Path.GetFullPath(Path.Combine(Path.GetDirectoryName(Assembly.Load(assembly).Location)!, "..", ".."));
 }

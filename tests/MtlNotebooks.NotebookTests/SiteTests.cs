@@ -69,8 +69,15 @@ public sealed class SiteTests : IDisposable
         Assert.Equal("mine", File.ReadAllText(Path.Combine(taken, "thesis.tex")));
         Assert.Single(Directory.GetFiles(taken));
 
+        Assert.Equal(0, CliApp.Run(["site", "build", "--notebooks", notebooks, "--output", site]));
+        // Rerunning one notebook keeps the other's page, and the index still lists both.
         Assert.Equal(0, CliApp.Run(["site", "build", "--notebooks", notebooks, "--output", site, "--only", "00-first-steps"]));
+        Assert.True(File.Exists(Path.Combine(site, "01-a-chart.html")));
+        Assert.Contains("01-a-chart.html", File.ReadAllText(Path.Combine(site, CourseSite.IndexFile)));
+        // The temporary file of a write that was interrupted is the command's own.
+        File.WriteAllText(Path.Combine(site, ".index.html.0123abcd.tmp"), "half");
         Assert.Equal(0, CliApp.Run(["site", "build", "--notebooks", notebooks, "--output", site, "--only", "00-first-steps"]));
+        Assert.False(File.Exists(Path.Combine(site, ".index.html.0123abcd.tmp")));
         File.WriteAllText(Path.Combine(site, "notes.txt"), "mine");
         Assert.Equal(1, CliApp.Run(["site", "build", "--notebooks", notebooks, "--output", site, "--only", "00-first-steps"]));
         Assert.Equal("mine", File.ReadAllText(Path.Combine(site, "notes.txt")));

@@ -205,6 +205,7 @@ public static class LabelImages
         ArgumentNullException.ThrowIfNull(rows);
         if (rows.Count == 0) throw new ArgumentException("A grid needs at least one row.", nameof(rows));
         ArgumentOutOfRangeException.ThrowIfNegative(gap);
+        if (rows.Any(r => r is null || r.Any(t => t is null))) throw new ArgumentException("A grid's rows and tiles must not be null.", nameof(rows));
         int columns = rows.Max(r => r.Count);
         if (columns == 0) throw new ArgumentException("A grid needs at least one tile.", nameof(rows));
         var first = rows.First(r => r.Count > 0)[0];

@@ -72,11 +72,13 @@ public sealed class PolyglotKernelTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(SystemLacksGlibcxx3432() ? 1 : 0, copies.Length);
     }
 
+    /// <summary>Where the host prepares a copy: Linux x64 with a libstdc++ (in the places it looks) that lacks the version.</summary>
     private static bool SystemLacksGlibcxx3432()
     {
-        const string system = "/usr/lib/x86_64-linux-gnu/libstdc++.so.6";
-        return OperatingSystem.IsLinux() && File.Exists(system) &&
-               File.ReadAllBytes(system).AsSpan().IndexOf("GLIBCXX_3.4.32\0"u8) < 0;
+        string[] places = ["/usr/lib/x86_64-linux-gnu/libstdc++.so.6", "/lib/x86_64-linux-gnu/libstdc++.so.6", "/usr/lib64/libstdc++.so.6", "/usr/lib/libstdc++.so.6"];
+        var system = places.FirstOrDefault(File.Exists);
+        return OperatingSystem.IsLinux() && System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.X64 &&
+               system is not null && File.ReadAllBytes(system).AsSpan().IndexOf("GLIBCXX_3.4.32\0"u8) < 0;
     }
 
     /// <summary>A notebook's multi-line string: one string or an array of lines.</summary>

@@ -138,13 +138,17 @@ def signals(name):
             km.cleanup_resources()
 
 
-def ended_cleanly(process, log, what):
-    """The kernel process exited with code 0 and printed no unhandled exception."""
+def ended_cleanly(process, log, what, elapsed=None):
+    """The kernel process exited with code 0, within SHUTDOWN_LIMIT s of the request when timed, and printed no
+    unhandled exception."""
     try:
         code = process.wait(timeout=SHUTDOWN_LIMIT)
     except subprocess.TimeoutExpired:
         process.kill()
         code = None
+    if elapsed is not None:
+        check(elapsed < SHUTDOWN_LIMIT, f"{what}: the kernel answered the request in {elapsed:.2f} s, "
+              f"not after jupyter_client's SIGTERM at {SHUTDOWN_LIMIT} s")
     log.flush()
     text = open(log.name).read()
     check(code == 0 and "Unhandled exception" not in text and "TerminatingException" not in text,
@@ -159,6 +163,9 @@ def shutdowns(name, rounds):
         what = f"round {k + 1} ({way})"
         with tempfile.NamedTemporaryFile(prefix="mtl-kernel-", suffix=".log") as log:
             km = KernelManager(kernel_name=name)
+            # jupyter_client sends SIGTERM after half this wait, and the kernel exits 0 on SIGTERM: with 2 × the limit, a
+            # request the kernel ignored shows as a shutdown slower than the limit, not as a clean one.
+            km.shutdown_wait_time = 2 * SHUTDOWN_LIMIT
             km.start_kernel(stdout=log, stderr=log)
             kc = km.client()
             kc.start_channels()
@@ -177,11 +184,16 @@ def shutdowns(name, rounds):
                     reply, _ = execute(kc, "var again = 1;")
                     check(reply["status"] == "ok", f"{what}: the restarted kernel runs a cell", reply)
                 process = km.provisioner.process
+                clock = time.monotonic()
                 if way == "the client's shutdown message":
                     kc.shutdown()
+                    try:
+                        process.wait(timeout=SHUTDOWN_LIMIT)
+                    except subprocess.TimeoutExpired:
+                        pass
                 else:
                     km.shutdown_kernel(now=False)
-                ended_cleanly(process, log, what)
+                ended_cleanly(process, log, what, time.monotonic() - clock)
             finally:
                 kc.stop_channels()
                 if km.has_kernel and km.is_alive():
