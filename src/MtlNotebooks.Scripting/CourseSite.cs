@@ -15,9 +15,7 @@ public static class CourseSite
     {
         ArgumentNullException.ThrowIfNull(notebook);
         var lines = notebook.Cells.FirstOrDefault(c => c.CellType == "markdown")?.Source.ReplaceLineEndings("\n").Split('\n') ?? [];
-        var title = lines.FirstOrDefault(l => l.StartsWith('#'))?.TrimStart('#').Trim() is { Length: > 0 } heading
-            ? heading
-            : Path.GetFileNameWithoutExtension(file);
+        var title = NotebookHtmlExporter.Heading(notebook) ?? Path.GetFileNameWithoutExtension(file);
         var goal = string.Join(" ", lines.SkipWhile(l => !l.StartsWith('#')).Skip(1).SkipWhile(string.IsNullOrWhiteSpace)
             .TakeWhile(l => !string.IsNullOrWhiteSpace(l) && !l.StartsWith('#')).Select(l => l.Trim()));
         return new CourseEntry(file, title, goal);

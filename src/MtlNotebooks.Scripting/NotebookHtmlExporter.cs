@@ -16,9 +16,7 @@ public static class NotebookHtmlExporter
     {
         ArgumentNullException.ThrowIfNull(notebook);
         var cells = notebook.Cells;
-        title ??= cells.FirstOrDefault(c => c.CellType == "markdown")?.Source.ReplaceLineEndings("\n").Split('\n')
-                      .FirstOrDefault(l => l.StartsWith('#'))?.TrimStart('#').Trim()
-                  ?? Path.GetFileNameWithoutExtension(notebook.Path ?? "notebook");
+        title ??= Heading(notebook) ?? Path.GetFileNameWithoutExtension(notebook.Path ?? "notebook");
         var body = new StringBuilder();
         var needsPlotly = false;
         foreach (var cell in cells)
@@ -45,6 +43,11 @@ public static class NotebookHtmlExporter
 
         return HtmlPage.Render(title, Css, body.ToString(), withPlotlyJs: needsPlotly);
     }
+
+    /// <summary>The first heading of the notebook's first markdown cell, or null when it has none.</summary>
+    internal static string? Heading(NotebookDocument notebook) =>
+        notebook.Cells.FirstOrDefault(c => c.CellType == "markdown")?.Source.ReplaceLineEndings("\n").Split('\n')
+            .FirstOrDefault(l => l.StartsWith('#'))?.TrimStart('#').Trim() is { Length: > 0 } heading ? heading : null;
 
     public static void Save(NotebookDocument notebook, string path) => AtomicFile.WriteAllText(path, Export(notebook));
 

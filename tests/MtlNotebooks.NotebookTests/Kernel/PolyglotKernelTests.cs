@@ -30,7 +30,7 @@ public sealed class PolyglotKernelTests(ITestOutputHelper log) : IDisposable
         clients.RequirePython("nbclient");
         var kernels = InstallKernelSpec(clients);
         var toolFolder = Path.GetDirectoryName(Tool())!;   // the kernelspec starts `dotnet interactive`, which finds the tool on PATH
-        var feed = PackedLibrary();
+        var feed = PackedLibrary(clients);
         var folder = _scratch.CreateSubdirectory("notebook");
         File.WriteAllText(Path.Combine(folder.FullName, "NuGet.Config"),
             File.ReadAllText(RepositoryFiles.Full("notebooks/NuGet.Config")).Replace("../artifacts/packages", feed));
@@ -111,21 +111,16 @@ public sealed class PolyglotKernelTests(ITestOutputHelper log) : IDisposable
     }
 
     /// <summary>The four packages the notebooks reference, packed from this test build's output as the README packs them.</summary>
-    private string PackedLibrary()
+    private string PackedLibrary(JupyterClients clients)
     {
         var feed = _scratch.CreateSubdirectory("feed").FullName;
         var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var configuration = framework.Parent!.Name;
         foreach (var project in new[] { "MtlNotebooks.Core", "MtlNotebooks.Data", "MtlNotebooks", "MtlNotebooks.Interactive" })
         {
-            var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var argument in new[] { "pack", Path.Combine(RepositoryFiles.Root, "src", project), "--no-build", "-c", configuration, "-o", feed, "--nologo" })
-                start.ArgumentList.Add(argument);
-            using var process = Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            Assert.True(process.ExitCode == 0, $"dotnet pack {project} failed:\n{stdout.Result}\n{stderr}");
+            var (code, text, _) = clients.Run("dotnet",
+                ["pack", Path.Combine(RepositoryFiles.Root, "src", project), "--no-build", "-c", configuration, "-o", feed, "--nologo"], TimeSpan.FromMinutes(5));
+            Assert.True(code == 0, $"dotnet pack {project} failed:\n{text}");
         }
         return feed;
     }

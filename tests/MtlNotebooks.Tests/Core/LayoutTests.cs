@@ -11,15 +11,18 @@ public sealed class LayoutTests
 {
     private const int MaxLines = 400;
 
-    public static TheoryData<string> SourceFiles()
+    public static TheoryData<string> SourceFiles() => CSharpFiles("src");
+
+    /// <summary>Every .cs file under the repository's <paramref name="folder"/> (build output aside), relative to it.</summary>
+    private static TheoryData<string> CSharpFiles(string folder)
     {
-        var src = Path.Combine(ReadmeTests.RepositoryRoot(), "src");
+        var root = Path.Combine(ReadmeTests.RepositoryRoot(), folder);
         var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(src, "*.cs", SearchOption.AllDirectories)
+        foreach (var file in Directory.GetFiles(root, "*.cs", SearchOption.AllDirectories)
                      .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") &&
                                  !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
                      .Order(StringComparer.Ordinal))
-            data.Add(Path.GetRelativePath(src, file).Replace('\\', '/'));
+            data.Add(Path.GetRelativePath(root, file).Replace('\\', '/'));
         return data;
     }
 
@@ -84,17 +87,7 @@ public sealed class LayoutTests
     }
 
     /// <summary>Every test file of both test projects, relative to <c>tests/</c>.</summary>
-    public static TheoryData<string> TestFiles()
-    {
-        var tests = Path.Combine(ReadmeTests.RepositoryRoot(), "tests");
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(tests, "*.cs", SearchOption.AllDirectories)
-                     .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}") &&
-                                 !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}"))
-                     .Order(StringComparer.Ordinal))
-            data.Add(Path.GetRelativePath(tests, file).Replace('\\', '/'));
-        return data;
-    }
+    public static TheoryData<string> TestFiles() => CSharpFiles("tests");
 
     /// <summary>Tests are read as often as the code they check: the same length rule.</summary>
     [Theory]
