@@ -114,6 +114,9 @@ internal sealed class KernelSession
             foreach (var declared in NotebookParameters.Declarations(code)) _parameters.Remove(declared.Name);
             _log.Write($"cell {count}: parameters {overrides.ReplaceLineEndings(" ").Trim()}");
             await _session.SubmitAsync(overrides, cancellationToken).ConfigureAwait(false);
+            // Recorded under the cell, so the executed notebook says which values it ran with (its source still shows the
+            // defaults); the runner writes an injected-parameters cell instead, as papermill does.
+            sink.Write("stdout", $"Parameters injected from {KernelHost.ParametersVariable}:\n{overrides}");
             return null;
         }
         catch (NotebookParameterException ex)

@@ -35,15 +35,20 @@ public static class PerformanceVsResources
     public static GenericChart Chart(IReadOnlyList<ModelResources> models)
     {
         if (models.Count == 0) throw new ArgumentException("No models to plot.", nameof(models));
-        GenericChart Panel(Func<ModelResources, double> x, string axis) => Charts.WithYErrors(
-                CSharpChart.Point<double, double, string>(models.Select(x).ToList(), models.Select(m => m.DeltaMMean).ToList(),
-                    MultiText: models.Select(m => m.Model).ToList(), TextPosition: StyleParam.TextPosition.TopCenter, ShowLegend: false),
-                models.Select(m => m.DeltaMStd))
-            .WithXAxisStyle<double, double, string>(TitleText: axis)
-            .WithYAxisStyle<double, double, string>(TitleText: "Δm (%) ↑", ZeroLine: true);
+        const int Width = 1150, Height = 480;
+        GenericChart Panel(Func<ModelResources, double> x, string axis)
+        {
+            var (xs, ys, names) = (models.Select(x).ToList(), models.Select(m => m.DeltaMMean).ToList(), models.Select(m => m.Model).ToList());
+            return Charts.WithYErrors(
+                    CSharpChart.Point<double, double, string>(xs, ys, MultiText: names,
+                        MultiTextPosition: PointLabels.Places(xs, ys, names, Width / 2.0, Height).ToArray(), ShowLegend: false),
+                    models.Select(m => m.DeltaMStd))
+                .WithXAxisStyle<double, double, string>(TitleText: axis)
+                .WithYAxisStyle<double, double, string>(TitleText: "Δm (%) ↑", ZeroLine: true);
+        }
         var grid = CSharpChart.Grid([Panel(m => m.Count.MillionParameters, "parameters (M)"), Panel(m => m.Count.GigaMacs, "multiply-adds (G)")],
                 1, 2, SubPlotTitles: new[] { "Δm vs parameters", "Δm vs multiply-adds" }, XGap: 0.15)
-            .WithSize(1150, 480);
+            .WithSize(Width, Height);
         return Charts.WithTitle(grid, "Performance vs resources (mean ± std over seeds)");
     }
 

@@ -41,9 +41,9 @@ public sealed record BalancerLeagueResult(DataFrame Table, QuickExperimentResult
     public GenericChart CostChart()
     {
         var rows = Rows();
+        var (xs, ys, names) = (rows.Select(r => r.Relative).ToList(), rows.Select(r => r.Mean).ToList(), rows.Select(r => r.Name).ToList());
         var chart = CSharpChart.Point<double, double, string>(
-                rows.Select(r => r.Relative), rows.Select(r => r.Mean), MultiText: rows.Select(r => r.Name).ToList(),
-                TextPosition: StyleParam.TextPosition.TopCenter, ShowLegend: false,
+                xs, ys, MultiText: names, MultiTextPosition: PointLabels.Places(xs, ys, names, 900, 550).ToArray(), ShowLegend: false,
                 MarkerColor: Color.fromColors(rows.Select(r => Color.fromHex(r.WithinNoise ? WithinNoise : Distinct))))
             .WithXAxisStyle<double, double, string>(TitleText: "step time × uniform")
             .WithYAxisStyle<double, double, string>(TitleText: $"{DeltaM.DeltaMMeanColumn} ↑", ZeroLine: true)

@@ -34,6 +34,11 @@ public sealed class KernelNotebookTests(ITestOutputHelper log)
             var errors = code.SelectMany(c => c!["outputs"]!.AsArray()).Where(o => (string?)o!["output_type"] == "error").ToList();
             Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => $"{e!["ename"]}: {e["evalue"]}")));
             Assert.Contains(code.SelectMany(c => c!["outputs"]!.AsArray()), o => (string?)o!["output_type"] is "execute_result" or "display_data" or "stream");
+            // The parameters cell records the value the run used, since its source still reads the default.
+            var parameters = code.Single(c => c!["metadata"]?["tags"]?.AsArray().Any(t => (string?)t == "parameters") == true);
+            var recorded = string.Concat(parameters!["outputs"]!.AsArray().Where(o => (string?)o!["output_type"] == "stream")
+                .SelectMany(o => o!["text"] is JsonArray lines ? lines.Select(l => (string?)l) : [(string?)o["text"]]));
+            Assert.Contains($"Parameters injected from {KernelHost.ParametersVariable}:\nbool smoke = true;", recorded);
         }
         finally
         {

@@ -253,8 +253,29 @@ public sealed class ReportTests : IDisposable
 
         Assert.Contains("<th>model</th><th style=\"text-align: right\">Δm (%)</th>", html);
         Assert.Contains("<tr><td>a&lt;b</td><td style=\"text-align: right\">&#x2B;0.00</td></tr>", html);
-        Assert.DoesNotContain("<td>d</td>", html);
-        Assert.EndsWith("<p>(2 of 3 rows shown)</p>", html);
+        var visible = html[..html.IndexOf("<details>", StringComparison.Ordinal)];
+        Assert.DoesNotContain("<td>d</td>", visible);
+        Assert.EndsWith("<p>(2 of 3 rows shown)</p>\n", visible);
+        // The third row waits behind the switch, under the same header.
+        var hidden = html[html.IndexOf("<details>", StringComparison.Ordinal)..];
+        Assert.StartsWith("<details><summary>Show the last row</summary>", hidden);
+        Assert.Contains("<th>model</th>", hidden);
+        Assert.Contains("<tr><td>d</td><td style=\"text-align: right\">-2.25</td></tr>", hidden);
+        Assert.EndsWith("</details>", hidden);
+    }
+
+    [Fact]
+    public void HtmlTable_WritesAtMostMaxWrittenRows_AndSaysWhichAreBehindTheSwitch()
+    {
+        var n = (int)DataFrameHtml.MaxWrittenRows + 7;
+        var table = new DataFrame(new Int32DataFrameColumn("i", Enumerable.Range(0, n)));
+
+        var html = DataFrameHtml.Table(table, maxRows: 50);
+
+        Assert.Equal(DataFrameHtml.MaxWrittenRows, Count(html, "<tr><td"));
+        Assert.Contains($"<p>(50 of {n} rows shown)</p>", html);
+        Assert.Contains($"<summary>Show rows 51–{DataFrameHtml.MaxWrittenRows} of {n}</summary>", html);
+        Assert.Equal(1, Count(html, "<details>"));
     }
 
     [Fact]
