@@ -56,6 +56,11 @@ public static class Architectures
         new(distillation ?? DistillationUnits.SpatialAttention(), propagation ?? FeaturePropagations.Fpm(), scales);
 
     /// <summary>PAD-Net (decoder-focused, survey §2.3.1): initial predictions at 1/4, multi-modal distillation, final heads.</summary>
+    /// <summary>InvPT (Ye &amp; Xu, ECCV 2022): an inverted pyramid of UP-Transformer blocks that attend across all tasks' tokens,
+    /// passing attention scores from scale to scale, after a preliminary decoder and prediction per task (deep
+    /// supervision). The official configurations use E = 512 and 64 prediction channels on ViT-L/16 (<see cref="Backbones.VitLarge"/>).</summary>
+    public static InvPT InvPT(int embedDim = 512, int predictionChannels = 64, int heads = 2) => new(embedDim, predictionChannels, heads);
+
     public static PadNet PadNet(IDistillationUnit? distillation = null, int? channels = null) =>
         new(distillation ?? DistillationUnits.SpatialAttention(), channels);
 
@@ -103,6 +108,7 @@ public static class Architectures
         ["pap-net"] = PapNet(),
         ["jtrl"] = Jtrl(),
         ["mti-net"] = MtiNet(),
+        ["invpt"] = InvPT(embedDim: 16, predictionChannels: 8),
         ["mti-net-without-fpm"] = MtiNet(propagation: FeaturePropagations.None()),
         ["astmt"] = AstmtTable3["astmt"],
         ["astmt-baseline"] = AstmtTable3["astmt-baseline"],

@@ -88,6 +88,33 @@ public static class Backbones
 
     private static int PyramidWidth(double widthMultiplier) => Math.Max(1, (int)Math.Round(256 * widthMultiplier, MidpointRounding.AwayFromZero));
 
+    /// <summary>ViT-Tiny/16 as timm's <c>vit_tiny_patch16_224</c>: 192 wide, 12 blocks, 3 heads; levels after blocks 3, 6, 9 and
+    /// the normed output. <paramref name="widthMultiplier"/> scales every head's width (64 in all four sizes), keeping the heads. <paramref name="imageHeight"/> × <paramref name="imageWidth"/> (square when the width is left out)
+    /// is the size the position embedding is made for; <paramref name="pyramid"/> resamples the levels to four strides.</summary>
+    public static VisionTransformer VitTiny(int imageHeight = 224, int? imageWidth = null, int patchSize = 16, bool pyramid = false, double widthMultiplier = 1, string? weights = null) =>
+        new(new(3 * Math.Max(1, (int)Math.Round(64 * widthMultiplier)), 12, 3, patchSize, imageHeight, imageWidth ?? imageHeight, Pyramid: pyramid), weights);
+
+    /// <summary>ViT-Small/16 as timm's <c>vit_small_patch16_224</c>: 384 wide, 12 blocks, 6 heads.</summary>
+    public static VisionTransformer VitSmall(int imageHeight = 224, int? imageWidth = null, int patchSize = 16, bool pyramid = false, double widthMultiplier = 1, string? weights = null) =>
+        new(new(6 * Math.Max(1, (int)Math.Round(64 * widthMultiplier)), 12, 6, patchSize, imageHeight, imageWidth ?? imageHeight, Pyramid: pyramid), weights);
+
+    /// <summary>ViT-Base/16 as timm's <c>vit_base_patch16_384</c>, the TaskPrompter ViT-B encoder: 768 wide, 12 blocks,
+    /// 12 heads; levels after blocks 3, 6, 9 and the normed output.</summary>
+    public static VisionTransformer VitBase(int imageHeight = 384, int? imageWidth = null, int patchSize = 16, bool pyramid = false, double widthMultiplier = 1, string? weights = null) =>
+        new(new(12 * Math.Max(1, (int)Math.Round(64 * widthMultiplier)), 12, 12, patchSize, imageHeight, imageWidth ?? imageHeight, Pyramid: pyramid), weights);
+
+    /// <summary>ViT-Large/16 as timm's <c>vit_large_patch16_384</c>, the InvPT and TaskPrompter ViT-L encoder: 1024 wide,
+    /// 24 blocks, 16 heads; levels after blocks 6, 12, 18 and the normed output.</summary>
+    public static VisionTransformer VitLarge(int imageHeight = 384, int? imageWidth = null, int patchSize = 16, bool pyramid = false, double widthMultiplier = 1, string? weights = null) =>
+        new(new(16 * Math.Max(1, (int)Math.Round(64 * widthMultiplier)), 24, 16, patchSize, imageHeight, imageWidth ?? imageHeight, Pyramid: pyramid), weights);
+
+    /// <summary>ViT-Tiny at <paramref name="width"/>/32 of its width with 8-pixel patches, its levels all at stride 8: a plain
+    /// ViT that a 64×64 image turns into an 8×8 grid (the transformer decoders' default on CPU-sized runs).</summary>
+    internal static IBackbone SmallPlainVit(int width) => VitTiny(64, patchSize: 8, widthMultiplier: width / 32.0);
+
+    /// <summary>Any ViT from its options.</summary>
+    public static VisionTransformer VisionTransformer(VisionTransformerOptions options, string? weights = null) => new(options, weights);
+
     /// <summary>Any torchvision-structured ResNet from its options.</summary>
     public static ResNet ResNet(ResNetOptions options, string? weights = null) => new(options, weights);
 
@@ -112,6 +139,9 @@ public static class Backbones
         ["hrnet-w48"] = HRNetW48(0.125),
         ["resnet18-fpn"] = ResNet18Fpn(0.125),
         ["resnet50-fpn"] = ResNet50Fpn(0.125),
+        // ViT-Tiny's depth and heads at a quarter of its width, 8-pixel patches and the pyramid, so that 64×64 images
+        // give four scales as the convolutional backbones do.
+        ["vit-tiny"] = VitTiny(64, patchSize: 8, pyramid: true, widthMultiplier: 0.25),
     };
 
     /// <summary>The entry of <see cref="All"/> called <paramref name="name"/>, or an error listing the names.</summary>

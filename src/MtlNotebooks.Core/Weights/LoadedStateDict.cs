@@ -28,6 +28,16 @@ public sealed class LoadedStateDict(string path, WeightFormat format, Dictionary
         $"{tensors.Count} tensors",
     }.OfType<string>());
 
+    /// <summary>Puts <paramref name="tensor"/> in place of the tensor named <paramref name="name"/> (disposing it): a file's
+    /// tensor adapted before loading, e.g. a position embedding resized to the model's grid.</summary>
+    public void Replace(string name, Tensor tensor)
+    {
+        ArgumentNullException.ThrowIfNull(tensor);
+        if (!tensors.TryGetValue(name, out var old)) throw new KeyNotFoundException($"Weights file '{Path}' holds no tensor '{name}'.");
+        tensors[name] = tensor;
+        if (!ReferenceEquals(old, tensor)) old.Dispose();
+    }
+
     public void Dispose()
     {
         foreach (var tensor in tensors.Values) tensor.Dispose();

@@ -45,9 +45,12 @@ Writes invpt_reference.json.gz next to this script (or --out):
    "timm_reference": {"vit_base_patch16_384"|"vit_large_patch16_384": {"params", "state_dict"}},
    "shims": [...], "repository_head": sha or null}
 state_dict is in the model's own order and includes buffers (BatchNorm running statistics); the counts are of
-parameters only. With --forward each configuration also gets "output_shapes" (batch 1, the training image size,
+parameters only (the build alone takes a few minutes). With --forward (slow: about a quarter of an hour of CPU
+per ViT-L configuration, most of it in the 3x3 convolutions at image/4; --only picks configurations) each
+configuration also gets "output_shapes" (batch 1, the training image size,
 train mode) and "unused_parameters" (parameters whose gradient stays None after backward of the sum of all
-outputs, preliminary predictions included).
+outputs, preliminary predictions included) and "zero_gradient_parameters" (a gradient exists but is exactly zero:
+reached only through an in-place update of a view whose result is never used).
 """
 import argparse
 import contextlib
@@ -64,6 +67,7 @@ import textwrap
 import torch
 
 torch.set_num_threads(1)
+sys.dont_write_bytecode = True  # no __pycache__ folders inside the checkout
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', '..', '..', 'tools'))
@@ -613,7 +617,8 @@ def groups_of(model, folder):
 
 
 def check_forward(model, p):
-    """Batch-1 forward/backward at the training size; output shapes and parameters left without gradient."""
+    """Batch-1 forward/backward at the training size: output shapes, parameters left without gradient, and
+    parameters whose gradient is exactly zero."""
     sync_forward = torch.nn.SyncBatchNorm.forward
     torch.nn.SyncBatchNorm.forward = torch.nn.modules.batchnorm._BatchNorm.forward
     try:
@@ -632,9 +637,15 @@ def check_forward(model, p):
                 total = total + v.float().mean()
         total.backward()
         unused = [k for k, v in model.named_parameters() if v.grad is None]
-        return shapes, unused
+        zero = [k for k, v in model.named_parameters() if v.grad is not None and not bool(v.grad.any())]
+        return shapes, unused, zero
     finally:
         torch.nn.SyncBatchNorm.forward = sync_forward
+
+
+def save(result, path):
+    with gzip.open(path, 'wt') as f:
+        json.dump(result, f)
 
 
 def main():
@@ -680,11 +691,14 @@ def main():
                     'state_dict': [[k, list(v.shape)] for k, v in model.state_dict().items()],
                 })
                 if args.forward:
-                    entry['output_shapes'], entry['unused_parameters'] = check_forward(model, p)
+                    (entry['output_shapes'], entry['unused_parameters'],
+                     entry['zero_gradient_parameters']) = check_forward(model, p)
                 del model
             result['configs'][name] = entry
             print('{:28s} total {:>11,d}  backbone {:>11,d}  decoder {:>10,d}  heads {:>8,d}'.format(
                 name, entry['total_params'], backbone, decoder, heads), flush=True)
+            if args.forward:
+                save(result, args.out)  # the forward checks are slow: keep what is done so far
 
         from timm.models import vision_transformer as tvit
         for variant in ('vit_base_patch16_384', 'vit_large_patch16_384'):
@@ -694,8 +708,7 @@ def main():
                 'state_dict': [[k, list(v.shape)] for k, v in net.state_dict().items()]}
             del net
 
-        with gzip.open(args.out, 'wt') as f:
-            json.dump(result, f)
+        save(result, args.out)
         print('wrote {} ({} bytes)'.format(args.out, os.path.getsize(args.out)))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

@@ -1,0 +1,77 @@
+using MtlNotebooks.Modules.Backbones;
+using MtlNotebooks.Modules.DecoderFocused;
+using static TorchSharp.torch;
+
+namespace MtlNotebooks.Tests.DecoderFocused;
+
+/// <summary>InvPT against its official code (Fixtures/make_invpt_fixtures.py: TransformerNet on the code's own ViT, at
+/// width 32 with a decoder of 24/12/6 channels, three tasks): the same keys in the same order, the same outputs and
+/// preliminary predictions within 1e-4; and the architecture as a user meets it.</summary>
+[Collection("Torch")]
+public sealed class InvPTTests
+{
+    private sealed record Stored(long[] Shape, string Data)
+    {
+        public Tensor ToTensor()
+        {
+            var bytes = Convert.FromBase64String(Data);
+            var values = new float[bytes.Length / 4];
+            Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
+            return tensor(values, Shape);
+        }
+    }
+
+    private sealed record Fixture(string Torch, string[] Tasks, Dictionary<string, int> Outputs_Per_Task, Dictionary<string, Stored> State,
+        string[] Keys, Stored Input, Dictionary<string, Stored> Outputs, Dictionary<string, Stored> Preliminary, long Parameters);
+
+    private static readonly Fixture Reference = PyTorchFixtures.Load<Fixture>("invpt_outputs_reference.json");
+
+    private static InvPTModule ReferenceModel() => new(
+        new VisionTransformerModule(new(EmbedDim: 32, Depth: 4, Heads: 2, PatchSize: 8, ImageHeight: 64, ImageWidth: 64, Taps: [1, 2, 3])),
+        new InvPTOptions(Reference.Tasks, Reference.Outputs_Per_Task, [], EmbedDim: 16, PredictionChannels: 8, Heads: 2));
+
+    [Fact]
+    public void OfficialInvPT_SameWeights_GivesItsOutputsAndPreliminaryPredictions()
+    {
+        using var model = ReferenceModel();
+        Assert.Equal(Reference.Parameters, model.parameters().Sum(p => p.numel()));
+        Assert.Equal(Reference.Keys.Order(StringComparer.Ordinal), model.state_dict().Keys.Order(StringComparer.Ordinal));
+        PyTorchFixtures.CopyState(model, Reference.State.ToDictionary(e => e.Key, e => (Func<Tensor>)e.Value.ToTensor));
+        using var scope = NewDisposeScope();
+        using var _ = no_grad();
+
+        var outputs = model.call(Reference.Input.ToTensor());
+
+        foreach (var task in Reference.Tasks)
+        {
+            PyTorchFixtures.AssertClose(Reference.Outputs[task].ToTensor(), outputs[task], $"InvPT output {task}");
+            var preliminary = outputs.Intermediate.Single(p => p.Task == task);
+            Assert.Equal(InvPTModule.PreliminaryName, preliminary.Name);
+            PyTorchFixtures.AssertClose(Reference.Preliminary[task].ToTensor(), preliminary.Output, $"InvPT preliminary {task}");
+        }
+    }
+
+    [Fact]
+    public void Training_ReachesEveryParameterTheOfficialForwardUses()
+    {
+        // The official model holds parameters its forward never uses; ours holds the same ones, and only those get no gradient.
+        using var model = ReferenceModel();
+        model.train();
+        var outputs = model.call(randn(2, 3, 64, 64));
+        var total = outputs.Values.Concat(outputs.Intermediate.Select(p => p.Output)).Select(o => o.sum()).Aggregate((a, b) => a + b);
+        total.backward();
+
+        var unused = model.named_parameters().Where(p => p.parameter.grad is null).Select(p => p.name).ToArray();
+
+        string[] expected =
+        [
+            "multi_task_decoder.invpt.norm_mt.weight", "multi_task_decoder.invpt.norm_mt.bias",
+            "multi_task_decoder.invpt.redu_chan.0.0.weight", "multi_task_decoder.invpt.redu_chan.0.0.bias",
+            "multi_task_decoder.invpt.redu_chan.0.1.weight", "multi_task_decoder.invpt.redu_chan.0.1.bias",
+            "multi_task_decoder.invpt.redu_chan.0.2.weight", "multi_task_decoder.invpt.redu_chan.0.2.bias",
+            "multi_task_decoder.invpt.invpt_stages.0.blocks.0.attn.fuse_attn.weight", "multi_task_decoder.invpt.invpt_stages.0.blocks.0.attn.fuse_attn.bias",
+            "multi_task_decoder.scale_embed.2.weight", "multi_task_decoder.scale_embed.2.bias",
+        ];
+        Assert.Equal(expected.Order(StringComparer.Ordinal), unused.Order(StringComparer.Ordinal));
+    }
+}
