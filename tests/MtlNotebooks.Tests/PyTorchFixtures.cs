@@ -9,6 +9,18 @@ namespace MtlNotebooks.Tests;
 /// their weights into a module and compares with them.</summary>
 internal static class PyTorchFixtures
 {
+    /// <summary>A tensor as the fixture scripts store it: its shape and its little-endian float32 values in base64.</summary>
+    internal sealed record StoredTensor(long[] Shape, string Data)
+    {
+        public Tensor ToTensor()
+        {
+            var bytes = Convert.FromBase64String(Data);
+            var values = new float[bytes.Length / 4];
+            Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
+            return tensor(values, Shape);
+        }
+    }
+
     public static T Load<T>(string name) =>
         JsonSerializer.Deserialize<T>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name)),
             new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;

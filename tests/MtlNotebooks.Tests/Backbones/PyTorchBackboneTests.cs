@@ -8,19 +8,8 @@ namespace MtlNotebooks.Tests.BackboneZoo;
 [Collection("Torch")]
 public sealed class PyTorchBackboneTests
 {
-    private sealed record Stored(long[] Shape, string Data)
-    {
-        public Tensor ToTensor()
-        {
-            var bytes = Convert.FromBase64String(Data);
-            var values = new float[bytes.Length / 4];
-            Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
-            return tensor(values, Shape);
-        }
-    }
-
     private sealed record Fixture(string Torch, int Depth, double WidthMultiplier, int OutputStride, int Classes,
-        Dictionary<string, Stored> State, Stored Input, Dictionary<string, Stored> Outputs, int Width = 0, int StemChannels = 0, int Stage1Planes = 0,
+        Dictionary<string, PyTorchFixtures.StoredTensor> State, PyTorchFixtures.StoredTensor Input, Dictionary<string, PyTorchFixtures.StoredTensor> Outputs, int Width = 0, int StemChannels = 0, int Stage1Planes = 0,
         int FpnChannels = 0, bool SqueezeExcitation = false);
 
     private static Fixture Load(string name) => PyTorchFixtures.Load<Fixture>(name);

@@ -10,19 +10,8 @@ namespace MtlNotebooks.Tests.BackboneZoo;
 [Collection("Torch")]
 public sealed class VisionTransformerTests
 {
-    private sealed record Stored(long[] Shape, string Data)
-    {
-        public Tensor ToTensor()
-        {
-            var bytes = Convert.FromBase64String(Data);
-            var values = new float[bytes.Length / 4];
-            Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
-            return tensor(values, Shape);
-        }
-    }
-
     private sealed record Fixture(string Torch, int Embed_Dim, int Depth, int Heads, int Patch_Size, int Image_Height, int Image_Width, int[] Taps,
-        Dictionary<string, Stored> State, Stored Input, Dictionary<string, Stored> Outputs, Stored Square_Pos_Embed, Stored Resized_Pos_Embed, long Parameters);
+        Dictionary<string, PyTorchFixtures.StoredTensor> State, PyTorchFixtures.StoredTensor Input, Dictionary<string, PyTorchFixtures.StoredTensor> Outputs, PyTorchFixtures.StoredTensor Square_Pos_Embed, PyTorchFixtures.StoredTensor Resized_Pos_Embed, long Parameters);
 
     private static readonly Fixture Reference = PyTorchFixtures.Load<Fixture>("vit_reference.json");
 

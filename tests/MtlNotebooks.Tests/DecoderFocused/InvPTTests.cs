@@ -10,19 +10,8 @@ namespace MtlNotebooks.Tests.DecoderFocused;
 [Collection("Torch")]
 public sealed class InvPTTests
 {
-    private sealed record Stored(long[] Shape, string Data)
-    {
-        public Tensor ToTensor()
-        {
-            var bytes = Convert.FromBase64String(Data);
-            var values = new float[bytes.Length / 4];
-            Buffer.BlockCopy(bytes, 0, values, 0, bytes.Length);
-            return tensor(values, Shape);
-        }
-    }
-
-    private sealed record Fixture(string Torch, string[] Tasks, Dictionary<string, int> Outputs_Per_Task, Dictionary<string, Stored> State,
-        string[] Keys, Stored Input, Dictionary<string, Stored> Outputs, Dictionary<string, Stored> Preliminary, long Parameters);
+    private sealed record Fixture(string Torch, string[] Tasks, Dictionary<string, int> Outputs_Per_Task, Dictionary<string, PyTorchFixtures.StoredTensor> State,
+        string[] Keys, PyTorchFixtures.StoredTensor Input, Dictionary<string, PyTorchFixtures.StoredTensor> Outputs, Dictionary<string, PyTorchFixtures.StoredTensor> Preliminary, long Parameters);
 
     private static readonly Fixture Reference = PyTorchFixtures.Load<Fixture>("invpt_outputs_reference.json");
 

@@ -12,7 +12,6 @@ Weights: the official initialisation with seed 0, then every bias, norm and batc
 that every term counts; outputs in eval mode, the preliminary predictions at their own size (before the official
 code's resize to the image). Tensors are little-endian float32 in base64 inside JSON.
 """
-import base64
 import json
 import os
 import shutil
@@ -25,6 +24,7 @@ from torch import nn
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import make_invpt_reference as invpt  # noqa: E402  (shims and checkout handling)
+from make_vit_fixtures import encode  # noqa: E402
 
 TASKS = ['semseg', 'depth', 'normals']
 OUTPUTS = {'semseg': 5, 'depth': 1, 'normals': 3}
@@ -40,11 +40,6 @@ class Settings:
         self.mtt_resolution_downsample_rate = 2
         self.backbone_channels = [32, 32, 32, 32]
         self.spatial_dim = [[8, 8]] * 4
-
-
-def encode(t):
-    t = t.detach().contiguous().float()
-    return {"shape": list(t.shape), "data": base64.b64encode(t.numpy().astype("<f4").tobytes()).decode("ascii")}
 
 
 def main():
