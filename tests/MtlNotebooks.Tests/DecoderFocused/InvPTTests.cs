@@ -1,3 +1,5 @@
+using System.IO.Compression;
+using System.Text.Json;
 using MtlNotebooks.Modules.Backbones;
 using MtlNotebooks.Modules.DecoderFocused;
 using static TorchSharp.torch;
@@ -38,6 +40,31 @@ public sealed class InvPTTests
             Assert.Equal(InvPTModule.PreliminaryName, preliminary.Name);
             PyTorchFixtures.AssertClose(Reference.Preliminary[task].ToTensor(), preliminary.Output, $"InvPT preliminary {task}");
         }
+    }
+
+    [Theory]
+    [InlineData("invpt/pascal/vitL")]   // an official configuration (PASCAL-Context's five tasks at 512×512)
+    [InlineData("invpt/nyud/vitB")]     // the same code on ViT-B/16 (no official ViT-B configuration), NYUD at 448×576
+    public void OfficialConfiguration_HasItsParameterCountAndStateDict(string name)
+    {
+        // Fixtures/invpt_reference.json.gz: the official get_model's state dicts (make_invpt_reference.py).
+        using var file = File.OpenRead(Path.Combine(AppContext.BaseDirectory, "Fixtures", "invpt_reference.json.gz"));
+        using var json = JsonDocument.Parse(new GZipStream(file, CompressionMode.Decompress));
+        var config = json.RootElement.GetProperty("configs").GetProperty(name);
+        var tasks = config.GetProperty("tasks").EnumerateArray().Select(t => t.GetString()!).ToArray();
+        var outputs = config.GetProperty("num_outputs").EnumerateObject().ToDictionary(o => o.Name, o => o.Value.GetInt32());
+        var (height, width) = (config.GetProperty("image_size")[0].GetInt32(), config.GetProperty("image_size")[1].GetInt32());
+        var settings = config.GetProperty("settings");
+        var vit = name.EndsWith("vitL", StringComparison.Ordinal) ? Backbones.VitLarge(height, width) : Backbones.VitBase(height, width);
+
+        using var model = new InvPTModule(vit.Create(), new InvPTOptions(tasks, outputs, [],
+            settings.GetProperty("embed_dim").GetInt32(), settings.GetProperty("PRED_OUT_NUM_CONSTANT").GetInt32()));
+
+        Assert.Equal(config.GetProperty("total_params").GetInt64(), model.parameters().Sum(p => p.numel()));
+        var theirs = config.GetProperty("state_dict").EnumerateArray()
+            .Select(e => $"{e[0].GetString()} [{string.Join(", ", e[1].EnumerateArray().Select(d => d.GetInt64()))}]").Order(StringComparer.Ordinal);
+        var ours = model.state_dict().Select(kv => $"{kv.Key} [{string.Join(", ", kv.Value.shape)}]").Order(StringComparer.Ordinal);
+        Assert.Equal(theirs, ours);
     }
 
     [Fact]

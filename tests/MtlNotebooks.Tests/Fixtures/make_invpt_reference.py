@@ -644,8 +644,9 @@ def check_forward(model, p):
 
 
 def save(result, path):
-    with gzip.open(path, 'wt') as f:
-        json.dump(result, f)
+    # mtime 0: the same models give the same bytes (no time stamp in the gzip header)
+    with open(path, 'wb') as raw, gzip.GzipFile(fileobj=raw, mode='wb', mtime=0) as gz:
+        gz.write(json.dumps(result).encode('utf-8'))
 
 
 def main():
