@@ -92,21 +92,25 @@ public static class Backbones
     /// the normed output. <paramref name="widthMultiplier"/> scales every head's width (64 in all four sizes), keeping the heads. <paramref name="imageHeight"/> × <paramref name="imageWidth"/> (square when the width is left out)
     /// is the size the position embedding is made for; <paramref name="pyramid"/> resamples the levels to four strides.</summary>
     public static VisionTransformer VitTiny(int imageHeight = 224, int? imageWidth = null, int patchSize = 16, bool pyramid = false, double widthMultiplier = 1, string? weights = null) =>
-        new(new(3 * Math.Max(1, (int)Math.Round(64 * widthMultiplier)), 12, 3, patchSize, imageHeight, imageWidth ?? imageHeight, Pyramid: pyramid), weights);
+        Vit(3, 12, imageHeight, imageWidth, patchSize, pyramid, widthMultiplier, weights);
 
     /// <summary>ViT-Small/16 as timm's <c>vit_small_patch16_224</c>: 384 wide, 12 blocks, 6 heads.</summary>
     public static VisionTransformer VitSmall(int imageHeight = 224, int? imageWidth = null, int patchSize = 16, bool pyramid = false, double widthMultiplier = 1, string? weights = null) =>
-        new(new(6 * Math.Max(1, (int)Math.Round(64 * widthMultiplier)), 12, 6, patchSize, imageHeight, imageWidth ?? imageHeight, Pyramid: pyramid), weights);
+        Vit(6, 12, imageHeight, imageWidth, patchSize, pyramid, widthMultiplier, weights);
 
     /// <summary>ViT-Base/16 as timm's <c>vit_base_patch16_384</c>, the TaskPrompter ViT-B encoder: 768 wide, 12 blocks,
     /// 12 heads; levels after blocks 3, 6, 9 and the normed output.</summary>
     public static VisionTransformer VitBase(int imageHeight = 384, int? imageWidth = null, int patchSize = 16, bool pyramid = false, double widthMultiplier = 1, string? weights = null) =>
-        new(new(12 * Math.Max(1, (int)Math.Round(64 * widthMultiplier)), 12, 12, patchSize, imageHeight, imageWidth ?? imageHeight, Pyramid: pyramid), weights);
+        Vit(12, 12, imageHeight, imageWidth, patchSize, pyramid, widthMultiplier, weights);
 
     /// <summary>ViT-Large/16 as timm's <c>vit_large_patch16_384</c>, the InvPT and TaskPrompter ViT-L encoder: 1024 wide,
     /// 24 blocks, 16 heads; levels after blocks 6, 12, 18 and the normed output.</summary>
     public static VisionTransformer VitLarge(int imageHeight = 384, int? imageWidth = null, int patchSize = 16, bool pyramid = false, double widthMultiplier = 1, string? weights = null) =>
-        new(new(16 * Math.Max(1, (int)Math.Round(64 * widthMultiplier)), 24, 16, patchSize, imageHeight, imageWidth ?? imageHeight, Pyramid: pyramid), weights);
+        Vit(16, 24, imageHeight, imageWidth, patchSize, pyramid, widthMultiplier, weights);
+
+    /// <summary>timm's sizes: heads of 64 channels (scaled by <paramref name="widthMultiplier"/>).</summary>
+    private static VisionTransformer Vit(int heads, int depth, int imageHeight, int? imageWidth, int patchSize, bool pyramid, double widthMultiplier, string? weights) =>
+        new(new(heads * Math.Max(1, (int)Math.Round(64 * widthMultiplier)), depth, heads, patchSize, imageHeight, imageWidth ?? imageHeight, Pyramid: pyramid), weights);
 
     /// <summary>ViT-Tiny at <paramref name="width"/>/32 of its width with 8-pixel patches, its levels all at stride 8: a plain
     /// ViT that a 64×64 image turns into an 8×8 grid (the transformer decoders' default on CPU-sized runs).</summary>

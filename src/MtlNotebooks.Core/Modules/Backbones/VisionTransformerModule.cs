@@ -53,7 +53,7 @@ public sealed class VisionTransformerModule : Backbone
         using var scope = NewDisposeScope();
         var grid = patch_embed.call(input);
         long b = grid.shape[0], height = grid.shape[2], width = grid.shape[3];
-        var x = grid.flatten(2).transpose(1, 2);
+        var x = TokenMaps.ToTokens(grid);
         if (cls_token is not null) x = cat([cls_token.expand(b, -1, -1), x], 1);
         x = x.add(PositionEmbedding(height, width), HeldScalars.One);
         var maps = new List<Tensor>(_taps.Count + 1);
@@ -94,12 +94,8 @@ public sealed class VisionTransformerModule : Backbone
         return result.MoveToOuterDisposeScope();
     }
 
-    /// <summary>Tokens [B, (cls) + h·w, C] as a map [B, C, h, w], row-major as timm flattens the patches.</summary>
-    private Tensor ToMap(Tensor tokens, long height, long width)
-    {
-        var patches = cls_token is null ? tokens : tokens[.., 1.., ..];
-        return patches.transpose(1, 2).reshape(tokens.shape[0], tokens.shape[2], height, width);
-    }
+    /// <summary>Tokens [B, (cls) + h·w, C] as a map [B, C, h, w], the class token dropped.</summary>
+    private Tensor ToMap(Tensor tokens, long height, long width) => TokenMaps.ToMap(cls_token is null ? tokens : tokens[.., 1.., ..], height, width);
 
     /// <summary>A map at stride p moved to stride p·2^<paramref name="octaves"/>: bilinear up for negative, max-pool down for positive.</summary>
     private static Tensor Resample(Tensor map, int octaves) => octaves switch
@@ -116,10 +112,6 @@ public sealed class VisionTransformerModule : Backbone
         using var _ = no_grad();
         init.trunc_normal_(pos_embed, std: 0.02);
         if (cls_token is not null) init.trunc_normal_(cls_token, std: 0.02);
-        foreach (var module in modules().OfType<Linear>())
-        {
-            init.trunc_normal_(module.weight, std: 0.02);
-            if (module.bias is { } bias) init.zeros_(bias);
-        }
+        TransformerInitialization.TruncatedNormalLinears(this);
     }
 }

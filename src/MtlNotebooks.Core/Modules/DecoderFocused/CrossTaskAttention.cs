@@ -1,3 +1,4 @@
+using MtlNotebooks.Modules.Layers;
 using MtlNotebooks.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -42,17 +43,17 @@ internal sealed class CrossTaskAttention : Module<Tensor, Tensor>
     public (Tensor Tokens, long QueryHeight, long QueryWidth) Attend(Tensor tokens, long height, long width, AttentionMessage message)
     {
         using var scope = NewDisposeScope();
-        long b = tokens.shape[0], d = tokens.shape[2], cells = height * width;
+        long b = tokens.shape[0], d = tokens.shape[2];
         var q = new List<Tensor>(_tasks);
         var k = new List<Tensor>(_tasks);
         long qh = 0, qw = 0;
         for (int t = 0; t < _tasks; t++)
         {
-            var map = tokens.narrow(1, t * cells, cells).transpose(1, 2).reshape(b, d, height, width);
+            var map = TokenMaps.TaskMap(tokens, t, height, width);
             var queries = conv_proj_q[t].call(map);
             (qh, qw) = (queries.shape[2], queries.shape[3]);
-            q.Add(Tokens(queries));
-            k.Add(Tokens(functional.avg_pool2d(map, _keyStride, _keyStride, 0, ceil_mode: true)));
+            q.Add(TokenMaps.ToTokens(queries));
+            k.Add(TokenMaps.ToTokens(functional.avg_pool2d(map, _keyStride, _keyStride, 0, ceil_mode: true)));
         }
         var keys = cat(k, 1);
         var query = Heads(proj_q.call(cat(q, 1)));
@@ -79,8 +80,6 @@ internal sealed class CrossTaskAttention : Module<Tensor, Tensor>
         var attended = matmul(functional.softmax(score, -1), value);
         return (proj.call(attended.permute(0, 2, 1, 3).reshape(b, -1, d)).MoveToOuterDisposeScope(), qh, qw);
     }
-
-    private static Tensor Tokens(Tensor map) => map.flatten(2).transpose(1, 2);
 
     private Tensor Heads(Tensor x) => x.reshape(x.shape[0], x.shape[1], _heads, -1).permute(0, 2, 1, 3);
 }

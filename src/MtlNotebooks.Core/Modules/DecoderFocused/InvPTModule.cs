@@ -17,7 +17,7 @@ public sealed class InvPTModule : MultiTaskNet
     public const string PreliminaryName = "preliminary";
 
     private readonly Backbone backbone;
-    private readonly Module<Tensor, Tensor> multi_task_decoder;
+    private readonly InvPTDecoder multi_task_decoder;
     private readonly ModuleDict<Sequential> heads;
     private readonly IReadOnlyList<string> _allTasks;
 
@@ -42,20 +42,8 @@ public sealed class InvPTModule : MultiTaskNet
             throw new ArgumentException($"InvPT halves the backbone's grid before decoding, so the grid needs at least 2×2 cells; the backbone gives " +
                                         $"{grid.shape[2]}×{grid.shape[3]} for an image of {image.shape[2]}×{image.shape[3]}.", nameof(image));
         var maps = levels.Skip(levels.Count - 4).Select(m => Resize.To(m, grid.shape[2], grid.shape[3])).ToArray();
-        var (features, preliminary) = ((InvPTDecoder)multi_task_decoder).Decode(maps);
+        var (features, preliminary) = multi_task_decoder.Decode(maps);
         return TaskOutputs.From(Tasks, t => Resize.To(heads[t].call(features[t]), image.shape[2], image.shape[3]),
             _allTasks.Select(t => new IntermediatePrediction(t, PreliminaryName, preliminary[t])));
-    }
-
-    /// <summary>The official decoder's initialisation: every Linear truncated normal (std 0.02) with zero bias, norms 1 and 0;
-    /// convolutions keep PyTorch's default.</summary>
-    internal static void InitializeAsOfficial(Module module)
-    {
-        using var _ = no_grad();
-        foreach (var linear in module.modules().OfType<Linear>())
-        {
-            init.trunc_normal_(linear.weight, std: 0.02);
-            if (linear.bias is { } bias) init.zeros_(bias);
-        }
     }
 }

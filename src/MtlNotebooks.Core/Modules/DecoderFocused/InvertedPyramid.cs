@@ -1,3 +1,4 @@
+using MtlNotebooks.Modules.Layers;
 using MtlNotebooks.Runtime;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -48,7 +49,7 @@ internal sealed class InvertedPyramid : Module<Tensor, Tensor>
         foreach (var task in _tasks)
             mix_proj.Add(task, Sequential(Ops.Conv2d(options.EmbedDim + options.OutputChannels[task], top, 1)));
         RegisterComponents();
-        InvPTModule.InitializeAsOfficial(this);
+        TransformerInitialization.TruncatedNormalLinears(this);
         using var _ = no_grad();
         foreach (var task in projected) init.trunc_normal_(((Conv2d)mt_proj[task][0]).weight, std: 0.02);
     }
@@ -64,23 +65,22 @@ internal sealed class InvertedPyramid : Module<Tensor, Tensor>
         using var message = new AttentionMessage();
         IReadOnlyList<Tensor> maps = [.. _tasks.Select(t => mix_proj[t].call(cat([features[t], predictions[t]], 1)))];
         long h = maps[0].shape[2], w = maps[0].shape[3], targetHeight = h * 8, targetWidth = w * 8;
-        var sums = new Tensor?[_tasks.Count];
+        var sums = new Dictionary<string, Tensor>();
         for (int i = 0; i < _dims.Count; i++)
         {
             maps = invpt_stages[i].Run(maps, i == 0 ? null : skips[i - 1], message);
-            long b = maps[0].shape[0], sh = maps[0].shape[2], sw = maps[0].shape[3];
-            var joined = norm_mts[i].call(cat([.. maps.Select(m => m.flatten(2).transpose(1, 2))], 2)).transpose(1, 2).reshape(b, -1, sh, sw);
+            var joined = TokenMaps.ToMap(norm_mts[i].call(cat([.. maps.Select(TokenMaps.ToTokens)], 2)), maps[0].shape[2], maps[0].shape[3]);
             for (int t = 0; t < _tasks.Count; t++)
             {
                 var task = joined[.., (t * _dims[i])..((t + 1) * _dims[i]), .., ..];
                 if (i > 0) task = redu_chan[i][t].call(task);
                 task = functional.interpolate(task, [targetHeight, targetWidth], mode: InterpolationMode.Bilinear, align_corners: false);
-                sums[t] = sums[t] is { } sum ? sum.add(task, HeldScalars.One) : task;
+                sums[_tasks[t]] = sums.TryGetValue(_tasks[t], out var sum) ? sum.add(task, HeldScalars.One) : task;
             }
         }
         var result = new Dictionary<string, Tensor>();
         foreach (var task in _projected)
-            result[task] = mt_proj[task].call(sums[_tasks.ToList().IndexOf(task)]!).MoveToOuterDisposeScope();
+            result[task] = mt_proj[task].call(sums[task]).MoveToOuterDisposeScope();
         return result;
     }
 }

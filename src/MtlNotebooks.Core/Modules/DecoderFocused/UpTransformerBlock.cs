@@ -31,18 +31,13 @@ internal sealed class UpTransformerBlock : Module<Tensor, Tensor>
     public IReadOnlyList<Tensor> Refine(IReadOnlyList<Tensor> maps, AttentionMessage message)
     {
         using var scope = NewDisposeScope();
-        long b = maps[0].shape[0], d = maps[0].shape[1], h = maps[0].shape[2], w = maps[0].shape[3];
-        var x = cat([.. maps.Select(m => m.flatten(2).transpose(1, 2))], 1);
+        long h = maps[0].shape[2], w = maps[0].shape[3];
+        var x = cat([.. maps.Select(TokenMaps.ToTokens)], 1);
         var (attended, qh, qw) = attn.Attend(norm1.call(x), h, w, message);
-        long cells = qh * qw;
-        var upsampled = maps.Select((_, t) =>
-        {
-            var half = attended.narrow(1, t * cells, cells).transpose(1, 2).reshape(b, d, qh, qw);
-            return functional.interpolate(half, [h, w], mode: InterpolationMode.Bilinear, align_corners: false).flatten(2).transpose(1, 2);
-        });
+        var upsampled = maps.Select((_, t) => TokenMaps.ToTokens(
+            functional.interpolate(TokenMaps.TaskMap(attended, t, qh, qw), [h, w], mode: InterpolationMode.Bilinear, align_corners: false)));
         x = x.add(cat([.. upsampled], 1), HeldScalars.One);
         x = x.add(mlp.call(norm2.call(x)), HeldScalars.One);
-        var result = maps.Select((_, t) => x.narrow(1, t * h * w, h * w).transpose(1, 2).reshape(b, d, h, w).MoveToOuterDisposeScope()).ToArray();
-        return result;
+        return [.. maps.Select((_, t) => TokenMaps.TaskMap(x, t, h, w).MoveToOuterDisposeScope())];
     }
 }

@@ -17,8 +17,6 @@ public sealed class DropPath : Module<Tensor, Tensor>
         _probability = probability;
     }
 
-    public double Probability => _probability;
-
     public override Tensor forward(Tensor input)
     {
         if (!training || _probability == 0) return input.alias();
