@@ -61,6 +61,13 @@ public static class Architectures
     /// supervision). The official configurations use E = 512 and 64 prediction channels on ViT-L/16 (<see cref="Backbones.VitLarge"/>).</summary>
     public static InvPT InvPT(int embedDim = 512, int predictionChannels = 64, int heads = 2) => new(embedDim, predictionChannels, heads);
 
+    /// <summary>TaskPrompter (Ye &amp; Xu, ICLR 2023): one learned prompt per task carried through every block of a plain ViT beside the
+    /// patch tokens; each task's features are read from its prompt's spatial and channel affinities at three tapped blocks and the
+    /// output, optionally mixed across tasks by the prompts' affinities (cross-task reweighting), and decoded by a conv head per task.
+    /// Defaults are the official PASCAL-Context ViT-L configuration; NYUD's is <c>TaskPrompter(768, 768, 16, false)</c>.</summary>
+    public static TaskPrompter TaskPrompter(int embedDim = 300, int finalEmbedDim = 350, int channelHeads = 1, bool crossTaskReweighting = true) =>
+        new(embedDim, finalEmbedDim, channelHeads, crossTaskReweighting);
+
     public static PadNet PadNet(IDistillationUnit? distillation = null, int? channels = null) =>
         new(distillation ?? DistillationUnits.SpatialAttention(), channels);
 
@@ -109,6 +116,7 @@ public static class Architectures
         ["jtrl"] = Jtrl(),
         ["mti-net"] = MtiNet(),
         ["invpt"] = InvPT(embedDim: 16, predictionChannels: 8),
+        ["taskprompter"] = TaskPrompter(embedDim: 16, finalEmbedDim: 24, channelHeads: 4),
         ["mti-net-without-fpm"] = MtiNet(propagation: FeaturePropagations.None()),
         ["astmt"] = AstmtTable3["astmt"],
         ["astmt-baseline"] = AstmtTable3["astmt-baseline"],

@@ -45,12 +45,14 @@ public static class PretrainedWeights
 
     /// <summary>Missing, unexpected and wrong-shape keys of <paramref name="stored"/> against <paramref name="module"/>.
     /// A file may lack BatchNorm's <c>num_batches_tracked</c> (PyTorch before 0.4.1 did not save it), and keys
-    /// <paramref name="skippable"/> accepts (an ImageNet classifier the module does not have) are not unexpected.</summary>
-    public static IReadOnlyList<string> Compare(nn.Module module, IReadOnlyDictionary<string, long[]> stored, Func<string, bool>? skippable = null)
+    /// <paramref name="skippable"/> accepts (an ImageNet classifier the module does not have) are not unexpected; module keys
+    /// <paramref name="notInFile"/> accepts (parts an ImageNet file cannot hold, such as TaskPrompter's prompts) are not missing.</summary>
+    public static IReadOnlyList<string> Compare(nn.Module module, IReadOnlyDictionary<string, long[]> stored, Func<string, bool>? skippable = null,
+        Func<string, bool>? notInFile = null)
     {
         var ours = module.state_dict();
         var problems = new List<string>();
-        var missing = ours.Keys.Where(k => !stored.ContainsKey(k) && !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal)).ToArray();
+        var missing = ours.Keys.Where(k => !stored.ContainsKey(k) && !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal) && notInFile?.Invoke(k) != true).ToArray();
         var unexpected = stored.Keys.Where(k => !ours.ContainsKey(k) && skippable?.Invoke(k) != true).ToArray();
         if (missing.Length > 0) problems.Add($"missing keys ({missing.Length}): {Listed(missing)}");
         if (unexpected.Length > 0) problems.Add($"unexpected keys ({unexpected.Length}): {Listed(unexpected)}");
@@ -96,11 +98,12 @@ public static class PretrainedWeights
     }
 
     /// <summary>Copies <paramref name="loaded"/> into <paramref name="module"/> by name, strictly, or throws listing every
-    /// difference at once (the module is left untouched then).</summary>
-    public static void Load(nn.Module module, LoadedStateDict loaded, string owner, Func<string, bool>? skippable = null)
+    /// difference at once (the module is left untouched then). Keys <paramref name="notInFile"/> accepts keep their values.</summary>
+    public static void Load(nn.Module module, LoadedStateDict loaded, string owner, Func<string, bool>? skippable = null,
+        Func<string, bool>? notInFile = null)
     {
         var stored = loaded.Tensors.ToDictionary(t => t.Key, t => t.Value.shape);
-        var problems = Compare(module, stored, skippable);
+        var problems = Compare(module, stored, skippable, notInFile);
         var names = module.state_dict().Keys.ToDictionary(k => k, k => k);
         if (problems.Count > 0 && module is IReferenceKeys { ReferenceKeys: var map })
         {
@@ -110,7 +113,7 @@ public static class PretrainedWeights
             var unexpected = stored.Keys.Except(theirs.Values).ToDictionary(k => k, k => stored[k]);
             var combined = new Dictionary<string, long[]>(renamed);
             var clashes = unexpected.Keys.Where(k => !combined.TryAdd(k, unexpected[k])).ToArray();
-            var mapped = Compare(module, combined, skippable);
+            var mapped = Compare(module, combined, skippable, notInFile);
             if (clashes.Length > 0) mapped = [.. mapped, $"keys under both namings: {Listed(clashes)}"];
             if (mapped.Count == 0) (problems, names) = (mapped, theirs);
             else if (renamed.Count > stored.Count / 2)

@@ -46,4 +46,13 @@ public static class PaperClaims
         new("When including the FPM another significant boost in performance is achieved (+6.40%).",
             "MTI-Net §4.3, Table 2a (w/ FPM +6.40 vs w/o FPM +3.85)", "Ours (w/ FPM)", "Ours (w/o FPM)", ClaimSign.Above),
     ];
+
+    /// <summary>The transformer decoders on NYUD-v2 (ViT-L/16, 448×576) as the official repository of InvPT and TaskPrompter
+    /// reports them (prismformore/Multi-Task-Transformer, README: the results its released code reproduces). Arms as notebook 15
+    /// names its rows.</summary>
+    public static IReadOnlyList<PaperClaim> TransformerDecodersNyud { get; } =
+    [
+        new("NYUD-v2, ViT-L: TaskPrompter semseg 55.90 mIoU, depth RMSE 0.5062, normals 18.58, boundary 77.70; InvPT 53.65, 0.5083, 18.68, 77.80.",
+            "InvPT / TaskPrompter official repository, README results (TaskPrompter ahead on three of four tasks)", "TaskPrompter", "InvPT", ClaimSign.Above),
+    ];
 }

@@ -1,4 +1,5 @@
 using MtlNotebooks.Modules.Backbones;
+using MtlNotebooks.Modules.Layers;
 using MtlNotebooks.Weights;
 using static TorchSharp.torch;
 
@@ -39,7 +40,7 @@ public sealed class VisionTransformerTests
     {
         using var scope = NewDisposeScope();
 
-        var resized = VisionTransformerModule.Resize(Reference.Square_Pos_Embed.ToTensor(), 5, 5, 4, 6, classToken: true);
+        var resized = PositionEmbeddings.Resize(Reference.Square_Pos_Embed.ToTensor(), 5, 5, 4, 6, classToken: true);
 
         PyTorchFixtures.AssertClose(Reference.Resized_Pos_Embed.ToTensor(), resized, "resize_pos_embed 5×5 → 4×6");
     }
@@ -130,7 +131,7 @@ public sealed class VisionTransformerTests
             using var loaded = Backbones.VisionTransformer(ReferenceOptions, weights: path).Create();
 
             var state = loaded.state_dict();
-            using var expected = VisionTransformerModule.Resize(source.state_dict()["pos_embed"], 4, 4, 4, 6, classToken: true);
+            using var expected = PositionEmbeddings.Resize(source.state_dict()["pos_embed"], 4, 4, 4, 6, classToken: true);
             PyTorchFixtures.AssertClose(expected, state["pos_embed"], "pos_embed resized on load");
             PyTorchFixtures.AssertClose(source.state_dict()["blocks.3.mlp.fc2.weight"], state["blocks.3.mlp.fc2.weight"], "a block's weight");
         }

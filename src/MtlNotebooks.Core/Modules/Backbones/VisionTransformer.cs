@@ -1,3 +1,4 @@
+using MtlNotebooks.Modules.Layers;
 using MtlNotebooks.Weights;
 using static TorchSharp.torch;
 
@@ -7,8 +8,11 @@ namespace MtlNotebooks.Modules.Backbones;
 /// <paramref name="Weights"/> (a timm ImageNet file, <c>.pth</c> or <c>.safetensors</c>) is loaded on creation, its
 /// classifier (<c>head</c>, <c>pre_logits</c>, <c>fc_norm</c>) skipped and its position embedding resized to this grid
 /// when it was made for another image size, as timm's <c>checkpoint_filter_fn</c> does (a 384×384 file into a 512×512 model).</summary>
-public sealed record VisionTransformer(VisionTransformerOptions Options, string? Weights = null) : IBackbone
+public sealed record VisionTransformer(VisionTransformerOptions Options, string? Weights = null) : IBackbone, ITransformerBackbone
 {
+    public TransformerLayout Layout => new(Options.EmbedDim, Options.Depth, Options.Heads, Options.PatchSize, Options.ImageHeight,
+        Options.ImageWidth, Options.TappedBlocks, Options.MlpRatio, Options.DropPathRate);
+
     public string Name
     {
         get
@@ -50,14 +54,10 @@ public sealed record VisionTransformer(VisionTransformerOptions Options, string?
         }
     }
 
-    /// <summary>A file's position embedding for a square grid (timm's files are square: 14×14 at 224, 24×24 at 384) resized
-    /// to this model's grid; a count that is no square grid (with or without the class token) is left for the load check to name.</summary>
+    /// <summary>A file's position embedding (timm's files are square: 14×14 at 224, 24×24 at 384) resized to this model's grid.</summary>
     private Tensor ResizeStored(Tensor stored)
     {
-        long tokens = stored.shape[1] - (Options.ClassToken ? 1 : 0);
-        long side = (long)Math.Round(Math.Sqrt(tokens));
-        if (side * side != tokens) return stored.clone();
         var (height, width) = Options.Grid;
-        return VisionTransformerModule.Resize(stored, side, side, height, width, Options.ClassToken);
+        return PositionEmbeddings.ResizeSquare(stored, height, width, Options.ClassToken);
     }
 }

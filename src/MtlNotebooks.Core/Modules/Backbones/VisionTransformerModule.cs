@@ -74,24 +74,7 @@ public sealed class VisionTransformerModule : Backbone
     {
         var (gridHeight, gridWidth) = _options.Grid;
         if (height == gridHeight && width == gridWidth) return pos_embed.alias();
-        return Resize(pos_embed, gridHeight, gridWidth, height, width, _options.ClassToken);
-    }
-
-    /// <summary>timm's <c>resize_pos_embed</c>: a position embedding [1, (cls) + h·w, C] made for an h × w grid, resized to
-    /// <paramref name="height"/> × <paramref name="width"/> (bicubic, align_corners false); a class token's entry is kept as is.</summary>
-    public static Tensor Resize(Tensor embedding, long gridHeight, long gridWidth, long height, long width, bool classToken)
-    {
-        using var scope = NewDisposeScope();
-        int first = classToken ? 1 : 0;
-        if (embedding.shape[1] != first + gridHeight * gridWidth)
-            throw new ArgumentException($"A position embedding of {embedding.shape[1]} tokens does not cover a {gridHeight}×{gridWidth} grid" +
-                                        (classToken ? " plus a class token." : "."), nameof(embedding));
-        var channels = embedding.shape[2];
-        var gridPart = embedding[.., first.., ..].reshape(1, gridHeight, gridWidth, channels).permute(0, 3, 1, 2);
-        var resized = functional.interpolate(gridPart, [height, width], mode: InterpolationMode.Bicubic, align_corners: false)
-            .permute(0, 2, 3, 1).reshape(1, height * width, channels);
-        var result = classToken ? cat([embedding[.., ..1, ..], resized], 1) : resized;
-        return result.MoveToOuterDisposeScope();
+        return PositionEmbeddings.Resize(pos_embed, gridHeight, gridWidth, height, width, _options.ClassToken);
     }
 
     /// <summary>Tokens [B, (cls) + h·w, C] as a map [B, C, h, w], the class token dropped.</summary>

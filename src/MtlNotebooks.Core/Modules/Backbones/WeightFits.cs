@@ -24,7 +24,7 @@ public static class WeightFits
         new("HRNet-W48", "Backbones.HRNetW48(weights: file)", () => new HRNetModule(HRNetOptions.W48(1)), HRNet.IsImageNetHead),
     ];
 
-    /// <summary>Every candidate with the problems <see cref="PretrainedWeights.Compare(nn.Module, IReadOnlyDictionary{string, long[]}, Func{string, bool}?)"/>
+    /// <summary>Every candidate with the problems <see cref="PretrainedWeights.Compare(nn.Module, IReadOnlyDictionary{string, long[]}, Func{string, bool}?, Func{string, bool}?)"/>
     /// finds, fewest first (an empty list: the file fits).</summary>
     public static IReadOnlyList<(Candidate Candidate, IReadOnlyList<string> Problems, int Differences)> Rank(IReadOnlyDictionary<string, long[]> stored)
     {
