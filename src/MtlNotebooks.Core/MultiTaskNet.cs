@@ -51,6 +51,10 @@ public abstract class MultiTaskNet : nn.Module<Tensor, TaskOutputs>
     /// pass trains every task with a loss, auxiliary tasks included.</summary>
     public virtual IReadOnlyList<IReadOnlyList<string>> TrainingPasses() => [Tasks];
 
+    /// <summary>The one image size this network takes (height, width), or null when it takes any: TaskPrompter's channel
+    /// prompting has one weight per patch of its ViT's grid. Probes (<see cref="Reach"/>) run at this size.</summary>
+    public virtual (int Height, int Width)? InputSize => null;
+
     /// <summary>The outputs of one training pass's <paramref name="tasks"/>. Default: the full forward pass.</summary>
     public virtual TaskOutputs Forward(Tensor image, IReadOnlyList<string> tasks) => call(image);
 

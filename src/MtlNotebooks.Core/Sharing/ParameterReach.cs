@@ -27,7 +27,7 @@ public sealed record ParameterReach(
     /// <c>Forward(image, [task])</c> for each task, and reachability is compared across the passes), and asks autograd
     /// which parameters each task's outputs reach (<c>autograd.grad</c> with <c>allow_unused</c>: an undefined gradient
     /// means no path). Frozen parameters are counted as if trainable, so freezing a layer does not change what is shared.
-    /// The side of the images is two coarsest strides of the network's backbones, at least 32 (64 when it has none
+    /// The images are of the network's <see cref="MultiTaskNet.InputSize"/> when it has one, else their side is two coarsest strides of the network's backbones, at least 32 (64 when it has none
     /// that publishes its levels). Weights, buffers (batch-norm running statistics), training flags,
     /// <c>requires_grad</c> flags and the global random number generator are left as they were.</summary>
     public static ParameterReach Measure(MultiTaskNet network)
@@ -50,8 +50,8 @@ public sealed record ParameterReach(
             foreach (var (_, p) in named) p.requires_grad = true;
             network.train();
             using var generator = new Generator(seed: 0);
-            int side = ProbeSide(network);
-            var image = randn([ProbeBatch, 3, side, side], generator: generator).to(device);
+            var (height, width) = ProbeSize(network);
+            var image = randn([ProbeBatch, 3, height, width], generator: generator).to(device);
             var parameters = named.Select(p => (Tensor)p.parameter).ToArray();
             foreach (var pass in network.TrainingPasses())
             {
@@ -73,7 +73,7 @@ public sealed record ParameterReach(
         catch (Exception ex) when (ex is System.Runtime.InteropServices.ExternalException or ArgumentException)
         {
             throw new InvalidOperationException(
-                $"{network.GetName()}: the probe forward that finds the shared parameters failed on random images of side {ProbeSide(network)}: " +
+                $"{network.GetName()}: the probe forward that finds the shared parameters failed on random images of {ProbeSize(network).Height}×{ProbeSize(network).Width}: " +
                 ex.Message.Split('\n')[0], ex);
         }
         finally
@@ -95,13 +95,16 @@ public sealed record ParameterReach(
         return new ParameterReach(byTask, shared, LastLayer(network, shared.ToHashSet(StringComparer.Ordinal), byTask.Keys.ToHashSet()));
     }
 
-    /// <summary>Two coarsest strides of the backbones in the network, at least 32; 64 when none publishes its levels.</summary>
-    private static int ProbeSide(MultiTaskNet network)
+    /// <summary>The network's own input size when it takes only one; else a square of two coarsest strides of the backbones in
+    /// the network, at least 32; 64 when none publishes its levels.</summary>
+    private static (int Height, int Width) ProbeSize(MultiTaskNet network)
     {
+        if (network.InputSize is { } fixedSize) return fixedSize;
         var strides = network.modules().OfType<Backbone>().SelectMany(b => b.Features.Levels).Select(l => l.Stride).ToArray();
-        if (strides.Length == 0) return 64;
+        if (strides.Length == 0) return (64, 64);
         int stride = strides.Max();
-        return stride * Math.Max(2, (32 + stride - 1) / stride);
+        int side = stride * Math.Max(2, (32 + stride - 1) / stride);
+        return (side, side);
     }
 
     /// <summary>The last shared layer (see <see cref="MultiTaskNet.LastSharedParameters"/>) as parameter names.</summary>

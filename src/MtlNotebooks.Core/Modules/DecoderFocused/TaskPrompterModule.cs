@@ -44,6 +44,8 @@ public sealed class TaskPrompterModule : MultiTaskNet
         if (vitWeights is not null) LoadVit(vitWeights);
     }
 
+    public override (int Height, int Width)? InputSize => (_options.Layout.ImageHeight, _options.Layout.ImageWidth);
+
     public override TaskOutputs forward(Tensor image)
     {
         var features = backbone.Encode(image);
