@@ -52,7 +52,7 @@ internal static class BenchCommand
         using (validation)
         {
             foreach (var key in keys)
-                Console.WriteLine(Measure(Resolve(Architectures.All[key], width, size), width, batch, train, validation, profile, channelsLast));
+                Console.WriteLine(Measure(Resolve(Architectures.All[key], width, size), width, size, batch, train, validation, profile, channelsLast));
         }
         return 0;
     }
@@ -61,27 +61,27 @@ internal static class BenchCommand
     private static IArchitecture Resolve(IArchitecture architecture, int width, int size)
     {
         if (architecture is not MtlNotebooks.Modules.EncoderFocused.BranchedSearch search) return architecture;
-        using var baselines = Builder(Architectures.SingleTask(), width).Build();
+        using var baselines = Builder(Architectures.SingleTask(), width, size).Build();
         using var images = TorchSharp.torch.randn(4, 3, size, size);
         return search.AfterBaselines(baselines.Network, images);
     }
 
     /// <summary>The quick run's builder with <paramref name="architecture"/> on its own backbone where it has one (ASTMT's SE-ResNet).</summary>
-    private static MultiTaskNetBuilder Builder(IArchitecture architecture, int width)
+    private static MultiTaskNetBuilder Builder(IArchitecture architecture, int width, int size)
     {
         var builder = BenchModels.QuickRun(width).UseArchitecture(architecture);
-        return architecture is IPreferredBackbone preferred ? builder.UseBackbone(preferred.DefaultBackbone(width)) : builder;
+        return architecture is IPreferredBackbone preferred ? builder.UseBackbone(preferred.DefaultBackbone(width, size, size)) : builder;
     }
 
     /// <summary>Trains one epoch, sampling elapsed time, resident memory and live tensors after every step.</summary>
-    private static string Measure(IArchitecture architecture, int width, int batch, IMultiTaskDataset train, IMultiTaskDataset validation, bool profile, bool channelsLast)
+    private static string Measure(IArchitecture architecture, int width, int size, int batch, IMultiTaskDataset train, IMultiTaskDataset validation, bool profile, bool channelsLast)
     {
         // The previous model's tensors that nothing disposed explicitly wait for the finaliser: let them go first. The count
         // still starts above the previous model's: TorchSharp never uncounts the wrapper it makes per parameter created
         // (README, Benchmark), so only its flatness within one model says something.
         GC.Collect();
         GC.WaitForPendingFinalizers();
-        using var model = Builder(architecture, width).WithChannelsLast(channelsLast).Build();
+        using var model = Builder(architecture, width, size).WithChannelsLast(channelsLast).Build();
         var samples = new List<(TimeSpan Elapsed, double RssMiB, long Live)>();
         var steps = profile ? new StepProfile() : null;
         using (steps?.Attach(model.Network, depth: 3))

@@ -114,7 +114,8 @@ public static class Backbones
 
     /// <summary>ViT-Tiny at <paramref name="width"/>/32 of its width with 8-pixel patches, its levels all at stride 8: a plain
     /// ViT that a 64×64 image turns into an 8×8 grid (the transformer decoders' default on CPU-sized runs).</summary>
-    internal static IBackbone SmallPlainVit(int width) => VitTiny(64, patchSize: 8, widthMultiplier: width / 32.0);
+    internal static IBackbone SmallPlainVit(int width, int imageHeight = 64, int imageWidth = 64) =>
+        VitTiny(imageHeight, imageWidth, patchSize: 8, widthMultiplier: width / 32.0);
 
     /// <summary>Any ViT from its options.</summary>
     public static VisionTransformer VisionTransformer(VisionTransformerOptions options, string? weights = null) => new(options, weights);

@@ -6,4 +6,8 @@ public interface IPreferredBackbone
 {
     /// <summary>The backbone, about <paramref name="width"/> channels wide at its first stage.</summary>
     IBackbone DefaultBackbone(int width);
+
+    /// <summary>The backbone for images of <paramref name="imageHeight"/> × <paramref name="imageWidth"/>: the one of
+    /// <see cref="DefaultBackbone(int)"/> unless the architecture runs at one image size only (TaskPrompter builds its ViT for it).</summary>
+    IBackbone DefaultBackbone(int width, int imageHeight, int imageWidth) => DefaultBackbone(width);
 }

@@ -6,12 +6,15 @@ namespace MtlNotebooks.Experiments;
 /// <summary>Train and validation splits for an experiment: synthetic scenes, or a real data set from its folder.</summary>
 internal sealed class ExperimentData : IDisposable
 {
-    private ExperimentData(IMultiTaskDataset train, IMultiTaskDataset validation, string description) =>
-        (Train, Validation, Description) = (train, validation, description);
+    private ExperimentData(IMultiTaskDataset train, IMultiTaskDataset validation, string description, (int Height, int Width) imageSize) =>
+        (Train, Validation, Description, ImageSize) = (train, validation, description, imageSize);
 
     public IMultiTaskDataset Train { get; }
     public IMultiTaskDataset Validation { get; }
     public string Description { get; }
+
+    /// <summary>The images' height and width.</summary>
+    public (int Height, int Width) ImageSize { get; }
 
     /// <summary>The splits of <see cref="QuickExperimentOptions.Dataset"/>; an <see cref="ArgumentException"/> when
     /// <see cref="QuickExperimentOptions.DataRoot"/> does not fit it.</summary>
@@ -37,7 +40,7 @@ internal sealed class ExperimentData : IDisposable
     private static ExperimentData Synthetic(QuickExperimentOptions options, DataSetPreset preset)
     {
         var (train, validation) = SyntheticDataset.CreateSplits(options.TrainSamples, options.ValidationSamples, options.ImageSize, options.ImageSize, options.Seed, options.Scenes);
-        return new ExperimentData(train, validation, preset.Description);
+        return new ExperimentData(train, validation, preset.Description, (options.ImageSize, options.ImageSize));
     }
 
     private static ExperimentData Real(QuickExperimentOptions options, DataSetPreset preset, string root)
@@ -50,7 +53,8 @@ internal sealed class ExperimentData : IDisposable
         return new ExperimentData(
             ManifestDataset.Open(manifest, root, "train", loader with { Augment = true, Limit = options.TrainSamples }),
             ManifestDataset.Open(manifest, root, "val", loader with { Limit = options.ValidationSamples }),
-            $"{manifest.Name} from {root}" + (skipped.Count == 0 ? "" : $" (not trained: {string.Join(", ", skipped)}, stored in a format this version does not decode)"));
+            $"{manifest.Name} from {root}" + (skipped.Count == 0 ? "" : $" (not trained: {string.Join(", ", skipped)}, stored in a format this version does not decode)"),
+            (height, width));
     }
 
     public void Dispose()

@@ -98,7 +98,7 @@ public static class QuickExperiment
     {
         var tasks = TrainedTasks(options.Dataset, data);
         var backbone = options.Backbone
-                       ?? options.Architectures.Select(a => (a.Architecture as IPreferredBackbone)?.DefaultBackbone(options.Width)).FirstOrDefault(b => b is not null)
+                       ?? options.Architectures.Select(a => (a.Architecture as IPreferredBackbone)?.DefaultBackbone(options.Width, data.ImageSize.Height, data.ImageSize.Width)).FirstOrDefault(b => b is not null)
                        ?? Backbones.SmallResNet(options.Width);
         var baselineHead = options.Head ?? Heads.Conv();
         return (Configurations(options, CommonBuilder(options, backbone, tasks), baselineHead), tasks, backbone, baselineHead);

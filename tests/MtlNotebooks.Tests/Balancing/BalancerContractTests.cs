@@ -21,7 +21,7 @@ public sealed class BalancerContractTests : IDisposable
     public static TheoryData<string> Names() => [.. Balancers.All.Keys];
 
     private static MultiTaskNetBuilder Builder(string balancer, IArchitecture architecture) => MultiTaskNet.CreateBuilder()
-        .UseBackbone((architecture as IPreferredBackbone)?.DefaultBackbone(4) ?? Backbones.SmallResNet(4))   // MTAN's has two blocks per stage
+        .UseBackbone((architecture as IPreferredBackbone)?.DefaultBackbone(4, 32, 32) ?? Backbones.SmallResNet(4))   // MTAN's has two blocks per stage; TaskPrompter's ViT is built for the 32×32 scenes
         .AddTask(DenseTasks.SemanticSegmentation(SyntheticScenes.SemanticClassCount))
         .AddTask(DenseTasks.Depth())
         .AddTask(DenseTasks.SurfaceNormals())

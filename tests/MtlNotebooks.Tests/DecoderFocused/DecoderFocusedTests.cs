@@ -11,10 +11,10 @@ namespace MtlNotebooks.Tests.DecoderFocused;
 [Collection("Torch")]
 public sealed class DecoderFocusedTests
 {
-    private static MultiTaskNetBuilder Builder(IArchitecture architecture, bool auxiliary = false)
+    private static MultiTaskNetBuilder Builder(IArchitecture architecture, bool auxiliary = false, int height = 64, int width = 64)
     {
         var builder = MultiTaskNet.CreateBuilder()
-            .UseBackbone((architecture as IPreferredBackbone)?.DefaultBackbone(4) ?? Backbones.SmallResNet(4))   // MTAN's has two blocks per stage
+            .UseBackbone((architecture as IPreferredBackbone)?.DefaultBackbone(4, height, width) ?? Backbones.SmallResNet(4))   // MTAN's has two blocks per stage
             .AddTask(DenseTasks.SemanticSegmentation(SyntheticScenes.SemanticClassCount))
             .AddTask(DenseTasks.Depth())
             .UseArchitecture(architecture)
@@ -32,12 +32,11 @@ public sealed class DecoderFocusedTests
     public void Forward_EveryArchitecture_GivesMainTasksAtInputSize(string name)
     {
         bool auxiliary = name != "single-task";
-        using var model = Builder(Architectures.All[name], auxiliary).Build();
+        using var model = Builder(Architectures.All[name], auxiliary, 64, 48).Build();   // TaskPrompter's ViT is built for the size
         using var scope = NewDisposeScope();
-        long width = Architectures.All[name] is TaskPrompter ? 64 : 48;   // TaskPrompter runs at its ViT's image size only
-        var outputs = model.Network.call(randn(2, 3, 64, width));
-        Assert.Equal([2L, 5, 64, width], outputs["semseg"].shape);
-        Assert.Equal([2L, 1, 64, width], outputs["depth"].shape);
+        var outputs = model.Network.call(randn(2, 3, 64, 48));
+        Assert.Equal([2L, 5, 64, 48], outputs["semseg"].shape);
+        Assert.Equal([2L, 1, 64, 48], outputs["depth"].shape);
     }
 
     public static TheoryData<string, string> DecoderFocusedOnEveryBackboneFamily()

@@ -15,6 +15,9 @@ public sealed record TaskPrompter(int EmbedDim = 300, int FinalEmbedDim = 350, i
     /// <summary>ViT-Tiny at <paramref name="width"/>/32 of its width with 8-pixel patches, for 64×64 images (an 8×8 grid).</summary>
     public IBackbone DefaultBackbone(int width) => MtlNotebooks.Backbones.SmallPlainVit(width);
 
+    /// <summary>The same ViT-Tiny built for <paramref name="imageHeight"/> × <paramref name="imageWidth"/> images, the only size the model then takes.</summary>
+    public IBackbone DefaultBackbone(int width, int imageHeight, int imageWidth) => MtlNotebooks.Backbones.SmallPlainVit(width, imageHeight, imageWidth);
+
     public IEnumerable<string> Validate(ArchitectureContext context)
     {
         if (context.Backbone.Capability<ITransformerBackbone>() is not { } vit)
