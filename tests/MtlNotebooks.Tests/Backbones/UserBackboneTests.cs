@@ -1,4 +1,5 @@
 using MtlNotebooks.Data.Synthetic;
+using MtlNotebooks.Modules.DecoderFocused;
 using MtlNotebooks.Modules.EncoderFocused;
 using MtlNotebooks.Training;
 using TorchSharp.Modules;
@@ -110,6 +111,14 @@ public sealed class UserBackboneTests
             var problem = Assert.Single(plan.Problems, p => p.Contains("UseArchitecture(Astmt"));
             Assert.Contains("TinyConvNeXt(8)", problem);
             Assert.Contains("IAstmtBackbone", problem);
+            return;
+        }
+        if (architecture is TaskPrompter)
+        {
+            // TaskPrompter rebuilds a plain ViT's blocks with its prompts: refused by the capability it lacks, like ASTMT.
+            var problem = Assert.Single(plan.Problems, p => p.Contains("UseArchitecture(TaskPrompter)"));
+            Assert.Contains("TinyConvNeXt(8)", problem);
+            Assert.Contains("ITransformerBackbone", problem);
             return;
         }
         Assert.Empty(plan.Problems);

@@ -22,7 +22,7 @@ public sealed class PerformanceSwitchTests : IDisposable
     }
 
     private static MultiTaskNetBuilder Builder(IArchitecture? architecture = null) => DataSetPresets.Synthetic.Tasks
-        .Aggregate(MultiTaskNet.CreateBuilder().UseBackbone(((architecture ?? Architectures.HardSharing()) as IPreferredBackbone)?.DefaultBackbone(4) ?? Backbones.SmallResNet(4)),
+        .Aggregate(MultiTaskNet.CreateBuilder().UseBackbone(((architecture ?? Architectures.HardSharing()) as IPreferredBackbone)?.DefaultBackbone(4, 32, 32) ?? Backbones.SmallResNet(4)),
             (b, t) => b.AddTask(t))
         .UseArchitecture(architecture ?? Architectures.HardSharing())
         .WithSeed(2);

@@ -22,7 +22,7 @@ public sealed record TaskPrompter(int EmbedDim = 300, int FinalEmbedDim = 350, i
     {
         if (context.Backbone.Capability<ITransformerBackbone>() is not { } vit)
         {
-            yield return $"{Caller}: runs its task prompts through the blocks of a plain vision transformer, but '{context.Backbone.Name}' is not one. " +
+            yield return $"{Caller}: runs its task prompts through the blocks of a plain vision transformer, but '{context.Backbone.Name}' is not one (it does not implement ITransformerBackbone). " +
                          "Use Backbones.VitLarge(imageHeight, imageWidth) or another ViT.";
             yield break;
         }
