@@ -8,28 +8,52 @@ using static TorchSharp.torch;
 
 namespace MtlNotebooks.Cli;
 
-/// <summary>The train step of the papers' whole models in TorchSharp and, in the same run, of the survey code's own
-/// models under PyTorch (bench/model_bench.py with a user's checkout), as a ratio with peak memory per model.</summary>
+/// <summary>The train step of the papers' whole models in TorchSharp and, in the same run, of the authors' own models
+/// under PyTorch (bench/model_bench.py with a checkout of the survey code, bench/transformer_bench.py with one of
+/// InvPT's and TaskPrompter's), as a ratio with peak memory per model.</summary>
 internal static class ModelBenchCommand
 {
-    /// <summary>A model of the survey code (its configs/<see cref="Config"/>.yml) and the same network from the builder:
-    /// parameter counts are equal (ResourceTableTests, EncoderReferenceTests) and the table checks them again.</summary>
-    internal sealed record BenchModel(string Name, string Config, int ImageSize, Func<MultiTaskNetBuilder> Builder);
+    /// <summary>A model of reference code and the same network from the builder (for an image side: a ViT is built for
+    /// its size): parameter counts are equal (ResourceTableTests, EncoderReferenceTests, InvPTTests, TaskPrompterTests) and
+    /// the table checks them again. <see cref="Config"/> names the survey code's configs/&lt;Config&gt;.yml, or for the
+    /// transformer decoders a configuration of tools/transformer_reference.py.</summary>
+    internal sealed record BenchModel(string Name, string Config, int ImageSize, Func<int, MultiTaskNetBuilder> Builder, ReferenceCode Code = ReferenceCode.Survey);
+
+    /// <summary>Whose code builds the PyTorch side.</summary>
+    internal enum ReferenceCode
+    {
+        /// <summary>Multi-Task-Learning-PyTorch (the survey's and MTI-Net's), <c>--reference-code</c>.</summary>
+        Survey,
+
+        /// <summary>Multi-Task-Transformer (InvPT's and TaskPrompter's), <c>--transformer-code</c>.</summary>
+        Transformers,
+    }
 
     // HRNet models at 256×256 (the size of the first comparison); the dilated ResNet-50 ones (output stride 8, two
-    // towers for cross-stitch and NDDR-CNN) at 96×96, so one run of every model stays within ~15 minutes on 2 cores.
+    // towers for cross-stitch and NDDR-CNN) at 96×96; the transformer decoders, NYUD's configurations on ViT-B/16 with
+    // the official decoder widths, at 128×128 (an 8×8 token grid), so one run of every model stays within ~20 minutes on 2 cores.
     internal static readonly BenchModel[] Models =
     [
-        new("hard-sharing", "nyud/hrnet18/multi_task_baseline", 256, () => Nyud(Backbones.HRNetW18Small(), Architectures.HardSharing(Heads.HRNet()))),
-        new("pad-net", "nyud/hrnet18/pad_net", 256, () => Nyud(Backbones.HRNetW18Small(), Architectures.PadNet())),
-        new("mti-net", "nyud/hrnet18/mti_net", 256, () => Nyud(Backbones.HRNetW18Small(), Architectures.MtiNet())),
-        new("mti-net+aux", "nyud/hrnet18/mti_net+edges_normals", 256, () => Nyud(Backbones.HRNetW18Small(), Architectures.MtiNet())
+        new("hard-sharing", "nyud/hrnet18/multi_task_baseline", 256, _ => Nyud(Backbones.HRNetW18Small(), Architectures.HardSharing(Heads.HRNet()))),
+        new("pad-net", "nyud/hrnet18/pad_net", 256, _ => Nyud(Backbones.HRNetW18Small(), Architectures.PadNet())),
+        new("mti-net", "nyud/hrnet18/mti_net", 256, _ => Nyud(Backbones.HRNetW18Small(), Architectures.MtiNet())),
+        new("mti-net+aux", "nyud/hrnet18/mti_net+edges_normals", 256, _ => Nyud(Backbones.HRNetW18Small(), Architectures.MtiNet())
             .AddAuxiliaryTask(DenseTasks.SurfaceNormals()).AddAuxiliaryTask(DenseTasks.Edges())),
-        new("r50-hard-sharing", "nyud/resnet50/multi_task_baseline", 96, () => Nyud(Backbones.ResNet50(outputStride: 8), Architectures.HardSharing(Heads.DeepLab()))),
-        new("cross-stitch", "nyud/resnet50/cross_stitch", 96, () => Nyud(Backbones.ResNet50(outputStride: 8), Architectures.CrossStitch(Heads.DeepLab()))),
-        new("nddr-cnn", "nyud/resnet50/nddr_cnn", 96, () => Nyud(Backbones.ResNet50(outputStride: 8), Architectures.NddrCnn(Heads.DeepLab()))),
-        new("mtan", "nyud/resnet50/mtan", 96, () => Nyud(Backbones.ResNet50(outputStride: 8), Architectures.Mtan(Heads.DeepLab()))),
+        new("r50-hard-sharing", "nyud/resnet50/multi_task_baseline", 96, _ => Nyud(Backbones.ResNet50(outputStride: 8), Architectures.HardSharing(Heads.DeepLab()))),
+        new("cross-stitch", "nyud/resnet50/cross_stitch", 96, _ => Nyud(Backbones.ResNet50(outputStride: 8), Architectures.CrossStitch(Heads.DeepLab()))),
+        new("nddr-cnn", "nyud/resnet50/nddr_cnn", 96, _ => Nyud(Backbones.ResNet50(outputStride: 8), Architectures.NddrCnn(Heads.DeepLab()))),
+        new("mtan", "nyud/resnet50/mtan", 96, _ => Nyud(Backbones.ResNet50(outputStride: 8), Architectures.Mtan(Heads.DeepLab()))),
+        new("invpt", "invpt/nyud/vitB", 128, size => NyudFourTasks(Backbones.VitBase(size), Architectures.InvPT()), ReferenceCode.Transformers),
+        new("taskprompter", "taskprompter/nyud/vitB", 128,
+            size => NyudFourTasks(Backbones.VitBase(size), Architectures.TaskPrompter(768, 768, channelHeads: 16, crossTaskReweighting: false)), ReferenceCode.Transformers),
     ];
+
+    /// <summary>The models whose PyTorch side is the survey code (what <c>weights inspect</c> and <c>weights roundtrip</c> compare with).</summary>
+    internal static IEnumerable<BenchModel> SurveyModels => Models.Where(m => m.Code == ReferenceCode.Survey);
+
+    /// <summary>NYUD's four tasks as the transformer decoders' official configurations train them.</summary>
+    private static MultiTaskNetBuilder NyudFourTasks(IBackbone backbone, IArchitecture architecture) => Nyud(backbone, architecture)
+        .AddTask(DenseTasks.SurfaceNormals()).AddTask(DenseTasks.Edges());
 
     private static MultiTaskNetBuilder Nyud(IBackbone backbone, IArchitecture architecture) => MultiTaskNet.CreateBuilder()
         .UseBackbone(backbone).AddTask(DenseTasks.SemanticSegmentation(40)).AddTask(DenseTasks.Depth()).UseArchitecture(architecture);
@@ -43,7 +67,7 @@ internal static class ModelBenchCommand
         // .NET's tiered JIT recompiles hot methods after ~15 calls; a whole model's step is long enough that a few
         // untimed steps reach the steady state (and libtorch's allocator caches warm up in both frameworks).
         var warmup = new Option<int>("--warmup") { Description = "Untimed steps before timing, in both frameworks.", DefaultValueFactory = _ => 5 }.AtLeast(0);
-        var imageSize = new Option<int?>("--image-size") { Description = "Image side for every model (default: 256 for HRNet models, 96 for ResNet-50 ones)." }.AtLeast(8);
+        var imageSize = new Option<int?>("--image-size") { Description = "Image side for every model (default: 256 for HRNet models, 96 for ResNet-50 ones, 128 for the ViT ones)." }.AtLeast(8);
         var batchSize = new Option<int>("--batch-size") { Description = "Batch size.", DefaultValueFactory = _ => 2 }.AtLeast(1);
         var threads = new Option<int>("--threads") { Description = "Intra-op threads of both libtorch builds.", DefaultValueFactory = _ => 2 }.AtLeast(1);
         var memoryFormat = new Option<string>("--memory-format")
@@ -55,6 +79,10 @@ internal static class ModelBenchCommand
         {
             Description = "A checkout of github.com/SimonVandenhende/Multi-Task-Learning-PyTorch: its models are timed under PyTorch beside ours. Without it, TorchSharp only.",
         };
+        var transformers = new Option<DirectoryInfo?>("--transformer-code")
+        {
+            Description = "A checkout (or bare git directory) of github.com/prismformore/Multi-Task-Transformer: InvPT and TaskPrompter are timed under PyTorch beside ours.",
+        };
         var python = new Option<string>("--python") { Description = "Python with PyTorch (Debian: apt-get install python3-torch python3-torchvision python3-yaml).", DefaultValueFactory = _ => "/usr/bin/python3" };
         var models = new Option<string[]>("--model")
         {
@@ -64,17 +92,19 @@ internal static class ModelBenchCommand
         var output = new Option<FileInfo?>("--output") { Description = "Also write the table as CSV to this file." };
         var result = new Option<FileInfo?>("--result") { Description = "Internal: the file one model's measurement is written to.", Hidden = true };
         var command = new Command("bench-models",
-            "Train-step time and peak memory of the papers' models (hard sharing, PAD-Net, MTI-Net on HRNet-18; cross-stitch, NDDR-CNN, MTAN on ResNet-50), TorchSharp vs the survey code under PyTorch.")
+            "Train-step time and peak memory of the papers' models (hard sharing, PAD-Net, MTI-Net on HRNet-18; cross-stitch, NDDR-CNN, MTAN on ResNet-50; InvPT, TaskPrompter on ViT-B), TorchSharp vs the authors' code under PyTorch.")
         {
-            steps, warmup, imageSize, batchSize, threads, memoryFormat, reference, python, models, output, result,
+            steps, warmup, imageSize, batchSize, threads, memoryFormat, reference, transformers, python, models, output, result,
         };
         command.Validators.Add(parse =>
         {
             if (parse.GetValue(reference) is { } dir && !Directory.Exists(Path.Combine(dir.FullName, "configs")))
                 parse.AddError($"--reference-code: '{dir.FullName}' is not a checkout of Multi-Task-Learning-PyTorch (it has no configs/ folder).");
+            if (parse.GetValue(transformers) is { } code && !Directory.Exists(Path.Combine(code.FullName, "InvPT")) && !File.Exists(Path.Combine(code.FullName, "HEAD")))
+                parse.AddError($"--transformer-code: '{code.FullName}' is not a checkout of Multi-Task-Transformer (no InvPT/ folder) nor a git directory of it.");
             // Python runs only beside a reference checkout; named explicitly, it must exist all the same.
             bool named = parse.GetResult(python) is { Implicit: false };
-            if ((named || parse.GetValue(reference) is not null) && parse.GetValue(python) is { } program && !IsProgram(program))
+            if ((named || parse.GetValue(reference) is not null || parse.GetValue(transformers) is not null) && parse.GetValue(python) is { } program && !IsProgram(program))
                 parse.AddError($"--python: '{program}' is not a program here (give the path of a Python with PyTorch, e.g. /usr/bin/python3).");
         });
         command.SetAction(parse =>
@@ -82,10 +112,10 @@ internal static class ModelBenchCommand
             var settings = new Settings(parse.GetValue(steps), parse.GetValue(warmup), parse.GetValue(imageSize), parse.GetValue(batchSize),
                 parse.GetValue(threads), parse.GetValue(memoryFormat) == "channels-last");
             var chosen = parse.GetValue(models) is { Length: > 0 } names ? Models.Where(m => names.Contains(m.Name)).ToArray() : Models;
-            var checkout = parse.GetValue(reference)?.FullName;
+            var checkouts = new Checkouts(parse.GetValue(reference)?.FullName, parse.GetValue(transformers)?.FullName);
             return parse.GetValue(result) is { } file
-                ? MeasureOne(chosen.Single(), settings, checkout, parse.GetValue(python)!, file.FullName)
-                : MeasureAll(chosen, settings, checkout, parse.GetValue(python)!, parse.GetValue(output)?.FullName);
+                ? MeasureOne(chosen.Single(), settings, checkouts, parse.GetValue(python)!, file.FullName)
+                : MeasureAll(chosen, settings, checkouts, parse.GetValue(python)!, parse.GetValue(output)?.FullName);
         });
         return command;
     }
@@ -95,12 +125,19 @@ internal static class ModelBenchCommand
             ? File.Exists(program)
             : (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator).Any(dir => dir.Length > 0 && File.Exists(Path.Combine(dir, program)));
 
+    /// <summary>The reference checkouts given: the survey code's and the transformer decoders'.</summary>
+    internal sealed record Checkouts(string? Survey, string? Transformers)
+    {
+        public string? For(BenchModel model) => model.Code == ReferenceCode.Survey ? Survey : Transformers;
+    }
+
     /// <summary>Each model in its own process (every peak is its own), then the table.</summary>
-    private static int MeasureAll(IReadOnlyList<BenchModel> models, Settings s, string? checkout, string python, string? csv)
+    private static int MeasureAll(IReadOnlyList<BenchModel> models, Settings s, Checkouts checkouts, string python, string? csv)
     {
         Console.WriteLine($"bench-models: batch {s.BatchSize}, {s.Threads} threads, median of {s.Steps} train steps after {s.Warmup} untimed " +
                           $"(forward, sum of the outputs' mean squares, backward, Adam), TorchSharp {(s.ChannelsLast ? "channels-last" : "contiguous")}" +
-                          (checkout is null ? "; no --reference-code, so TorchSharp only" : $"; PyTorch runs {checkout}"));
+                          (checkouts.Survey is null ? "; no --reference-code, so TorchSharp only for the survey's models" : $"; PyTorch runs {checkouts.Survey}") +
+                          (checkouts.Transformers is null ? "; no --transformer-code, so TorchSharp only for InvPT and TaskPrompter" : $" and {checkouts.Transformers}"));
         var rows = new List<JsonElement>();
         foreach (var model in models)
         {
@@ -113,7 +150,8 @@ internal static class ModelBenchCommand
                     "--batch-size", $"{s.BatchSize}", "--threads", $"{s.Threads}", "--memory-format", s.ChannelsLast ? "channels-last" : "contiguous", "--python", python,
                 };
                 if (s.ImageSize is int size) arguments.AddRange(["--image-size", $"{size}"]);
-                if (checkout is not null) arguments.AddRange(["--reference-code", checkout]);
+                if (checkouts.Survey is not null) arguments.AddRange(["--reference-code", checkouts.Survey]);
+                if (checkouts.Transformers is not null) arguments.AddRange(["--transformer-code", checkouts.Transformers]);
                 if (BenchProcesses.RunSelf(arguments) == 0 && File.Exists(file))
                     rows.Add(JsonDocument.Parse(File.ReadAllText(file)).RootElement.Clone());
                 else
@@ -142,7 +180,7 @@ internal static class ModelBenchCommand
         double Get(JsonElement row, string key) => row.TryGetProperty(key, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : double.NaN;
         return new DataFrame(
             new StringDataFrameColumn("model", rows.Select(r => r.GetProperty("model").GetString())),
-            new StringDataFrameColumn("survey config", rows.Select(r => r.GetProperty("config").GetString())),
+            new StringDataFrameColumn("reference config", rows.Select(r => r.GetProperty("config").GetString())),
             new Int32DataFrameColumn("image", rows.Select(r => r.GetProperty("image").GetInt32())),
             new Int64DataFrameColumn("parameters", rows.Select(r => r.GetProperty("parameters").GetInt64())),
             new BooleanDataFrameColumn("same count in PyTorch", rows.Select(r => r.TryGetProperty("torch_parameters", out var p) && p.GetInt64() == r.GetProperty("parameters").GetInt64())),
@@ -154,12 +192,13 @@ internal static class ModelBenchCommand
     }
 
     /// <summary>One model: PyTorch first (its own process), then TorchSharp here; one line, and the JSON row in <paramref name="file"/>.</summary>
-    private static int MeasureOne(BenchModel model, Settings s, string? checkout, string python, string file)
+    private static int MeasureOne(BenchModel model, Settings s, Checkouts checkouts, string python, string file)
     {
         set_num_threads(s.Threads);
         int size = s.ImageSize ?? model.ImageSize;
         JsonElement? reference = null;
-        if (checkout is not null && BenchProcesses.FindScript("bench-models", "model_bench.py") is { } script)
+        string bench = model.Code == ReferenceCode.Survey ? "model_bench.py" : "transformer_bench.py";
+        if (checkouts.For(model) is { } checkout && BenchProcesses.FindScript("bench-models", bench) is { } script)
             reference = BenchProcesses.RunPython(python, script, [checkout, model.Config, $"{size}", $"{s.BatchSize}", $"{s.Threads}", $"{s.Steps}", $"{s.Warmup}"]);
         var (parameters, median, peak) = TimeTorchSharp(model, size, s);
         var row = new Dictionary<string, object?>
@@ -186,7 +225,7 @@ internal static class ModelBenchCommand
     private static (long Parameters, double MedianMs, double PeakMiB) TimeTorchSharp(BenchModel spec, int size, Settings s)
     {
         ResidentMemory.ResetPeak();
-        using var model = spec.Builder().WithChannelsLast(s.ChannelsLast).Build();
+        using var model = spec.Builder(size).WithChannelsLast(s.ChannelsLast).Build();
         model.Network.train();
         using var optimizer = ((IOptimizerSpec)Optimizers.Adam(1e-4, 1e-4)).Create(model.Network.parameters());
         using var images = randn(s.BatchSize, 3, size, size);

@@ -75,9 +75,9 @@ internal static class WeightsCommands
             keys.Count(k => !k.Key.EndsWith(".num_batches_tracked", StringComparison.Ordinal)) == shapes.Count(k => !k.Key.EndsWith(".num_batches_tracked", StringComparison.Ordinal))
             && keys.All(k => shapes.TryGetValue(k.Key, out var shape) ? shape.SequenceEqual(k.Value) : k.Key.EndsWith(".num_batches_tracked", StringComparison.Ordinal));
 
-        foreach (var model in ModelBenchCommand.Models)
+        foreach (var model in ModelBenchCommand.SurveyModels)
         {
-            using var built = model.Builder().Build();
+            using var built = model.Builder(model.ImageSize).Build();
             var ours = built.Network.state_dict().ToDictionary(t => t.Key, t => t.Value.shape);
             string? names = Same(ours) ? "the library's names"
                 : built.Network is IReferenceKeys { ReferenceKeys: var map } && Same(ours.ToDictionary(t => map.ToReference(t.Key), t => t.Value)) ? "the code's own names"

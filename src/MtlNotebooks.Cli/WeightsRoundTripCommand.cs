@@ -23,9 +23,9 @@ internal static class WeightsRoundTripCommand
         var size = new Option<int>("--image-size") { Description = "Input side of the compared forward passes.", DefaultValueFactory = _ => 64 }.AtLeast(32);
         var models = new Option<string[]>("--model")
         {
-            Description = $"Models (repeatable; default all): {string.Join(", ", ModelBenchCommand.Models.Select(m => m.Name))}.",
+            Description = $"Models (repeatable; default all): {string.Join(", ", ModelBenchCommand.SurveyModels.Select(m => m.Name))}.",
             AllowMultipleArgumentsPerToken = true,
-        }.AcceptOnlyKeys(ModelBenchCommand.Models.Select(m => m.Name));
+        }.AcceptOnlyKeys(ModelBenchCommand.SurveyModels.Select(m => m.Name));
         var keep = new Option<DirectoryInfo?>("--keep") { Description = "Keep each model's exchanged files (theirs.pth, theirs_io.pth, ours.pth, ours.safetensors, ours_io.pth) in DIR/<model>." };
         var command = new Command("roundtrip", "Exchange weights with the survey code's own models under PyTorch, both ways, and compare outputs (within 1e-5 of the largest output).")
         {
@@ -38,7 +38,7 @@ internal static class WeightsRoundTripCommand
         });
         command.SetAction(parse =>
         {
-            var chosen = parse.GetValue(models) is { Length: > 0 } names ? ModelBenchCommand.Models.Where(m => names.Contains(m.Name)).ToArray() : ModelBenchCommand.Models;
+            var chosen = parse.GetValue(models) is { Length: > 0 } names ? ModelBenchCommand.SurveyModels.Where(m => names.Contains(m.Name)).ToArray() : [.. ModelBenchCommand.SurveyModels];
             if (BenchProcesses.FindScript("weights roundtrip", "weights_roundtrip.py") is not { } script) return 1;
             int failed = 0;
             Console.WriteLine("Largest |PyTorch − ours| over every output, relative to the largest output.");
@@ -61,7 +61,7 @@ internal static class WeightsRoundTripCommand
             if (BenchProcesses.RunPython(python, script, Arguments("write")) is not { } written) { Console.WriteLine(); return false; }
             var tasks = written.GetProperty("tasks").EnumerateArray().Select(t => t.GetString()!).ToArray();
 
-            using var built = model.Builder().Build();
+            using var built = model.Builder(size).Build();
             var net = built.Network;
             net.SaveWeights(Path.Combine(folder, "ours.pth"));
             net.LoadWeights(Path.Combine(folder, "theirs.pth"));

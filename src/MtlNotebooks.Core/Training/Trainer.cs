@@ -15,6 +15,8 @@ public static class Trainer
         var problems = Problems(train, options).ToList();
         problems.AddRange(MissingLabels(model, train));
         problems.AddRange(MissingLabels(model, validation, mainOnly: true));
+        problems.AddRange(WrongSize(model, train));
+        problems.AddRange(WrongSize(model, validation));
         ThrowIfAny(problems);
         using var run = new TrainingRun(model, train, validation, options);
         return run.Train();
@@ -28,6 +30,14 @@ public static class Trainer
         foreach (var problem in options.Validate()) yield return problem;
         if (options.BatchSize > 0 && train.Count < options.BatchSize)
             yield return $"Data set '{train.Name}' has {train.Count} samples, fewer than one batch of {options.BatchSize}.";
+    }
+
+    /// <summary>A data set whose images a network of one input size (<see cref="MultiTaskNet.InputSize"/>) cannot take.</summary>
+    private static IEnumerable<string> WrongSize(MultiTaskModel model, IMultiTaskDataset data)
+    {
+        if (model.Network.InputSize is { } size && (data.Height, data.Width) != size)
+            yield return $"{model.Network.GetName()} takes {size.Height}×{size.Width} images only, but data set '{data.Name}' has " +
+                         $"{data.Height}×{data.Width}: build its backbone for that size (e.g. Backbones.VitTiny({data.Height}, {data.Width}, …)) or resize the data.";
     }
 
     /// <summary>The optimiser groups of <paramref name="model"/>: the network's (<see cref="MultiTaskNet.ParameterGroups"/>)

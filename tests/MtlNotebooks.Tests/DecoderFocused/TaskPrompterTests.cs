@@ -123,6 +123,19 @@ public sealed class TaskPrompterTests
     }
 
     [Fact]
+    public void Fit_OnScenesOfAnotherSize_IsRefusedBeforeTraining_NamingBothSizes()
+    {
+        using var model = MultiTaskNet.CreateBuilder().UseBackbone(Backbones.VitTiny(64, patchSize: 8, widthMultiplier: 0.125))
+            .AddTask(DenseTasks.Depth()).UseArchitecture(Architectures.TaskPrompter(16, 24, 4)).Build();
+        using var train = MtlNotebooks.Data.Synthetic.SyntheticDataset.Create(MtlNotebooks.Data.Synthetic.SyntheticSplit.Train, 4, 32, 32, seed: 1);
+
+        var error = Assert.Throws<ArgumentException>(() => MtlNotebooks.Training.Trainer.Fit(model, train, train, new() { Epochs = 1, BatchSize = 2 }));
+
+        Assert.Contains("takes 64×64 images only", error.Message);
+        Assert.Contains("has 32×32", error.Message);
+    }
+
+    [Fact]
     public void Build_OnABackboneThatIsNoViT_OrWithWindowsThatDoNotFit_NamesEveryProblem()
     {
         var notVit = Assert.Throws<BuildException>(() => MultiTaskNet.CreateBuilder().UseBackbone(Backbones.SmallResNet(8))

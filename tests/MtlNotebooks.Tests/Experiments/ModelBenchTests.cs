@@ -21,7 +21,7 @@ public sealed class ModelBenchTests
             var lines = File.ReadAllLines(csv).Select(l => l.Split(',')).ToArray();
             string[] Column(string name) => [.. lines.Skip(1).Select(row => row[Array.IndexOf(lines[0], name)])];
             Assert.Equal(["pad-net", "mtan"], Column("model"));
-            Assert.Equal(["nyud/hrnet18/pad_net", "nyud/resnet50/mtan"], Column("survey config"));
+            Assert.Equal(["nyud/hrnet18/pad_net", "nyud/resnet50/mtan"], Column("reference config"));
             // The released code's counts (ResourceTableTests, EncoderReferenceTests).
             Assert.Equal(["7019056", "72052713"], Column("parameters"));
             Assert.All(Column("TorchSharp ms"), ms => Assert.True(double.Parse(ms, CultureInfo.InvariantCulture) > 0));
@@ -51,11 +51,29 @@ public sealed class ModelBenchTests
     }
 
     [Fact]
+    public void TransformerCodeThatIsNoCheckout_IsRefusedNamingTheOption()
+    {
+        string folder = Directory.CreateTempSubdirectory("not-a-checkout-").FullName;
+        try
+        {
+            var (exit, _, error) = CliOutput.Run("bench-models", "--model", "invpt", "--transformer-code", folder);
+            Assert.NotEqual(0, exit);
+            Assert.Contains("--transformer-code", error);
+            Assert.Contains("no InvPT/ folder", error);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void UnknownModel_NamesTheChoices()
     {
         var (exit, _, error) = CliOutput.Run("bench-models", "--model", "segformer");
         Assert.NotEqual(0, exit);
         Assert.Contains("'segformer'", error);
         Assert.Contains("mti-net+aux", error);
+        Assert.Contains("taskprompter", error);
     }
 }

@@ -5,7 +5,7 @@ VisionTransformer), at a reduced size, with its outputs, for the C# InvPTModule 
 
 Run with Debian's PyTorch, the repository fetched (a checkout or its bare git directory):
     /usr/bin/python3 make_invpt_fixtures.py REPO
-The official classes run under make_invpt_reference.py's timm shim; nn.SyncBatchNorm runs as BatchNorm2d (CPU).
+The official classes run under tools/transformer_reference.py's timm shim; nn.SyncBatchNorm runs as BatchNorm2d (CPU).
 Size: ViT width 32, 4 blocks, 2 heads, 8-pixel patches, blocks 1, 2, 3 tapped, 64 x 64 images (an 8 x 8 grid);
 decoder E = 16 with 8 prediction channels (stages 24, 12, 6 wide, 2 heads); tasks semseg (5), depth (1), normals (3).
 Weights: the official initialisation with seed 0, then every bias, norm and batch-norm statistic drawn at random so
@@ -23,7 +23,8 @@ from torch import nn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import make_invpt_reference as invpt  # noqa: E402  (shims and checkout handling)
+sys.path.insert(0, os.path.join(HERE, '..', '..', '..', 'tools'))
+import transformer_reference as invpt  # noqa: E402  (shims and checkout handling)
 from make_vit_fixtures import encode  # noqa: E402
 
 TASKS = ['semseg', 'depth', 'normals']

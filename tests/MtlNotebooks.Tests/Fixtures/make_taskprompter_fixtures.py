@@ -5,7 +5,7 @@ reduced size, with its outputs, for the C# TaskPrompterModule to match.
 
 Run with Debian's PyTorch, the repository fetched (a checkout or its bare git directory):
     /usr/bin/python3 make_taskprompter_fixtures.py REPO
-The official classes run under make_invpt_reference.py's timm shim.
+The official classes run under tools/transformer_reference.py's timm shim.
 Size: ViT width 32, 4 blocks, 2 heads, 8-pixel patches, blocks 1, 2, 3 tapped, 64 x 64 images (an 8 x 8 grid);
 E = 16, F = 24; tasks semseg (5), depth (1), normals (3). Two configurations: 'reweighting' (4 channel windows of 4 x 4,
 cross-task reweighting, as the PASCAL configs) and 'plain' (one window, no reweighting).
@@ -23,7 +23,8 @@ from torch import nn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import make_invpt_reference as invpt  # noqa: E402  (shims and checkout handling)
+sys.path.insert(0, os.path.join(HERE, '..', '..', '..', 'tools'))
+import transformer_reference as invpt  # noqa: E402  (shims and checkout handling)
 from make_vit_fixtures import encode  # noqa: E402
 
 TASKS = ['semseg', 'depth', 'normals']

@@ -5,7 +5,7 @@ VisionTransformerModule to match, and timm's resize_pos_embed of its position em
 
 Run with Debian's PyTorch, the repository fetched (a checkout or its bare git directory):
     /usr/bin/python3 make_vit_fixtures.py REPO
-The official class runs under the same timm shim as make_invpt_reference.py. A reduced size keeps the fixture small:
+The official class runs under tools/transformer_reference.py's timm shim. A reduced size keeps the fixture small:
 width 32, 4 blocks, 2 heads, 8-pixel patches, a 32 x 48 input (4 x 6 tokens), blocks 1, 2, 3 tapped. Weights are the
 official initialisation with seed 0, the biases and LayerNorms then drawn at random so that every term counts; outputs
 in eval mode. Tensors are stored as little-endian float32 in base64 inside JSON.
@@ -22,7 +22,8 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-import make_invpt_reference as invpt  # noqa: E402  (shims and checkout handling)
+sys.path.insert(0, os.path.join(HERE, '..', '..', '..', 'tools'))
+import transformer_reference as invpt  # noqa: E402  (shims and checkout handling)
 
 
 def encode(t):
