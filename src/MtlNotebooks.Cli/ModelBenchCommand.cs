@@ -136,8 +136,8 @@ internal static class ModelBenchCommand
     {
         Console.WriteLine($"bench-models: batch {s.BatchSize}, {s.Threads} threads, median of {s.Steps} train steps after {s.Warmup} untimed " +
                           $"(forward, sum of the outputs' mean squares, backward, Adam), TorchSharp {(s.ChannelsLast ? "channels-last" : "contiguous")}" +
-                          (checkouts.Survey is null ? "; no --reference-code, so TorchSharp only for the survey's models" : $"; PyTorch runs {checkouts.Survey}") +
-                          (checkouts.Transformers is null ? "; no --transformer-code, so TorchSharp only for InvPT and TaskPrompter" : $" and {checkouts.Transformers}"));
+                          (checkouts.Survey is null ? "; no --reference-code, so TorchSharp only for the survey's models" : $"; PyTorch runs {checkouts.Survey} for the survey's models") +
+                          (checkouts.Transformers is null ? "; no --transformer-code, so TorchSharp only for InvPT and TaskPrompter" : $"; PyTorch runs {checkouts.Transformers} for InvPT and TaskPrompter"));
         var rows = new List<JsonElement>();
         foreach (var model in models)
         {
