@@ -21,9 +21,13 @@ internal static class PyTorchFixtures
         }
     }
 
-    public static T Load<T>(string name) =>
-        JsonSerializer.Deserialize<T>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name)),
-            new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+    /// <summary>A fixture by file name; a name ending in .gz is read through gzip (the larger fixtures are stored so).</summary>
+    public static T Load<T>(string name)
+    {
+        using var file = File.OpenRead(Path.Combine(AppContext.BaseDirectory, "Fixtures", name));
+        using Stream json = name.EndsWith(".gz", StringComparison.Ordinal) ? new System.IO.Compression.GZipStream(file, System.IO.Compression.CompressionMode.Decompress) : file;
+        return JsonSerializer.Deserialize<T>(json, new JsonSerializerOptions { PropertyNameCaseInsensitive = true })!;
+    }
 
     /// <summary>Asserts that <paramref name="module"/> has exactly the fixture's state-dict keys (BN step counters aside),
     /// copies the values in and switches to evaluation mode.</summary>

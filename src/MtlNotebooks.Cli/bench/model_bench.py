@@ -44,15 +44,8 @@ def tensors(value):
             yield from tensors(v)
 
 
-def main():
-    checkout, name = sys.argv[1], sys.argv[2]
-    size, batch, threads, steps, warmup = (int(a) for a in sys.argv[3:8])
-    torch.set_num_threads(threads)
-    torch.manual_seed(0)
-    reference_code.install_shims(checkout)
-    reset_peak()
-    start = status_mib('VmRSS:')
-    net, _ = reference_code.build(checkout, name)
+def time_steps(net, size, batch, steps, warmup, start):
+    """The timed train steps of net on a random batch, as the JSON row bench-models reads."""
     net.train()
     optimiser = torch.optim.Adam(net.parameters(), lr=1e-4, weight_decay=1e-4)
     x = torch.randn(batch, 3, size, size)
@@ -65,9 +58,21 @@ def main():
         optimiser.step()
         if step >= warmup:
             times.append((time.perf_counter() - began) * 1000.0)
-    print(json.dumps({'torch': torch.__version__, 'parameters': sum(p.numel() for p in net.parameters()),
-                      'outputs': len(outputs), 'median_ms': statistics.median(times),
-                      'peak_rss_mib': status_mib('VmHWM:'), 'start_rss_mib': start}))
+    return {'torch': torch.__version__, 'parameters': sum(p.numel() for p in net.parameters()),
+            'outputs': len(outputs), 'median_ms': statistics.median(times),
+            'peak_rss_mib': status_mib('VmHWM:'), 'start_rss_mib': start}
+
+
+def main():
+    checkout, name = sys.argv[1], sys.argv[2]
+    size, batch, threads, steps, warmup = (int(a) for a in sys.argv[3:8])
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    reference_code.install_shims(checkout)
+    reset_peak()
+    start = status_mib('VmRSS:')
+    net, _ = reference_code.build(checkout, name)
+    print(json.dumps(time_steps(net, size, batch, steps, warmup, start)))
 
 
 if __name__ == '__main__':

@@ -15,10 +15,8 @@ difference in work.
 import json
 import os
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 
 import torch
 from torch import nn
@@ -28,7 +26,7 @@ sys.path.insert(0, os.path.join(HERE, '..', '..', '..', 'tools'))
 sys.path.insert(0, HERE)
 import transformer_reference  # noqa: E402
 from backbone_bench import status_mib  # noqa: E402
-from model_bench import reset_peak, tensors  # noqa: E402
+from model_bench import reset_peak, time_steps  # noqa: E402
 
 
 def main():
@@ -49,21 +47,7 @@ def main():
             reset_peak()
             start = status_mib('VmRSS:')
             net, _ = transformer_reference.build(root, folder, yml, overrides, scale=(size, size))
-            net.train()
-            optimiser = torch.optim.Adam(net.parameters(), lr=1e-4, weight_decay=1e-4)
-            x = torch.randn(batch, 3, size, size)
-            times = []
-            for step in range(warmup + steps):
-                began = time.perf_counter()
-                optimiser.zero_grad()
-                outputs = list(tensors(net(x)))
-                sum(o.square().mean() for o in outputs).backward()
-                optimiser.step()
-                if step >= warmup:
-                    times.append((time.perf_counter() - began) * 1000.0)
-            print(json.dumps({'torch': torch.__version__, 'parameters': sum(p.numel() for p in net.parameters()),
-                              'outputs': len(outputs), 'median_ms': statistics.median(times),
-                              'peak_rss_mib': status_mib('VmHWM:'), 'start_rss_mib': start}))
+            print(json.dumps(time_steps(net, size, batch, steps, warmup, start)))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -18,7 +18,7 @@ public sealed class TaskPrompterTests
 
     private sealed record Fixture(string Torch, string[] Tasks, Dictionary<string, int> Outputs_Per_Task, Dictionary<string, Config> Configs);
 
-    private static readonly Fixture Reference = PyTorchFixtures.Load<Fixture>("taskprompter_outputs_reference.json");
+    private static readonly Fixture Reference = PyTorchFixtures.Load<Fixture>("taskprompter_outputs_reference.json.gz");
 
     private static readonly TransformerLayout SmallLayout = new(Width: 32, Depth: 4, Heads: 2, PatchSize: 8, ImageHeight: 64, ImageWidth: 64, TappedBlocks: [1, 2, 3]);
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes taskprompter_outputs_reference.json: TaskPrompter as its official code builds it (TaskPrompter/models of
+"""Writes taskprompter_outputs_reference.json.gz: TaskPrompter as its official code builds it (TaskPrompter/models of
 github.com/prismformore/Multi-Task-Transformer: TaskPrompterWrapper around its TaskPrompter ViT, ConvHead heads), at a
 reduced size, with its outputs, for the C# TaskPrompterModule to match.
 
@@ -10,8 +10,10 @@ Size: ViT width 32, 4 blocks, 2 heads, 8-pixel patches, blocks 1, 2, 3 tapped, 6
 E = 16, F = 24; tasks semseg (5), depth (1), normals (3). Two configurations: 'reweighting' (4 channel windows of 4 x 4,
 cross-task reweighting, as the PASCAL configs) and 'plain' (one window, no reweighting).
 Weights: the official initialisation with seed 0, then every bias, norm and batch-norm statistic drawn at random so
-that every term counts; outputs in eval mode. Tensors are little-endian float32 in base64 inside JSON.
+that every term counts; outputs in eval mode for one image. Tensors are little-endian float32 in base64 inside JSON,
+gzipped with no time stamp (the same models give the same bytes).
 """
+import gzip
 import json
 import os
 import shutil
@@ -80,7 +82,7 @@ def main():
                 model = build(Settings(config['use_ctr']), config['chan_nheads'])
                 randomise(model)
                 model.eval()
-                image = torch.randn(2, 3, 64, 64)
+                image = torch.randn(1, 3, 64, 64)
                 with torch.no_grad():
                     outputs = model(image)
                 fixture['configs'][name] = {
@@ -92,9 +94,10 @@ def main():
                     'parameters': sum(q.numel() for q in model.parameters()),
                 }
                 print(name, 'parameters', fixture['configs'][name]['parameters'])
-        with open(os.path.join(HERE, 'taskprompter_outputs_reference.json'), 'w') as f:
-            json.dump(fixture, f)
-        print('wrote taskprompter_outputs_reference.json')
+        with open(os.path.join(HERE, 'taskprompter_outputs_reference.json.gz'), 'wb') as raw, \
+                gzip.GzipFile(fileobj=raw, mode='wb', mtime=0) as gz:
+            gz.write(json.dumps(fixture).encode('utf-8'))
+        print('wrote taskprompter_outputs_reference.json.gz')
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
