@@ -29,7 +29,9 @@ internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state, I
     /// went (as Jupyter front ends truncate): a cell that logs every step of a long run stays a notebook one can open.</summary>
     public const int MaxStreamChars = 4 * 1024 * 1024;
 
-    private const int OpenLineLimit = 64 * 1024;
+    /// <summary>An unfinished line is joined again at each write only up to this length (characters), so a cell that
+    /// prints dots without a newline costs a bounded copy per write, and no string reaches the large-object heap.</summary>
+    private const int OpenLineLimit = 4 * 1024;
 
     private bool _closed;
     private long _streamChars, _droppedChars;
@@ -67,7 +69,7 @@ internal sealed class OutputSink(JsonArray outputs, NotebookOutputState state, I
             && !ReferenceEquals(last, _truncationNote))
         {
             var lines = (JsonArray)last["text"]!;
-            // An unfinished line is joined again only while short: a cell that prints dots without a newline gets 64 KB
+            // An unfinished line is joined again only while short: a cell that prints dots without a newline gets 4 K
             // segments, not one line copied whole at every write.
             if (lines.Count > 0 && (string?)lines[^1] is { } open && !EndsLine(open) && open.Length < OpenLineLimit)
             {

@@ -58,13 +58,13 @@ public sealed class OutputSinkTests
     }
 
     [Fact]
-    public void DotsWithoutANewline_AreCutInto64KSegments_AndTheCapNeverSplitsACharacter()
+    public void DotsWithoutANewline_AreCutInto4KSegments_AndTheCapNeverSplitsACharacter()
     {
         var (sink, outputs, _) = NewSink();
         for (int i = 0; i < 300_000; i++) sink.Write("stdout", ".");
         var segments = ((JsonArray)outputs[0]!["text"]!).Select(l => (string)l!).ToList();
         Assert.Equal(300_000, segments.Sum(s => s.Length));
-        Assert.All(segments, s => Assert.True(s.Length <= 64 * 1024 + 1, $"a segment of {s.Length} characters"));
+        Assert.All(segments, s => Assert.True(s.Length <= 4 * 1024 + 1, $"a segment of {s.Length} characters"));
 
         var (capped, cappedOutputs, _) = NewSink();
         capped.Write("stdout", new string('a', OutputSink.MaxStreamChars - 1) + "😀");   // the emoji is two chars, across the cap

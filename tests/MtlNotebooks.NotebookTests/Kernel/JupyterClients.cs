@@ -26,9 +26,17 @@ internal sealed class JupyterClients : IDisposable
     public (int ExitCode, string Output, TimeSpan Elapsed) Run(string program, IEnumerable<string> arguments, TimeSpan limit,
         IReadOnlyDictionary<string, string>? environment = null)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        // A folder of its own as the working directory: a notebook run in this process may be in (and then delete) another.
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = _prefix.FullName,
+        };
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         start.Environment["JUPYTER_PATH"] = JupyterPath;
+        // One libtorch thread: these processes run beside this one's notebooks on two cores, and OpenMP threads that
+        // spin-wait for a core another process holds make both many times slower.
+        start.Environment["OMP_NUM_THREADS"] = "1";
+        start.Environment["MKL_NUM_THREADS"] = "1";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         var clock = Stopwatch.StartNew();
         using var process = Process.Start(start)!;

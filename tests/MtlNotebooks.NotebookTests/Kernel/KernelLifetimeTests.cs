@@ -5,6 +5,7 @@ namespace MtlNotebooks.NotebookTests.Kernel;
 /// <summary>How the kernel's process ends under jupyter_client (kernel_lifetime.py): a kernel whose client is killed
 /// with SIGKILL, idle or training, is gone within 5 s (no orphan keeps its memory, ports and training); SIGTERM ends an
 /// idle and a training kernel within 2 s with exit code 0; SIGINT interrupts a training cell and the kernel serves on.</summary>
+[Collection(OutOfProcess.KernelLifetime)]
 public sealed class KernelLifetimeTests(ITestOutputHelper log)
 {
     /// <summary>An idle kernel 20 times over (a race between the watch and the shutdown shows only over many), then a

@@ -7,6 +7,7 @@ namespace MtlNotebooks.NotebookTests.Kernel;
 /// <summary>Every notebook of notebooks/ executed through the kernel by nbclient (<c>jupyter nbconvert --execute</c>),
 /// in smoke mode: nbclient has no parameters, so the kernel takes <c>smoke=true</c> from
 /// <see cref="KernelHost.ParametersVariable"/> and applies it after the parameters cell.</summary>
+[Collection(OutOfProcess.KernelNotebooks)]
 public sealed class KernelNotebookTests(ITestOutputHelper log)
 {
     [Theory]

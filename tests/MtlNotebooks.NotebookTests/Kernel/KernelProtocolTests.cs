@@ -6,6 +6,7 @@ namespace MtlNotebooks.NotebookTests.Kernel;
 /// results, a compile error's line and column, an exception, completion, inspection, is_complete, comm_info, an
 /// interrupted training cell followed by a working cell, malformed and wrongly signed messages, and a restart after an
 /// endless loop.</summary>
+[Collection(OutOfProcess.KernelLifetime)]
 public sealed class KernelProtocolTests(ITestOutputHelper log)
 {
     [Fact]

@@ -8,11 +8,12 @@ namespace MtlNotebooks.NotebookTests.Kernel;
 /// <summary>The notebooks under the kernel they declare, .NET Interactive's (the <c>Microsoft.dotnet-interactive</c>
 /// tool, as Polyglot Notebooks and Jupyter run it), executed by nbclient: the library packed as the README says, found
 /// through notebooks/NuGet.Config, TorchSharp's native library loaded on a libstdc++ without GLIBCXX_3.4.32, charts
-/// drawn. Packages restore into a scratch NuGet folder, so a stale 0.1.0 in the user's cache is never what runs. That
-/// kernel has no parameters: smoke mode is injected as papermill injects it, a cell after the parameters cell.</summary>
-public sealed class PolyglotKernelTests(ITestOutputHelper log) : IDisposable
+/// drawn. Packages restore into a scratch NuGet folder (<see cref="PolyglotSetup"/>, shared by this class's notebooks), so
+/// a stale 0.1.0 in the user's cache is never what runs. That kernel has no parameters: smoke mode is injected as
+/// papermill injects it, a cell after the parameters cell.</summary>
+[Collection(OutOfProcess.KernelClients)]
+public sealed class PolyglotKernelTests(PolyglotSetup setup, ITestOutputHelper log) : IClassFixture<PolyglotSetup>, IDisposable
 {
-    private const string ToolVersion = "1.0.712001";
     private readonly DirectoryInfo _scratch = Directory.CreateTempSubdirectory("mtl-polyglot-");
 
     public static TheoryData<string, bool> Notebooks() => new()
@@ -28,9 +29,8 @@ public sealed class PolyglotKernelTests(ITestOutputHelper log) : IDisposable
     {
         using var clients = new JupyterClients();
         clients.RequirePython("nbclient");
-        var kernels = InstallKernelSpec(clients);
-        var toolFolder = Path.GetDirectoryName(Tool())!;   // the kernelspec starts `dotnet interactive`, which finds the tool on PATH
-        var feed = PackedLibrary(clients);
+        var (kernels, feed, packages) = setup.Prepare(clients);
+        var toolFolder = Path.GetDirectoryName(PolyglotSetup.Tool())!;   // the kernelspec starts `dotnet interactive`, which finds the tool on PATH
         var folder = _scratch.CreateSubdirectory("notebook");
         File.WriteAllText(Path.Combine(folder.FullName, "NuGet.Config"),
             File.ReadAllText(RepositoryFiles.Full("notebooks/NuGet.Config")).Replace("../artifacts/packages", feed));
@@ -48,7 +48,7 @@ public sealed class PolyglotKernelTests(ITestOutputHelper log) : IDisposable
         ], TimeSpan.FromMinutes(20), new Dictionary<string, string>
         {
             ["JUPYTER_PATH"] = kernels,
-            ["NUGET_PACKAGES"] = _scratch.CreateSubdirectory("nuget-packages").FullName,
+            ["NUGET_PACKAGES"] = packages,
             ["XDG_DATA_HOME"] = dataHome,
             ["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1",
             ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
@@ -88,42 +88,6 @@ public sealed class PolyglotKernelTests(ITestOutputHelper log) : IDisposable
         JsonValue value => (string?)value ?? "",
         _ => "",
     };
-
-    /// <summary>The tool's kernelspec under a scratch folder (JUPYTER_PATH), the user's Jupyter untouched.</summary>
-    private string InstallKernelSpec(JupyterClients clients)
-    {
-        var tool = Tool();
-        var kernels = _scratch.CreateSubdirectory("jupyter");
-        var (code, text, _) = clients.Run(tool, ["jupyter", "install", "--path", kernels.CreateSubdirectory("kernels").FullName], TimeSpan.FromMinutes(2),
-            new Dictionary<string, string> { ["DOTNET_INTERACTIVE_CLI_TELEMETRY_OPTOUT"] = "1" });
-        Assert.True(code == 0, $"{tool} jupyter install failed ({code}):\n{text}");
-        return kernels.FullName;
-    }
-
-    private static string Tool()
-    {
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        var candidates = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator)
-            .Append(Path.Combine(home, ".dotnet", "tools")).Select(d => Path.Combine(d, "dotnet-interactive"));
-        return candidates.FirstOrDefault(File.Exists)
-               ?? throw new Xunit.Sdk.XunitException(
-                   $"dotnet-interactive is not installed: dotnet tool install -g Microsoft.dotnet-interactive --version {ToolVersion} (.ci/run does).");
-    }
-
-    /// <summary>The four packages the notebooks reference, packed from this test build's output as the README packs them.</summary>
-    private string PackedLibrary(JupyterClients clients)
-    {
-        var feed = _scratch.CreateSubdirectory("feed").FullName;
-        var framework = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var configuration = framework.Parent!.Name;
-        foreach (var project in new[] { "MtlNotebooks.Core", "MtlNotebooks.Data", "MtlNotebooks", "MtlNotebooks.Interactive" })
-        {
-            var (code, text, _) = clients.Run("dotnet",
-                ["pack", Path.Combine(RepositoryFiles.Root, "src", project), "--no-build", "-c", configuration, "-o", feed, "--nologo"], TimeSpan.FromMinutes(5));
-            Assert.True(code == 0, $"dotnet pack {project} failed:\n{text}");
-        }
-        return feed;
-    }
 
     public void Dispose() => _scratch.Delete(recursive: true);
 }

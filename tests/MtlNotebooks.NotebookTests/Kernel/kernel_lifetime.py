@@ -1,6 +1,8 @@
 """How the C# kernel's process ends, driven by jupyter_client.
 
 Usage: kernel_lifetime.py KERNEL_NAME parent-death|signals|shutdowns [ROUNDS]   (JUPYTER_PATH must hold the kernelspec).
+The rounds of parent-death and shutdowns run in two processes at once (half each): they are independent kernels, and a
+kernel's start is mostly one thread's work.
   parent-death: a child Python process starts the kernel (start_new_kernel): idle, training, or in a loop that ignores
                 its cancellation; the child is killed with SIGKILL and the kernel must be gone within 5 s, having
                 logged why.
@@ -72,11 +74,12 @@ def client(name, state, log):
     time.sleep(TIMEOUT)
 
 
-def parent_death(name, idle_rounds=1):
-    """Each kernel must end when its client dies: an idle one idle_rounds times (a race shows only over many), then a
-    training one and one stuck in a loop."""
-    cases = [("idle", f"an idle kernel (round {k + 1})") for k in range(idle_rounds)]
-    cases += [("training", "a training kernel"), ("looping", "a kernel stuck in a loop")]
+def parent_death(name, idle_rounds=1, first=0, last_part=True):
+    """Each kernel must end when its client dies: an idle one idle_rounds times (a race shows only over many), then (in
+    the last part) a training one and one stuck in a loop."""
+    cases = [("idle", f"an idle kernel (round {k + 1})") for k in range(first, first + idle_rounds)]
+    if last_part:
+        cases += [("training", "a training kernel"), ("looping", "a kernel stuck in a loop")]
     for state, what in cases:
         with tempfile.NamedTemporaryFile(prefix="mtl-kernel-", suffix=".log") as log:
             child = subprocess.Popen([sys.executable, __file__, name, "client", state, log.name],
@@ -155,10 +158,10 @@ def ended_cleanly(process, log, what, elapsed=None):
           f"{what}: the kernel exited with code {code}, no unhandled exception", text)
 
 
-def shutdowns(name, rounds):
+def shutdowns(name, rounds, first=0):
     """Every round takes the next way of ending a kernel; a process is checked on each exit, restarts included."""
     ways = ["shutdown request, idle", "shutdown request, busy", "restart, then shutdown request", "the client's shutdown message"]
-    for k in range(rounds):
+    for k in range(first, first + rounds):
         way = ways[k % len(ways)]
         what = f"round {k + 1} ({way})"
         with tempfile.NamedTemporaryFile(prefix="mtl-kernel-", suffix=".log") as log:
@@ -201,6 +204,22 @@ def shutdowns(name, rounds):
                 km.cleanup_resources()
 
 
+def in_two_parts(name, mode, rounds):
+    """Rounds 1..h in one process and h+1..rounds in another, at once; the output of each part follows as it ends."""
+    half = (rounds + 1) // 2
+    parts = [(0, half, "0"), (half, rounds - half, "1")]
+    children = [subprocess.Popen([sys.executable, __file__, name, mode, str(count), "--part", str(first), last],
+                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                for first, count, last in parts if count > 0]
+    failed = False
+    for child in children:
+        output, _ = child.communicate()
+        print(output, end="", flush=True)
+        failed |= child.returncode != 0
+    if failed:
+        sys.exit(1)
+
+
 if __name__ == "__main__":
     # A shell starts background jobs with SIGINT ignored, and an ignored signal stays ignored across exec: the kernel would
     # inherit that and .NET keeps it, so SIGINT could not interrupt. Jupyter's server handles SIGINT, so its kernels
@@ -209,10 +228,15 @@ if __name__ == "__main__":
     if sys.argv[2] == "client":
         client(sys.argv[1], sys.argv[3], sys.argv[4])
     else:
-        if sys.argv[2] == "parent-death":
-            parent_death(sys.argv[1], int(sys.argv[3]) if len(sys.argv) > 3 else 1)
+        rounds = int(sys.argv[3]) if len(sys.argv) > 3 else {"parent-death": 1, "shutdowns": 4}.get(sys.argv[2], 1)
+        part = sys.argv.index("--part") if "--part" in sys.argv else None
+        if part is None and sys.argv[2] in ("parent-death", "shutdowns") and rounds > 1:
+            in_two_parts(sys.argv[1], sys.argv[2], rounds)
+        elif sys.argv[2] == "parent-death":
+            first, last = (int(sys.argv[part + 1]), sys.argv[part + 2] == "1") if part else (0, True)
+            parent_death(sys.argv[1], rounds, first, last)
         elif sys.argv[2] == "shutdowns":
-            shutdowns(sys.argv[1], int(sys.argv[3]) if len(sys.argv) > 3 else 4)
+            shutdowns(sys.argv[1], rounds, int(sys.argv[part + 1]) if part else 0)
         else:
             signals(sys.argv[1])
         print("all checks passed", flush=True)

@@ -22,6 +22,9 @@ internal sealed class TaskPromptAttention : Module<Tensor, Tensor>
     private readonly (int Height, int Width) _grid;
     private readonly double _scale;
 
+    /// <summary>The factor the scores are scaled by before their softmax, 1/√(C/heads).</summary>
+    public double Scale => _scale;
+
     /// <param name="dim">Token width C.</param>
     /// <param name="heads">Heads of the joint self-attention.</param>
     /// <param name="grid">The patch grid; its N = h·w sizes <c>token_trans</c>, so the model runs at that grid only.</param>

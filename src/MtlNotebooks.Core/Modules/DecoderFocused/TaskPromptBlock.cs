@@ -29,6 +29,9 @@ internal sealed class TaskPromptBlock : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input) => throw new NotSupportedException("Call Run(tokens, prompts).");
 
+    /// <summary>The factor its attention scales the scores by before their softmax.</summary>
+    public double AttentionScale => attn.Scale;
+
     /// <summary>The block's output tokens [B, N, C] and prompts [B, P, C], and its attention's raw affinities.</summary>
     public (Tensor Tokens, Tensor Prompts, PromptAffinities Affinities) Run(Tensor tokens, Tensor prompts)
     {

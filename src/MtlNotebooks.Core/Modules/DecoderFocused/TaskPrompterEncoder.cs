@@ -61,7 +61,7 @@ internal sealed class TaskPrompterEncoder : Module<Tensor, Tensor>
         var layout = _options.Layout;
         using var scope = NewDisposeScope();
         var (height, width) = layout.Grid;
-        var x = TokenMaps.ToTokens(patch_embed.call(CheckSize(image))).add(pos_embed[.., 1.., ..], HeldScalars.One);
+        var x = Embed(image);
         var prompts = task_prompts.unsqueeze(0).expand(image.shape[0], -1, -1);
         var sums = new Dictionary<string, Tensor>();
         PromptAffinities? last = null;
@@ -84,10 +84,9 @@ internal sealed class TaskPrompterEncoder : Module<Tensor, Tensor>
     {
         using var scope = NewDisposeScope();
         using var _ = no_grad();
-        var layout = _options.Layout;
         int prompts = _options.AllTasks.Count;
-        Scalar scale = Math.Pow(layout.Width / layout.Heads, -0.5);
-        var x = TokenMaps.ToTokens(patch_embed.call(CheckSize(image))).add(pos_embed[.., 1.., ..], HeldScalars.One);
+        Scalar scale = blocks[0].AttentionScale;
+        var x = Embed(image);
         var p = task_prompts.unsqueeze(0).expand(image.shape[0], -1, -1);
         var perBlock = new List<Tensor>();
         for (int i = 0; i < blocks.Count; i++)
@@ -97,6 +96,10 @@ internal sealed class TaskPrompterEncoder : Module<Tensor, Tensor>
         }
         return stack(perBlock).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The patch tokens of an image of the layout's size, position embedding added (its class slot unused).</summary>
+    private Tensor Embed(Tensor image) =>
+        TokenMaps.ToTokens(patch_embed.call(CheckSize(image))).add(pos_embed[.., 1.., ..], HeldScalars.One);
 
     /// <summary>The official <c>cal_task_feature</c>: every task's features at one level from the tokens and the raw affinities.</summary>
     private Dictionary<string, Tensor> TaskFeatures(Tensor tokens, PromptAffinities affinities, int level)
