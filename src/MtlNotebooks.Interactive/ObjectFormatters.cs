@@ -7,7 +7,7 @@ using MtlNotebooks.Analysis;
 namespace MtlNotebooks.Interactive;
 
 /// <summary>What a cell returns that no formatter of its own type shows: a sequence of records, anonymous objects or
-/// tuples as a table (<see cref="ObjectFrames.ToDataFrame"/>), one such object as a property table, with no
+/// tuples as a table (<see cref="ObjectFrames.ToDataFrame(System.Collections.IEnumerable)"/>), one such object as a property table, with no
 /// compiler-generated type names. .NET Interactive's defaults show these as collapsed "▶ { A = 1 }" rows headed by
 /// names like &lt;&gt;f__AnonymousType0#7; every other value keeps the formatter .NET Interactive would choose.</summary>
 internal static class ObjectFormatters

@@ -33,7 +33,7 @@ internal static class CellExecution
             if (code.Trim().Length == 0) return null;
             await session.SubmitAsync(code, cancellationToken, session.SourcePath($"cell {cellNumber}")).ConfigureAwait(false);
             if (session.HasReturnValue)
-                sink.Result(session.ReturnValue, executionCount);
+                sink.Result(session.ReturnValueToShow(), executionCount);
             return null;
         }
         catch (CompilationErrorException ex)

@@ -70,6 +70,10 @@ internal sealed class ScriptSession
 
     public object? ReturnValue => _state?.ReturnValue;
 
+    /// <summary>What a notebook shows for <see cref="ReturnValue"/>: a tuple (or sequence of tuples) as a table under the
+    /// element names the code gave it, anything else as it is.</summary>
+    public object? ReturnValueToShow() => _state is null ? null : TupleElementNames.Apply(_state.Script, _state.ReturnValue);
+
     /// <summary>The code of every submission that ran to its end, in order (directives removed): what later cells see.</summary>
     public IReadOnlyList<string> Submissions => _submissions;
 

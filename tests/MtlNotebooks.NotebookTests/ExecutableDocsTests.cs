@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using MtlNotebooks.Analysis;
+using MtlNotebooks.Interactive;
 using MtlNotebooks.Scripting;
 using Xunit.Abstractions;
 
@@ -30,6 +31,11 @@ public sealed partial class ExecutableDocsTests(ITestOutputHelper log)
         Assert.All(code, c => Assert.NotNull(c.Json["execution_count"]));
         Assert.DoesNotContain(code.SelectMany(c => c.Outputs), o => (string?)o!["output_type"] == "error");
         Assert.Empty(NbformatStructure.Problems(result.Executed.Root));
+        // A smoke run says that its numbers are not results, before the first of them.
+        var outputs = code.SelectMany(c => c.Outputs).Select(o => o!.ToJsonString()).ToList();
+        var banner = outputs.FindIndex(o => o.Contains(Banner.Smoke.Title, StringComparison.Ordinal));
+        Assert.True(banner >= 0, $"{notebook}: no smoke-mode banner");
+        Assert.True(outputs.Take(banner).All(o => !o.Contains(PlotlyHtml.ChartClass, StringComparison.Ordinal)), $"{notebook}: a chart before the smoke-mode banner");
         AssertChartsFit(notebook, result.Executed, code.SelectMany(c => c.Outputs).Count(o => o!.ToJsonString().Contains(PlotlyHtml.ChartClass)));
     }
 

@@ -262,6 +262,30 @@ public sealed class RunnerTests : IDisposable
     }
 
     [Fact]
+    public async Task Display_Tuples_ShowTheirElementNames()
+    {
+        var result = await Run(Notebook(
+            Setup,
+            "var loss = 0.25; (loss, Accuracy: 0.875)",
+            "Enumerable.Range(1, 2).Select(i => (Run: \"run\" + i, Steps: i * 1000)).ToArray()",
+            "new[] { \"a\", \"b\" }.Select(s => (s, s.Length + 1))",
+            "(1, 2)",
+            "var named = (Width: 8, Depth: 2);"));
+
+        Assert.True(result.Succeeded, result.Error);
+        // One tuple: a property table under the code's names, inferred ones included.
+        Assert.Contains("<tr><td>loss</td><td>0.25</td></tr>", Text(Output(result, 3), "text/html"));
+        Assert.Contains("<tr><td>Accuracy</td><td>0.875</td></tr>", Text(Output(result, 3), "text/html"));
+        Assert.Equal("property  value\n--------  -----\nloss      0.25\nAccuracy  0.875\n", Text(Output(result, 3), "text/plain"));
+        // A sequence of tuples: a table whose columns carry the names; partly named ones keep Item2 for the rest.
+        Assert.Equal("Run   Steps\n----  -----\nrun1  1,000\nrun2  2,000\n", Text(Output(result, 4), "text/plain"));
+        Assert.StartsWith("s  Item2\n", Text(Output(result, 5), "text/plain"));
+        // Without names, and as a statement, nothing changes.
+        Assert.StartsWith("property  value\n--------  -----\nItem1", Text(Output(result, 6), "text/plain"));
+        Assert.Empty(result.Executed.Cells[6].Outputs);
+    }
+
+    [Fact]
     public async Task Training_WithoutProgressOfItsOwn_ShowsOneLineUpdatedToTheLastStep()
     {
         var result = await Run(Notebook(

@@ -127,7 +127,7 @@ internal sealed class TrainingRun : IDisposable
         _stepsThisSession++;
         var elapsed = _clock.Elapsed;
         _progress?.Report(new TrainingProgress(_options.RunName, epoch + 1, _options.Epochs, step + 1, _totalSteps,
-            record.TotalLoss, elapsed, elapsed / _stepsThisSession * (_totalSteps - step - 1)));
+            record.TotalLoss, elapsed, elapsed / _stepsThisSession * (_totalSteps - step - 1)) { TaskLosses = record.TaskLosses });
     }
 
     /// <summary>Evaluates on the validation data after <paramref name="epoch"/> and tells the balancer.</summary>

@@ -12,13 +12,17 @@ namespace MtlNotebooks.Analysis;
 /// through these, so <c>runs.Select(r =&gt; new { r.Name, r.Seconds })</c> reads as a table, not as an object dump.</summary>
 public static class ObjectFrames
 {
-    /// <summary>The column names of <see cref="Properties"/>.</summary>
+    /// <summary>The column names of <see cref="Properties(object)"/>.</summary>
     public const string PropertyColumn = "property", ValueColumn = "value";
 
     /// <summary>The items as a table, one row each and one column per public property (fields for tuples, whose element
     /// names do not exist at run time: Item1, Item2, …). Numbers become double or int64 columns, everything else text.</summary>
     /// <exception cref="ArgumentException">The items are not all of one type with properties (<see cref="IsTabular"/>).</exception>
-    public static DataFrame ToDataFrame(this IEnumerable items)
+    public static DataFrame ToDataFrame(this IEnumerable items) => items.ToDataFrame(names: null);
+
+    /// <summary>The items as a table whose columns take <paramref name="names"/> in order, as the element names of tuples
+    /// (known only to the code that made them) when one name is given per column; the members' own names otherwise.</summary>
+    public static DataFrame ToDataFrame(this IEnumerable items, IReadOnlyList<string>? names)
     {
         ArgumentNullException.ThrowIfNull(items);
         var rows = items.Cast<object?>().ToList();
@@ -26,16 +30,20 @@ public static class ObjectFrames
             "Only a sequence of objects of one type with public properties (records, anonymous objects, tuples) becomes a table; " +
             $"this one holds {Describe(rows)}.", nameof(items));
         var members = Members(type);
-        return new DataFrame(members.Select(m => Column(m.Name, rows.Select(r => r is null ? null : Read(m, r)).ToList())));
+        return new DataFrame(members.Select((m, i) => Column(Name(m, i, names, members.Count), rows.Select(r => r is null ? null : Read(m, r)).ToList())));
     }
 
     /// <summary>One object's public properties as a two-column table (<see cref="PropertyColumn"/>, <see cref="ValueColumn"/>).</summary>
-    public static DataFrame Properties(object value)
+    public static DataFrame Properties(object value) => Properties(value, names: null);
+
+    /// <summary>One object's public properties as a two-column table, named <paramref name="names"/> in order when one
+    /// name is given per property (a tuple's element names), by the members' own names otherwise.</summary>
+    public static DataFrame Properties(object value, IReadOnlyList<string>? names)
     {
         ArgumentNullException.ThrowIfNull(value);
         var members = Members(value.GetType());
         return new DataFrame(
-            new StringDataFrameColumn(PropertyColumn, members.Select(m => m.Name)),
+            new StringDataFrameColumn(PropertyColumn, members.Select((m, i) => Name(m, i, names, members.Count))),
             new StringDataFrameColumn(ValueColumn, members.Select(m => CellText(Read(m, value)))));
     }
 
@@ -92,6 +100,9 @@ public static class ObjectFrames
     }
 
     private const int ItemsInACell = 8, MaxNesting = 2;
+
+    private static string Name(MemberInfo member, int index, IReadOnlyList<string>? names, int count) =>
+        names is not null && names.Count == count ? names[index] : member.Name;
 
     private static string Brackets(IEnumerable items, int depth)
     {

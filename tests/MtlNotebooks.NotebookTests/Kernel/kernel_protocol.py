@@ -85,6 +85,9 @@ def main(name):
     try:
         info = kc.kernel_info(reply=True, timeout=TIMEOUT)["content"]
         check(info["status"] == "ok" and info["protocol_version"] == "5.3" and info["language_info"]["name"] == "C#", "kernel_info", info)
+        # A mode CodeMirror has (Jupyter asks the server for a mode file named after an unknown one and logs a 404).
+        check(info["language_info"]["codemirror_mode"] == "text/x-csharp" and info["language_info"]["mimetype"] == "text/x-csharp",
+              "kernel_info names CodeMirror's C# mode", info["language_info"])
 
         reply, msgs = execute(kc, 'var x = 1;\nConsole.WriteLine("hello from C#");')
         states = [c["execution_state"] for c in of_type(msgs, "status")]
@@ -146,6 +149,14 @@ def main(name):
         # A training cell, interrupted while it runs; the next cell works.
         reply, _ = execute(kc, MODEL_CELL)
         check(reply["status"] == "ok", "a model is built", reply)
+        # Training shows one live line: a display_data, then update_display_data of the same display, the last one "done".
+        reply, msgs = execute(kc, "Trainer.Fit(model, train, validation, new TrainingOptions { Epochs = 2, BatchSize = 4 });")
+        lines = [c for c in of_type(msgs, "display_data") if c["data"]["text/plain"].startswith("run: epoch 1/2, step 1/8, loss ")]
+        updates = of_type(msgs, "update_display_data")
+        check(reply["status"] == "ok" and len(lines) == 1 and updates
+              and all(u["transient"]["display_id"] == lines[0]["transient"]["display_id"] for u in updates)
+              and updates[-1]["data"]["text/plain"].startswith("run: epoch 2/2, step 8/8, loss ") and updates[-1]["data"]["text/plain"].endswith(", done"),
+              f"a training cell's progress line is updated in place ({len(updates)} updates)", msgs)
         clock = time.monotonic()
         msg_id = start_training(kc)
         km.interrupt_kernel()

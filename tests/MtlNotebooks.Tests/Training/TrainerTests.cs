@@ -242,8 +242,21 @@ public sealed class TrainerTests : IDisposable
         Assert.Equal(["ambient"], names);
         Assert.Equal(8, reports.Count);
         Assert.True(reports[^1].IsLast);
-        Assert.Matches(@"^ambient: epoch 2/2, step 8/8, loss \d+\.\d{3}, elapsed \d+:\d\d, done$", reports[^1].ToString());
-        Assert.Matches(@"^ambient: epoch 1/2, step 1/8, loss \d+\.\d{3}, elapsed \d+:\d\d, ETA \d+:\d\d$", reports[0].ToString());
+        Assert.Matches(@"^ambient: epoch 2/2, step 8/8, loss \d+\.\d{3} \(semseg \d+\.\d{3}, depth \d+\.\d{3}, normals \d+\.\d{3}\), elapsed \d+:\d\d, done$", reports[^1].ToString());
+        Assert.Matches(@"^ambient: epoch 1/2, step 1/8, loss \d+\.\d{3} \(semseg \d+\.\d{3}, depth \d+\.\d{3}, normals \d+\.\d{3}\), elapsed \d+:\d\d, ETA \d+:\d\d$", reports[0].ToString());
+        Assert.Equal(["semseg", "depth", "normals"], reports[^1].TaskLosses!.Keys);
+    }
+
+    [Fact]
+    public void Progress_ShowsEachTasksLoss_OnlyWhenThereAreSeveral()
+    {
+        var progress = new TrainingProgress("run", 1, 2, 3, 8, 0.5, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(5))
+        {
+            TaskLosses = new Dictionary<string, double> { ["semseg"] = 0.3254, ["depth"] = 0.1746 },
+        };
+        Assert.Equal("run: epoch 1/2, step 3/8, loss 0.500 (semseg 0.325, depth 0.175), elapsed 0:03, ETA 0:05", progress.ToString());
+        Assert.Equal("run: epoch 1/2, step 3/8, loss 0.500, elapsed 0:03, ETA 0:05",
+            (progress with { TaskLosses = new Dictionary<string, double> { ["semseg"] = 0.5 } }).ToString());
     }
 
     [Fact]
