@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using MtlNotebooks.Analysis;
+using MtlNotebooks.Interactive;
 using MtlNotebooks.Scripting;
 using Xunit.Abstractions;
 
@@ -64,12 +66,28 @@ public sealed class PolyglotKernelTests(PolyglotSetup setup, ITestOutputHelper l
         Assert.True(errors.Count == 0, string.Join("\n", errors.Select(e => $"{e!["ename"]}: {e["evalue"]}")));
         Assert.All(code, c => Assert.NotNull(c!["execution_count"]));
         var html = outputs.Select(o => Text(o!["data"]?["text/html"])).ToList();
-        if (hasCharts) Assert.Contains(html, h => h.Contains("Plotly.newPlot", StringComparison.Ordinal));
+        if (hasCharts) AssertChartsDrawOffline(notebook, html);
         Assert.DoesNotContain(outputs, o => Text(o!["text"]).Contains("GLIBCXX", StringComparison.Ordinal));
         // Where the system's libstdc++ lacks the version TorchSharp's native library asks for, it ran from a patched copy.
         var copies = Directory.Exists(Path.Combine(dataHome, "MtlNotebooks", "native"))
             ? Directory.GetFiles(Path.Combine(dataHome, "MtlNotebooks", "native"), "libLibTorchSharp.so", SearchOption.AllDirectories) : [];
         Assert.Equal(SystemLacksGlibcxx3432() ? 1 : 0, copies.Length);
+    }
+
+    /// <summary>The outputs as that kernel left them, on one page with no network: plotly.js comes once, with the first
+    /// chart, and every chart is drawn without a script error.</summary>
+    private void AssertChartsDrawOffline(string notebook, IReadOnlyList<string> html)
+    {
+        var charts = html.Count(PlotlyHtml.NeedsPlotlyJs);
+        Assert.True(charts > 0, $"{notebook}: no chart under .NET Interactive");
+        Assert.Equal(1, html.Count(h => h.Contains(ChartHtml.BundleMarker, StringComparison.Ordinal)));
+        Assert.Contains(ChartHtml.BundleMarker, html.First(PlotlyHtml.NeedsPlotlyJs));
+        var page = "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"></head><body>\n" +
+                   string.Concat(html.Where(h => h.Length > 0).Select(h => $"<div class=\"output\">{h}</div>\n")) + "</body></html>";
+        var rendered = ChromiumRender.Render(page, _scratch.CreateSubdirectory("render").FullName);
+        Assert.True(rendered.Errors.Count == 0, $"{notebook}: script errors: {string.Join("; ", rendered.Errors)}");
+        Assert.Equal(charts, rendered.Charts.Count);
+        Assert.All(rendered.Charts, c => Assert.True(c.Drawn, $"{notebook}: chart {c.Index + 1} is not drawn under .NET Interactive"));
     }
 
     /// <summary>Where the host prepares a copy: Linux x64 with a libstdc++ (in the places it looks) that lacks the version.</summary>
