@@ -68,6 +68,12 @@ internal sealed class QuickCommand
         Description = $"Backbone of every network: {string.Join(", ", Backbones.All.Keys)} (default: SmallResNet of --width).",
     }.AcceptOnlyKeys(Backbones.All.Keys);
 
+    private readonly Option<string?> _weights = new("--weights")
+    {
+        Description = "A state-dict file (.pth, .pth.tar, .safetensors, .dat) every network's backbone starts from, as the papers start " +
+                      "from ImageNet: needs --backbone, and a file of that backbone at its width here (mtl weights inspect FILE tells).",
+    };
+
     private readonly Option<string?> _head = new Option<string?>("--head")
     {
         Description = $"Head of the single-task and hard-sharing networks: {string.Join(", ", Heads.All.Keys)} (default: conv).",
@@ -92,7 +98,7 @@ internal sealed class QuickCommand
             "print per-task metrics and Δm; write report.html, metrics.csv and checkpoints.")
         {
             _tiny, _dataset, _dataRoot, _architectures, _balancer, _epochs, _imageSize, _trainSamples, _valSamples, _batchSize, _width,
-            _lr, _optimizer, _seed, _seeds, _device, _output, _resume, _overwrite, _backbone, _head, _memoryFormat,
+            _lr, _optimizer, _seed, _seeds, _device, _output, _resume, _overwrite, _backbone, _weights, _head, _memoryFormat,
             _classByColour, _classByTexture,
         };
         quick.SetAction(Execute);
@@ -102,7 +108,7 @@ internal sealed class QuickCommand
     private int Execute(ParseResult parse)
     {
         var options = Read(parse);
-        return (RunFolderProblem(parse) ?? PathProblems.OfFolder("--output", parse.GetValue(_output)) ?? DataRootProblem(options)) is { } problem
+        return (RunFolderProblem(parse) ?? PathProblems.OfFolder("--output", parse.GetValue(_output)) ?? DataRootProblem(options) ?? WeightsProblem(parse)) is { } problem
             ? CliError.Report(problem)
             : RunAndPrint(options);
     }
@@ -139,7 +145,7 @@ internal sealed class QuickCommand
         Architectures = parse.GetValue(_architectures)!.Select(ExperimentArm.Registered).ToArray(),
         Dataset = DataSetPresets.Get(parse.GetValue(_dataset)!),
         DataRoot = parse.GetValue(_dataRoot),
-        Backbone = parse.GetValue(_backbone) is { } backbone ? Backbones.FromName(backbone) : options.Backbone,
+        Backbone = parse.GetValue(_backbone) is { } backbone ? WithWeights(Backbones.FromName(backbone), parse.GetValue(_weights)) : options.Backbone,
         Head = parse.GetValue(_head) is { } head ? Heads.All[head] : options.Head,
         Balancer = parse.GetValue(_balancer) is { } balancer ? Balancers.FromName(balancer) : null,
         Scenes = new SceneOptions { ClassByColour = parse.GetValue(_classByColour) ?? 0, ClassByTexture = parse.GetValue(_classByTexture) ?? 0 },
@@ -153,6 +159,31 @@ internal sealed class QuickCommand
         if ((resume || overwrite) && parse.GetValue(_output) is null)
             return $"{(resume ? "--resume" : "--overwrite")} acts on an existing run: name its folder with --output.";
         return null;
+    }
+
+    private static IBackbone WithWeights(IBackbone backbone, string? weights) =>
+        weights is null ? backbone : backbone.Capability<IPretrainableBackbone>()?.WithWeights(Path.GetFullPath(weights)) ?? backbone;
+
+    /// <summary>--weights goes with a backbone that loads files, and names one that exists.</summary>
+    private string? WeightsProblem(ParseResult parse)
+    {
+        if (parse.GetValue(_weights) is not { } weights) return null;
+        var loading = Backbones.All.Where(kv => kv.Value.Capability<IPretrainableBackbone>() is not null).Select(kv => kv.Key).ToArray();
+        if (parse.GetValue(_backbone) is not { } backbone)
+            return $"--weights {weights}: name the backbone the file is for with --backbone ({string.Join(", ", loading)}).";
+        if (!loading.Contains(backbone, StringComparer.Ordinal))
+            return $"--weights {weights}: the backbone '{backbone}' starts from random weights only; backbones that load a file: {string.Join(", ", loading)}.";
+        if (!File.Exists(weights)) return $"--weights {weights}: no such file.";
+        // Loaded once here, so a file that does not fit (or is corrupt or unsafe) is named before a run folder exists.
+        try
+        {
+            using var module = WithWeights(Backbones.FromName(backbone), weights).Create();
+            return null;
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or ArgumentException)
+        {
+            return $"--weights {weights}: {ex.Message}";
+        }
     }
 
     /// <summary>The experiment rejects these combinations too, in the library's words; here they name the option.</summary>
@@ -181,7 +212,7 @@ internal sealed class QuickCommand
         {
             return CliError.Report($"--output {ex.Folder} already holds a run: pass --resume to continue it, --overwrite to replace it, or another --output.");
         }
-        catch (Exception ex) when (ex is ArgumentException or BuildException or TrainingDivergedException or CheckpointException or IOException or UnauthorizedAccessException or NotSupportedException)
+        catch (Exception ex) when (ex is ArgumentException or BuildException or TrainingDivergedException or CheckpointException or IOException or InvalidDataException or UnauthorizedAccessException or NotSupportedException)
         {
             return CliError.Report(ex.Message);
         }

@@ -39,15 +39,23 @@ public sealed partial class ExecutableDocsTests(ITestOutputHelper log)
         AssertChartsFit(notebook, result.Executed, code.SelectMany(c => c.Outputs).Count(o => o!.ToJsonString().Contains(PlotlyHtml.ChartClass)));
     }
 
-    /// <summary>Every chart as Chromium draws the exported page at a notebook's width: drawn, no wider than its output;
-    /// no script or console error on the page; and no output a reader sees as an object dump (a record's or anonymous
-    /// object's <c>{ Name = value }</c>) or with a compiler-generated name.</summary>
+    /// <summary>The notebook's page of the course site (<c>mtl site build</c>'s, smoke mode) as Chromium draws it at a
+    /// notebook's width: every chart drawn, no wider than its output; no script or console error; no output a reader sees
+    /// as an object dump (a record's or anonymous object's <c>{ Name = value }</c>) or with a compiler-generated name;
+    /// links to the index and to the notebooks before and after it in course order.</summary>
     private static void AssertChartsFit(string notebook, NotebookDocument executed, int charts)
     {
         var scratch = Directory.CreateTempSubdirectory("mtl-render-");
         try
         {
-            var page = ChromiumRender.Render(NotebookHtmlExporter.Export(executed), scratch.FullName);
+            var course = Course();
+            var at = course.FindIndex(e => e.Notebook == Path.GetFileName(notebook));
+            var (previous, next) = (at > 0 ? course[at - 1] : null, at + 1 < course.Count ? course[at + 1] : null);
+            var html = CourseSite.Page(executed, course[at], previous, next);
+            Assert.Contains($"href=\"{CourseSite.IndexFile}\"", html);
+            foreach (var neighbour in new[] { previous, next }.OfType<CourseEntry>())
+                Assert.Contains($"href=\"{Uri.EscapeDataString(neighbour.Page)}\"", html);
+            var page = ChromiumRender.Render(html, scratch.FullName);
             Assert.True(page.Errors.Count == 0, $"{notebook}: script errors on the page: {string.Join("; ", page.Errors)}");
             var dumps = page.Outputs.Select(t => ObjectDump().Match(t)).Where(m => m.Success).Select(m => m.Value).ToList();
             Assert.True(dumps.Count == 0, $"{notebook}: outputs a reader sees as object dumps or compiler names: {string.Join(" | ", dumps)}");
@@ -116,6 +124,31 @@ public sealed partial class ExecutableDocsTests(ITestOutputHelper log)
         Assert.True(cells[2].IsCode && cells[2].Tags.Contains(NotebookParameters.ParametersTag),
             $"{notebook}: cell 3 must be a code cell tagged \"parameters\".");
         Assert.Contains(NotebookParameters.Declarations(cells[2].Source), d => d is { Name: "smoke", Type: "bool" });
+    }
+
+    /// <summary>The course site's entries, as <c>mtl site build</c> orders and describes the notebooks.</summary>
+    private static List<CourseEntry> Course() =>
+        [.. RepositoryFiles.Notebooks.Select(p => CourseSite.Describe(NotebookDocument.Load(p), Path.GetFileName(p)))];
+
+    [Fact]
+    public void CourseIndex_ListsEveryNotebookInCourseOrderWithItsGoal_AndChromiumShowsIt()
+    {
+        var course = Course();
+        Assert.True(course.Count >= 16, $"{course.Count} notebooks");
+        Assert.All(course, e => Assert.False(string.IsNullOrWhiteSpace(e.Goal), $"{e.Notebook} states no goal under its title"));
+        var html = CourseSite.Index(course, "built by the tests");
+        var links = Regex.Matches(html, "<a href=\"([^\"]+)\">").Select(m => Uri.UnescapeDataString(m.Groups[1].Value)).ToList();
+        Assert.Equal(course.Select(e => e.Page), links);
+        var scratch = Directory.CreateTempSubdirectory("mtl-render-");
+        try
+        {
+            var page = ChromiumRender.Render(html, scratch.FullName);
+            Assert.True(page.Errors.Count == 0, $"script errors on the index: {string.Join("; ", page.Errors)}");
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
     }
 
     [Fact]

@@ -5,8 +5,10 @@ namespace MtlNotebooks.Modules.Backbones;
 
 /// <summary>Spec of <see cref="FpnModule"/>: a feature pyramid over <paramref name="BottomUp"/>; <paramref name="Weights"/>
 /// (body and FPN) is loaded on creation, after the bottom-up backbone's own weights.</summary>
-public sealed record Fpn(IBackbone BottomUp, int Channels = 256, string? Weights = null) : IBackbone
+public sealed record Fpn(IBackbone BottomUp, int Channels = 256, string? Weights = null) : IBackbone, IPretrainableBackbone
 {
+    public IBackbone WithWeights(string path) => this with { Weights = path };
+
     public string Name => $"{BottomUp.Name} + FPN ({Channels} ch{(Weights is null ? "" : $", weights {Path.GetFileName(Weights)}")})";
 
     public FeatureInfo Features => FpnModule.FpnFeatures(BottomUp.Features, Channels);

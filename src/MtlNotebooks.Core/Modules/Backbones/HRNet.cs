@@ -5,8 +5,10 @@ namespace MtlNotebooks.Modules.Backbones;
 
 /// <summary>Spec of <see cref="HRNetModule"/>: the survey code's HRNet, field names equal to its state-dict keys;
 /// <paramref name="Weights"/> is loaded on creation.</summary>
-public sealed record HRNet(HRNetOptions Options, string? Weights = null) : IBackbone
+public sealed record HRNet(HRNetOptions Options, string? Weights = null) : IBackbone, IPretrainableBackbone
 {
+    public IBackbone WithWeights(string path) => this with { Weights = path };
+
     public string Name => $"HRNet-W{Options.Width} (stage 1 {Options.Stage1Blocks} blocks, modules {string.Join("/", Options.StageModules)}, " +
                           $"{Options.BlocksPerBranch} blocks per branch{(Weights is null ? "" : $", weights {Path.GetFileName(Weights)}")})";
 

@@ -4,8 +4,10 @@ using MtlNotebooks.Modules.SingleTasking;
 namespace MtlNotebooks.Modules.Backbones;
 
 /// <summary>Spec of <see cref="MobileNetV2Module"/>: torchvision's structure and state-dict names; <paramref name="Weights"/> is loaded on creation.</summary>
-public sealed record MobileNetV2(MobileNetV2Options Options, string? Weights = null) : IBackbone, IStagedBackbone, IAstmtBackbone
+public sealed record MobileNetV2(MobileNetV2Options Options, string? Weights = null) : IBackbone, IStagedBackbone, IAstmtBackbone, IPretrainableBackbone
 {
+    public IBackbone WithWeights(string path) => this with { Weights = path };
+
     public string Name => Options.WidthMultiplier == 1 && Weights is null
         ? "MobileNet-V2"
         : $"MobileNet-V2 (width ×{Options.WidthMultiplier:0.###}{(Weights is null ? "" : $", weights {Path.GetFileName(Weights)}")})";

@@ -5,8 +5,10 @@ namespace MtlNotebooks.Modules.Backbones;
 
 /// <summary>Spec of <see cref="ResNetModule"/>: torchvision's ResNet structure and state-dict names, optionally
 /// dilated, narrowed or with ASTMT's SE blocks; <paramref name="Weights"/> (any state-dict file StateDictFile reads: PyTorch's .pth, .safetensors, …) is loaded on creation.</summary>
-public sealed record ResNet(ResNetOptions Options, string? Weights = null) : IBackbone, IStagedBackbone, IAstmtBackbone
+public sealed record ResNet(ResNetOptions Options, string? Weights = null) : IBackbone, IStagedBackbone, IAstmtBackbone, IPretrainableBackbone
 {
+    public IBackbone WithWeights(string path) => this with { Weights = path };
+
     public string Name
     {
         get

@@ -8,8 +8,10 @@ namespace MtlNotebooks.Modules.Backbones;
 /// <paramref name="Weights"/> (a timm ImageNet file, <c>.pth</c> or <c>.safetensors</c>) is loaded on creation, its
 /// classifier (<c>head</c>, <c>pre_logits</c>, <c>fc_norm</c>) skipped and its position embedding resized to this grid
 /// when it was made for another image size, as timm's <c>checkpoint_filter_fn</c> does (a 384×384 file into a 512×512 model).</summary>
-public sealed record VisionTransformer(VisionTransformerOptions Options, string? Weights = null) : IBackbone, ITransformerBackbone
+public sealed record VisionTransformer(VisionTransformerOptions Options, string? Weights = null) : IBackbone, ITransformerBackbone, IPretrainableBackbone
 {
+    public IBackbone WithWeights(string path) => this with { Weights = path };
+
     public TransformerLayout Layout => new(Options.EmbedDim, Options.Depth, Options.Heads, Options.PatchSize, Options.ImageHeight,
         Options.ImageWidth, Options.TappedBlocks, Options.MlpRatio, Options.DropPathRate);
 
