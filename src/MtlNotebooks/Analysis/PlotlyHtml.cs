@@ -86,8 +86,28 @@ public static partial class PlotlyHtml
         layout.Remove("width");
         layout["autosize"] = true;
         config["responsive"] = true;
+        LegendBelow(figure, layout);
         var style = "width: 100%" + (width is { } max ? string.Create(CultureInfo.InvariantCulture, $"; max-width: {max:0}px") : "");
         return (figure.ToJsonString(Readable), style);
+    }
+
+    /// <summary>A legend beside the plot (plotly.js's default) takes its room from the plot in a narrow cell and runs off
+    /// the chart when it is long; across the bottom of the chart, in as many rows as it needs, it fits any width. A chart
+    /// that places its own legend keeps it.</summary>
+    private static void LegendBelow(JsonObject figure, JsonObject layout)
+    {
+        if (layout["showlegend"] is JsonValue shown && shown.TryGetValue<bool>(out var show) && !show) return;
+        var traces = figure["data"] as JsonArray ?? [];
+        var inLegend = traces.OfType<JsonObject>().Count(t => !(t["showlegend"] is JsonValue v && v.TryGetValue<bool>(out var b) && !b));
+        if (inLegend < 2) return;
+        if (layout["legend"] is not JsonObject legend) layout["legend"] = legend = new JsonObject();
+        if (legend.ContainsKey("x") || legend.ContainsKey("y") || legend.ContainsKey("orientation")) return;
+        legend["orientation"] = "h";
+        legend["yref"] = "container";
+        legend["yanchor"] = "bottom";
+        legend["y"] = 0;
+        legend["xanchor"] = "left";
+        legend["x"] = 0;
     }
 
     /// <summary>JSON made safe inside a &lt;script&gt;: '&lt;' only occurs in JSON strings, where \u003c is the same

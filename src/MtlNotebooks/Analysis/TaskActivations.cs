@@ -63,7 +63,8 @@ public static class TaskActivations
                 new DoubleDataFrameColumn("same-task nearest neighbour", purity)));
     }
 
-    /// <summary>One t-SNE scatter per depth, points coloured by task (the layout of ASTMT's Fig. 6).</summary>
+    /// <summary>One t-SNE scatter per depth, points coloured by task (the layout of ASTMT's Fig. 6); each panel's title
+    /// gives the layer on a line of its own, since decoder layer names are wider than a panel in a notebook cell.</summary>
     public static GenericChart Chart(TaskActivationEmbedding embedding)
     {
         var rows = embedding.Points.Rows.Select(r => (Depth: (int)r[0], Layer: (string)r[1], Task: (string)r[2], X: (double)r[4], Y: (double)r[5])).ToList();
@@ -74,7 +75,7 @@ public static class TaskActivations
                     panel.Where(r => r.Task == task).Select(r => r.Y).ToList(), Name: task,
                     MarkerColor: Color.fromHex(Palette[t % Palette.Length]))
                 .WithTraceInfo(ShowLegend: p == 0, LegendGroup: task)))).ToList();
-        var grid = CSharpChart.Grid(subplots, 1, subplots.Count, SubPlotTitles: panels.Select(g => $"depth {g.Key.Depth}: {g.Key.Layer}").ToList(), XGap: 0.08)
+        var grid = CSharpChart.Grid(subplots, 1, subplots.Count, SubPlotTitles: panels.Select(g => $"depth {g.Key.Depth}<br>{g.Key.Layer}").ToList(), XGap: 0.08)
             .WithSize(330 * subplots.Count + 120, 420);
         return Plotly.NET.Chart.withTitle("SE activations per task (t-SNE), shallow to deep", Microsoft.FSharp.Core.FSharpOption<Font>.None).Invoke(grid);
     }

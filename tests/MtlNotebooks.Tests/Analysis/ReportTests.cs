@@ -306,4 +306,20 @@ public sealed class ReportTests : IDisposable
         Assert.DoesNotContain("\"width\":1400", html);
         Assert.Contains("Δm \\u003c 0", html);   // readable, and no '<' inside the script
     }
+
+    [Fact]
+    public void Chart_WithALegend_PutsItAcrossTheBottom_UnlessItPlacesItsOwn()
+    {
+        static Plotly.NET.GenericChart Line(string name) =>
+            Plotly.NET.CSharp.Chart.Line<double, double, string>(new[] { 1.0, 2.0 }, new[] { 3.0, 4.0 }, Name: name);
+        const string below = "\"legend\":{\"orientation\":\"h\",\"yref\":\"container\",\"yanchor\":\"bottom\",\"y\":0,\"xanchor\":\"left\",\"x\":0}";
+
+        Assert.Contains(below, PlotlyHtml.Chart(Plotly.NET.CSharp.Chart.Combine([Line("a"), Line("b")]), "c1", cdnFallback: false));
+        Assert.DoesNotContain("\"orientation\"", PlotlyHtml.Chart(Line("alone"), "c2", cdnFallback: false));   // no legend to place
+        var (own, _) = PlotlyHtml.FitToWidth("""{"data":[{"name":"a"},{"name":"b"}],"layout":{"legend":{"x":0.9}}}""");
+        Assert.DoesNotContain(below, own);
+        Assert.Contains("\"legend\":{\"x\":0.9}", own);
+        var (hidden, _) = PlotlyHtml.FitToWidth("""{"data":[{"name":"a"},{"name":"b","showlegend":false}],"layout":{}}""");
+        Assert.DoesNotContain("legend\":{", hidden);   // one entry: plotly.js shows no legend
+    }
 }
