@@ -8,18 +8,8 @@ internal static class CliOutput
     /// <summary>The exit code, standard output and standard error of <c>mtl args…</c>.</summary>
     public static (int Exit, string Output, string Error) Run(params string[] args)
     {
-        var (output, error) = (new StringWriter(), new StringWriter());
-        var (previousOut, previousError) = (Console.Out, Console.Error);
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            return (CliApp.Run(args), output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(previousOut);
-            Console.SetError(previousError);
-        }
+        using var console = ConsoleCapture.Start();
+        var exit = CliApp.Run(args);
+        return (exit, console.Output.ToString(), console.Error.ToString());
     }
 }

@@ -11,19 +11,7 @@ public sealed class QuickRunTests
         var folder = Directory.CreateTempSubdirectory("mtl-quick-").FullName;
         try
         {
-            var output = new StringWriter();
-            var previous = Console.Out;
-            Console.SetOut(output);
-            int exit;
-            try
-            {
-                exit = CliApp.Run(["run", "quick", "--tiny", "--output", folder]);
-            }
-            finally
-            {
-                Console.SetOut(previous);
-            }
-            var printed = output.ToString();
+            var (exit, printed, _) = CliOutput.Run("run", "quick", "--tiny", "--output", folder);
             Assert.True(exit == 0, printed);
             Assert.Contains("Δm (%)", printed);
             Assert.Contains("single-task", printed);
@@ -52,20 +40,9 @@ public sealed class QuickRunTests
     [Fact]
     public void RunQuick_InvalidOption_FailsWithClearMessage()
     {
-        var error = new StringWriter();
-        var previous = Console.Error;
-        Console.SetError(error);
-        int exit;
-        try
-        {
-            exit = CliApp.Run(["run", "quick", "--tiny", "--batch-size", "0", "--output", Path.Combine(Path.GetTempPath(), "mtl-never")]);
-        }
-        finally
-        {
-            Console.SetError(previous);
-        }
+        var (exit, _, error) = CliOutput.Run("run", "quick", "--tiny", "--batch-size", "0", "--output", Path.Combine(Path.GetTempPath(), "mtl-never"));
         Assert.Equal(1, exit);
-        Assert.Contains("--batch-size must be at least 1, got 0.", error.ToString());   // the option, not an internal name
+        Assert.Contains("--batch-size must be at least 1, got 0.", error);   // the option, not an internal name
     }
 
     public static TheoryData<string, string> BackbonesAndHeads()
@@ -81,14 +58,9 @@ public sealed class QuickRunTests
     public void RunQuickTiny_EveryBackboneAndHead_TrainsAndReportsDeltaM(string backbone, string head)
     {
         var folder = Directory.CreateTempSubdirectory("mtl-quick-backbone-").FullName;
-        var output = new StringWriter();
-        var previous = Console.Out;
         try
         {
-            Console.SetOut(output);
-            int exit = CliApp.Run(["run", "quick", "--tiny", "--backbone", backbone, "--head", head, "--train-samples", "16", "--output", folder]);
-            Console.SetOut(previous);
-            var printed = output.ToString();
+            var (exit, printed, _) = CliOutput.Run("run", "quick", "--tiny", "--backbone", backbone, "--head", head, "--train-samples", "16", "--output", folder);
             Assert.True(exit == 0, printed);
             Assert.Contains($"backbone {Backbones.All[backbone].Name}, head {Heads.All[head].Name}", printed);
             var hardSharing = File.ReadAllLines(Path.Combine(folder, "delta_m.csv")).Single(l => l.StartsWith("hard-sharing,", StringComparison.Ordinal));
@@ -96,7 +68,6 @@ public sealed class QuickRunTests
         }
         finally
         {
-            Console.SetOut(previous);
             Directory.Delete(folder, recursive: true);
         }
     }

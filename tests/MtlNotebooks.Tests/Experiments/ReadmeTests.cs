@@ -24,18 +24,12 @@ public sealed class ReadmeTests
         var options = ScriptOptions.Default
             .AddReferences([.. MtlNotebooks.Tests.Core.LayerTests.Library, typeof(TorchSharp.torch).Assembly])
             .AddImports("System", "System.Linq", "System.Collections.Generic");
-        var output = new StringWriter();
-        var previous = Console.Out;
-        Console.SetOut(output);
-        try
+        string printed;
+        using (var console = ConsoleCapture.Start())
         {
             await CSharpScript.RunAsync(match.Groups[1].Value, options);
+            printed = console.Output.ToString();
         }
-        finally
-        {
-            Console.SetOut(previous);
-        }
-        var printed = output.ToString();
         Assert.Contains("Δm", printed);
         Assert.Matches(@"semseg mIoU \d+\.\d", printed);
     }
