@@ -227,6 +227,32 @@ public sealed class DecoderFocusedTests
         Assert.False(a["b"].allclose(b["b"]));
     }
 
+    /// <summary>The survey code's NYUD config with edges and normals as auxiliary tasks gives the FPM semseg, normals,
+    /// edge, depth (its utils/config.py order); main-then-auxiliary made the authors' file give outputs 1 % off.</summary>
+    [Fact]
+    public void MtiNet_WithAuxiliaryTasks_PropagatesInTheReferenceCodesTaskOrder()
+    {
+        var seen = new List<IReadOnlyList<string>>();
+        var recording = new RecordingPropagation(seen);
+        using var model = Builder(Architectures.MtiNet(propagation: recording), auxiliary: true).AddAuxiliaryTask(DenseTasks.Edges()).Build();
+        Assert.NotEmpty(seen);
+        Assert.All(seen, tasks => Assert.Equal(["semseg", "normals", "edge", "depth"], tasks));
+        Assert.Equal(["semseg", "normals", "edge", "depth", "mine", "other"],
+            ReferenceTaskOrder.Of(["mine", "depth", "other", "edge", "semseg", "normals"]));
+    }
+
+    private sealed class RecordingPropagation(List<IReadOnlyList<string>> seen) : IFeaturePropagation
+    {
+        private readonly Fpm _fpm = FeaturePropagations.Fpm();
+        public string Name => "recording FPM";
+
+        public nn.Module<TaskFeatures, TaskFeatures> Create(PropagationContext context)
+        {
+            seen.Add(context.Tasks);
+            return _fpm.Create(context);
+        }
+    }
+
     [Fact]
     public void SpatialAttention_ZeroMessages_LeaveFeaturesUnchanged()
     {

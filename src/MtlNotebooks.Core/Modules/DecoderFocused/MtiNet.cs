@@ -31,7 +31,7 @@ public sealed record MtiNet(IDistillationUnit Distillation, IFeaturePropagation 
             foreach (var problem in distillation.Validate(new DistillationContext(all, main, level.Channels, level)))
                 yield return $"UseArchitecture({architecture}) at {level.Name} (stride {level.Stride}): {problem}";
             if (propagation.Propagates && level != features[0])
-                foreach (var problem in propagation.Validate(new PropagationContext(all, level.Channels, level)))
+                foreach (var problem in propagation.Validate(new PropagationContext(ReferenceTaskOrder.Of(all), level.Channels, level)))
                     yield return $"UseArchitecture({architecture}) at {level.Name} (stride {level.Stride}): {problem}";
         }
     }

@@ -91,7 +91,7 @@ public sealed class MtiNetModule : MultiTaskNet, MtlNotebooks.Weights.IReference
                 predict.Add(task, Ops.Conv2d(c, options.OutputChannels[task], 1));
             }
             distill = options.Distillation.Create(new DistillationContext(tasks, options.Tasks, c, level));
-            if (propagate) this.propagate = options.Propagation.Create(new PropagationContext(tasks, c, level));
+            if (propagate) this.propagate = options.Propagation.Create(new PropagationContext(ReferenceTaskOrder.Of(tasks), c, level));
             RegisterComponents();
         }
 
