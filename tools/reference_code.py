@@ -5,6 +5,11 @@ under Debian's PyTorch 1.13, without modifying or copying any of its code.
     reference_code.install_shims(checkout)
     net, p = reference_code.build(checkout, 'nyud/hrnet18/mti_net')
 
+and ASTMT's (github.com/facebookresearch/astmt) from a checkout of it:
+
+    reference_code.install_astmt_shims(checkout)
+    net, p = reference_code.build_astmt('se_res26', ['--seenc', 'True', ...])
+
 Run-time shims (sys.modules stubs and one patch):
   * cv2, easydict, termcolor    - stubbed when not installed (config.py needs cv2.INTER_*, EasyDict and colored).
   * torchvision.models.utils    - removed from torchvision; load_state_dict_from_url is torch.hub's (never called:
@@ -117,3 +122,68 @@ def build(checkout, name):
         return net, p
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def install_astmt_shims(checkout):
+    """The ASTMT code (github.com/facebookresearch/astmt) importable from a user's checkout: fblib.util.mypath (shipped
+    as a template to copy by hand) and experiments.dense_predict.common_configs (it pulls in the data loaders) stubbed."""
+    sys.path.insert(0, os.path.abspath(checkout))
+
+    stub_missing_modules()
+
+    tmp = tempfile.gettempdir()
+
+    class Path(object):
+        @staticmethod
+        def db_root_dir(database=''):
+            return os.path.join(tmp, 'astmt_db', database)
+
+        @staticmethod
+        def save_root_dir():
+            return tmp
+
+        @staticmethod
+        def exp_dir():
+            return tmp
+
+        @staticmethod
+        def models_dir():
+            return tmp
+
+    import fblib.util  # real package
+    mp = types.ModuleType('fblib.util.mypath')
+    mp.Path = Path
+    sys.modules['fblib.util.mypath'] = mp
+    fblib.util.mypath = mp
+
+    import experiments.dense_predict  # real package
+    cc = types.ModuleType('experiments.dense_predict.common_configs')
+
+    def _not_here(*args, **kwargs):
+        raise NotImplementedError('common_configs is stubbed by tools/reference_code.py')
+
+    for name in ('get_loss', 'get_train_loader', 'get_test_loader', 'get_transformations', 'accuracy'):
+        setattr(cc, name, _not_here)
+    sys.modules['experiments.dense_predict.common_configs'] = cc
+    experiments.dense_predict.common_configs = cc
+
+
+ASTMT_CONFIGS = {'se_mobilenet_v2': 'experiments.dense_predict.pascal_mnet.config'}
+
+
+def build_astmt(arch, switches):
+    """ASTMT's PASCAL network for arch (se_res26, se_res50, se_res101 or se_mobilenet_v2) and the switches of its
+    config.py command line (e.g. ['--seenc', 'True', '--dscr', 'fconv']), built from scratch by its own create_config and
+    get_net_*; returns (model, config)."""
+    import importlib
+    module = importlib.import_module(ASTMT_CONFIGS.get(arch, 'experiments.dense_predict.pascal_resnet.config'))
+    argv = ['--pretr', 'scratch'] + ([] if arch in ASTMT_CONFIGS else ['--arch', arch]) + list(switches)
+    previous = sys.argv
+    sys.argv = ['config.py'] + argv
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            p = module.create_config()
+            net = module.get_net_mnet(p) if arch in ASTMT_CONFIGS else module.get_net_resnet(p)
+    finally:
+        sys.argv = previous
+    return net, p

@@ -52,12 +52,12 @@ internal static class WeightsCommands
             Console.WriteLine($"Fits {candidate.Name}: {candidate.Call}" +
                               (candidate.Skippable is not null ? " (its ImageNet head is skipped)." : "."));
         if (fits.Length > 0) return 0;
-        if (SurveyModelFit(shapes) is { } model)
+        if ((AstmtModelFit.Find(shapes) ?? SurveyModelFit(shapes)) is { } model)
         {
             Console.WriteLine(model);
             return 0;
         }
-        Console.WriteLine("Fits none of the library's ImageNet backbones at the papers' sizes, nor a NYUD model of the survey code; the closest backbones:");
+        Console.WriteLine("Fits none of the library's ImageNet backbones at the papers' sizes, nor a NYUD model of the survey code, nor an ASTMT network; the closest backbones:");
         foreach (var (candidate, problems, _) in ranked.Take(2))
         {
             Console.WriteLine($"  {candidate.Name}:");
@@ -71,9 +71,7 @@ internal static class WeightsCommands
     /// state dict the file is, under the library's names or the code's own; null when none. Stops at the first.</summary>
     private static string? SurveyModelFit(IReadOnlyDictionary<string, long[]> shapes)
     {
-        bool Same(IReadOnlyDictionary<string, long[]> keys) =>
-            keys.Count(k => !k.Key.EndsWith(".num_batches_tracked", StringComparison.Ordinal)) == shapes.Count(k => !k.Key.EndsWith(".num_batches_tracked", StringComparison.Ordinal))
-            && keys.All(k => shapes.TryGetValue(k.Key, out var shape) ? shape.SequenceEqual(k.Value) : k.Key.EndsWith(".num_batches_tracked", StringComparison.Ordinal));
+        bool Same(IReadOnlyDictionary<string, long[]> keys) => AstmtModelFit.SameKeys(keys, shapes);
 
         foreach (var model in ModelBenchCommand.SurveyModels)
         {

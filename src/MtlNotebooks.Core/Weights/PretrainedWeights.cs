@@ -110,7 +110,8 @@ public static class PretrainedWeights
             // The authors' names: a file their code wrote.
             var theirs = names.Keys.ToDictionary(k => k, map.ToReference);
             var renamed = theirs.Where(t => stored.ContainsKey(t.Value)).ToDictionary(t => t.Key, t => stored[t.Value]);
-            var unexpected = stored.Keys.Except(theirs.Values).ToDictionary(k => k, k => stored[k]);
+            var aliases = theirs.Values.SelectMany(map.AliasesOf).ToHashSet();   // the same tensors again, under a second name
+            var unexpected = stored.Keys.Except(theirs.Values).Where(k => !aliases.Contains(k)).ToDictionary(k => k, k => stored[k]);
             var combined = new Dictionary<string, long[]>(renamed);
             var clashes = unexpected.Keys.Where(k => !combined.TryAdd(k, unexpected[k])).ToArray();
             var mapped = Compare(module, combined, skippable, notInFile);

@@ -114,7 +114,9 @@ public static class StateDictFile
     {
         var state = module.state_dict();
         if (referenceNames && module is IReferenceKeys { ReferenceKeys: var map })
-            state = state.ToDictionary(t => map.ToReference(t.Key), t => t.Value);
+            state = state.Select(t => (Key: map.ToReference(t.Key), t.Value))
+                .SelectMany(t => map.AliasesOf(t.Key).Prepend(t.Key).Select(k => KeyValuePair.Create(k, t.Value)))
+                .ToDictionary();
         Write(path, state);
     }
 

@@ -39,6 +39,34 @@ public sealed class WeightsCommandTests : IDisposable
         Assert.Contains("Fits the survey code's nyud/hrnet18/multi_task_baseline under the code's own names: the network `mtl bench-models --model hard-sharing` builds (4,019,251 parameters)", output);
     }
 
+    /// <summary>The ASTMT code's MobileNet-V2 network of Table 3's "SE + Adv" row (no adapters on MobileNet), under its
+    /// names with the second names of its blocks (3,699 keys): the row, encoder and tasks are named.</summary>
+    [Fact]
+    public void Inspect_AFileOfTheAstmtCodesMobileNetNetwork_NamesItsRow()
+    {
+        using (var model = MultiTaskNet.CreateBuilder().UseBackbone(Backbones.MobileNetV2())
+                   .AddTask(DenseTasks.Edges()).AddTask(DenseTasks.SemanticSegmentation(21)).AddTask(DenseTasks.HumanParts(7))
+                   .AddTask(DenseTasks.SurfaceNormals()).AddTask(DenseTasks.Saliency())
+                   .UseArchitecture(Architectures.AstmtTable3["astmt-se-adversarial"]).Build())
+            model.Network.SaveWeights(File("astmt.pth"), referenceNames: true);
+        var (exit, output, error) = CliOutput.Run("weights", "inspect", File("astmt.pth"));
+        Assert.True(exit == 0, error);
+        Assert.Contains("3699 tensors", output);
+        Assert.Contains("Fits ASTMT's astmt-se-adversarial on MobileNet-V2 for PASCAL's edge, semseg, human_parts, normals, sal", output);
+    }
+
+    [Fact]
+    public void RoundTrip_WithoutACheckout_OrWithAModelOfTheOtherCode_IsRefused()
+    {
+        var (exit, _, error) = CliOutput.Run("weights", "roundtrip");
+        Assert.Equal(1, exit);
+        Assert.Contains("--reference-code (the survey's models) and/or --astmt-code (ASTMT's)", error);
+        (exit, _, error) = CliOutput.Run("weights", "roundtrip", "--astmt-code", _folder, "--model", "mti-net");
+        Assert.Equal(1, exit);
+        Assert.Contains($"--astmt-code: '{_folder}' is not a checkout of astmt", error);
+        Assert.Contains("--model mti-net is the survey code's: give --reference-code.", error);
+    }
+
     [Fact]
     public void Convert_WritesTheFormatTheExtensionNames_AndNeverOverwrites()
     {

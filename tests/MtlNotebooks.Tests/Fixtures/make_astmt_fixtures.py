@@ -54,52 +54,14 @@ torch.set_num_threads(1)
 PASCAL_TASKS = ['edge', 'semseg', 'human_parts', 'normals', 'sal']
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, '..', '..', '..', 'tools'))
-from reference_code import stub_missing_modules  # noqa: E402
+import reference_code  # noqa: E402
 
 
 # ----------------------------------------------------------------------------------------------------------
 # Shims
 # ----------------------------------------------------------------------------------------------------------
 def install_shims(checkout):
-    sys.path.insert(0, os.path.abspath(checkout))
-
-    stub_missing_modules()
-
-    tmp = tempfile.gettempdir()
-
-    class Path(object):
-        @staticmethod
-        def db_root_dir(database=''):
-            return os.path.join(tmp, 'astmt_db', database)
-
-        @staticmethod
-        def save_root_dir():
-            return tmp
-
-        @staticmethod
-        def exp_dir():
-            return tmp
-
-        @staticmethod
-        def models_dir():
-            return tmp
-
-    import fblib.util  # real package
-    mp = types.ModuleType('fblib.util.mypath')
-    mp.Path = Path
-    sys.modules['fblib.util.mypath'] = mp
-    fblib.util.mypath = mp
-
-    import experiments.dense_predict  # real package
-    cc = types.ModuleType('experiments.dense_predict.common_configs')
-
-    def _not_here(*args, **kwargs):
-        raise NotImplementedError('common_configs is stubbed by make_astmt_fixtures.py')
-
-    for name in ('get_loss', 'get_train_loader', 'get_test_loader', 'get_transformations', 'accuracy'):
-        setattr(cc, name, _not_here)
-    sys.modules['experiments.dense_predict.common_configs'] = cc
-    experiments.dense_predict.common_configs = cc
+    reference_code.install_astmt_shims(checkout)
 
 
 @contextlib.contextmanager

@@ -13,8 +13,14 @@ namespace MtlNotebooks.Modules.SingleTasking;
 /// ⌊c·w⌋, an SE block (reduction 4) in each, no final 1280 conv; dilation replaces the last stride (output stride 16) or
 /// the last two (8). The stride-4 map after <c>features.3</c> feeds the grouped <see cref="AstmtDecoder"/>. Batch norm is
 /// per task only together with task modulation, as in the code (encoder with SE, decoder with decoder SE).</summary>
-public sealed class AstmtMobileNetModule : AstmtModule
+public sealed class AstmtMobileNetModule : AstmtModule, MtlNotebooks.Weights.IReferenceKeys
 {
+    private static readonly Lazy<MtlNotebooks.Weights.KeyMap> KeyNames =
+        new(() => MtlNotebooks.Weights.KeyMap.Load("astmt-mobilenet", "the ASTMT code's SE-MobileNet-V2 DeepLab"));
+
+    /// <summary>The code's names: ours, and its second registration of the blocks (features_low, features_high).</summary>
+    public MtlNotebooks.Weights.KeyMap ReferenceKeys => KeyNames.Value;
+
     private readonly ModuleList<Module<Tensor, Tensor>> features;
     private readonly bool _encoderShared;
 
