@@ -108,16 +108,11 @@ public static class PretrainedWeights
         if (problems.Count > 0 && module is IReferenceKeys { ReferenceKeys: var map })
         {
             // The authors' names: a file their code wrote.
-            var theirs = names.Keys.ToDictionary(k => k, map.ToReference);
-            var renamed = theirs.Where(t => stored.ContainsKey(t.Value)).ToDictionary(t => t.Key, t => stored[t.Value]);
-            var aliases = theirs.Values.SelectMany(map.AliasesOf).ToHashSet();   // the same tensors again, under a second name
-            var unexpected = stored.Keys.Except(theirs.Values).Where(k => !aliases.Contains(k)).ToDictionary(k => k, k => stored[k]);
-            var combined = new Dictionary<string, long[]>(renamed);
-            var clashes = unexpected.Keys.Where(k => !combined.TryAdd(k, unexpected[k])).ToArray();
+            var (theirs, combined, clashes, renamed) = UnderOurNames(names.Keys, map, stored);
             var mapped = Compare(module, combined, skippable, notInFile);
-            if (clashes.Length > 0) mapped = [.. mapped, $"keys under both namings: {Listed(clashes)}"];
+            if (clashes.Count > 0) mapped = [.. mapped, $"keys under both namings: {Listed(clashes)}"];
             if (mapped.Count == 0) (problems, names) = (mapped, theirs);
-            else if (renamed.Count > stored.Count / 2)
+            else if (renamed > stored.Count / 2)
                 problems = [$"under {map.Reference}'s names (Weights/KeyMaps/{map.Name}.tsv):", .. mapped];
         }
 
@@ -128,6 +123,21 @@ public static class PretrainedWeights
             foreach (var (name, target) in module.state_dict())
                 if (loaded.Tensors.TryGetValue(names[name], out var source))
                     target.copy_(source);
+    }
+
+    /// <summary>A file's keys read under the authors' names (<paramref name="map"/>) as ours: each of our keys takes the
+    /// entry of its reference name; the file's other keys stay as they are, but for second names of tensors already
+    /// taken (<see cref="KeyMap.AliasesOf"/>). Also returns our key → reference name, keys found under both namings,
+    /// and how many of ours were found under the reference names.</summary>
+    public static (Dictionary<string, string> Theirs, Dictionary<string, long[]> Stored, IReadOnlyList<string> Clashes, int Renamed) UnderOurNames(
+        IEnumerable<string> ourKeys, KeyMap map, IReadOnlyDictionary<string, long[]> stored)
+    {
+        var theirs = ourKeys.ToDictionary(k => k, map.ToReference);
+        var combined = theirs.Where(t => stored.ContainsKey(t.Value)).ToDictionary(t => t.Key, t => stored[t.Value]);
+        int renamed = combined.Count;
+        var aliases = theirs.Values.SelectMany(map.AliasesOf).ToHashSet();   // the same tensors again, under a second name
+        var clashes = stored.Keys.Except(theirs.Values).Where(k => !aliases.Contains(k)).Where(k => !combined.TryAdd(k, stored[k])).ToArray();
+        return (theirs, combined, clashes, renamed);
     }
 
     internal static long ReadLeb128(BinaryReader reader)

@@ -8,9 +8,16 @@ using static TorchSharp.torch.nn;
 namespace MtlNotebooks.Modules.Backbones;
 
 /// <summary>torchvision's ResNet, field for field (conv1, bn1, relu, maxpool, layer1..layer4, fc), so its state-dict keys
-/// equal torchvision's and PyTorch weights load by name. Emits the layer outputs as <see cref="FeatureMaps"/>.</summary>
-public sealed class ResNetModule : Backbone, IStagedBackboneModule
+/// equal torchvision's and PyTorch weights load by name. Emits the layer outputs as <see cref="FeatureMaps"/>. With SE
+/// blocks, the ASTMT code's ImageNet SE-ResNet files load too, under its names (<see cref="ReferenceKeys"/>).</summary>
+public sealed class ResNetModule : Backbone, IStagedBackboneModule, MtlNotebooks.Weights.IReferenceKeys
 {
+    private static readonly Lazy<MtlNotebooks.Weights.KeyMap> KeyNames =
+        new(() => MtlNotebooks.Weights.KeyMap.Load("astmt-se-resnet", "the ASTMT code's classification SE-ResNet"));
+
+    /// <summary>The ASTMT code's SE-ResNet names (its SE block's layers are fc.0 and fc.2); other keys are torchvision's as they are.</summary>
+    public MtlNotebooks.Weights.KeyMap ReferenceKeys => KeyNames.Value;
+
     private readonly Conv2d conv1;
     private readonly ScalarSafeBatchNorm2d bn1;
     private readonly ReLU relu;

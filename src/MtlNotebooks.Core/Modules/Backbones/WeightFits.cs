@@ -26,13 +26,19 @@ public static class WeightFits
 
     /// <summary>Every candidate with the problems <see cref="PretrainedWeights.Compare(nn.Module, IReadOnlyDictionary{string, long[]}, Func{string, bool}?, Func{string, bool}?)"/>
     /// finds, fewest first (an empty list: the file fits).</summary>
-    public static IReadOnlyList<(Candidate Candidate, IReadOnlyList<string> Problems, int Differences)> Rank(IReadOnlyDictionary<string, long[]> stored)
+    public static IReadOnlyList<(Candidate Candidate, IReadOnlyList<string> Problems, int Differences)> Rank(IReadOnlyDictionary<string, long[]> original)
     {
         var ranked = new List<(Candidate, IReadOnlyList<string>, int)>();
         foreach (var candidate in Candidates)
         {
             using var module = candidate.Create();
             var ours = module.state_dict();
+            var stored = original;
+            // A file of the authors' code under their names (the ASTMT code's SE-ResNets) fits as well.
+            if (PretrainedWeights.Compare(module, stored, candidate.Skippable).Count > 0 && module is IReferenceKeys { ReferenceKeys: var map }
+                && PretrainedWeights.UnderOurNames(ours.Keys, map, stored) is { Clashes.Count: 0, Stored: var renamed }
+                && PretrainedWeights.Compare(module, renamed, candidate.Skippable).Count == 0)
+                stored = renamed;
             int differences = ours.Keys.Count(k => !stored.ContainsKey(k) && !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal))
                               + stored.Keys.Count(k => !ours.ContainsKey(k) && candidate.Skippable?.Invoke(k) != true)
                               + ours.Count(t => stored.TryGetValue(t.Key, out var shape) && !shape.SequenceEqual(t.Value.shape));
