@@ -68,10 +68,15 @@ internal sealed class QuickCommand
         Description = $"Backbone of every network: {string.Join(", ", Backbones.All.Keys)} (default: SmallResNet of --width).",
     }.AcceptOnlyKeys(Backbones.All.Keys);
 
+    private readonly Option<double?> _backboneWidth = new Option<double?>("--backbone-width")
+    {
+        Description = "Width multiplier of --backbone (1: the paper's width, which ImageNet files hold; default: the registry's narrow width, e.g. 0.125 for resnet50).",
+    }.Positive();
+
     private readonly Option<string?> _weights = new("--weights")
     {
         Description = "A state-dict file (.pth, .pth.tar, .safetensors, .dat) every network's backbone starts from, as the papers start " +
-                      "from ImageNet: needs --backbone, and a file of that backbone at its width here (mtl weights inspect FILE tells).",
+                      "from ImageNet: needs --backbone, and a file of that backbone at its width (--backbone-width 1 for the papers' files; mtl weights inspect FILE tells).",
     };
 
     private readonly Option<string?> _head = new Option<string?>("--head")
@@ -98,7 +103,7 @@ internal sealed class QuickCommand
             "print per-task metrics and Δm; write report.html, metrics.csv and checkpoints.")
         {
             _tiny, _dataset, _dataRoot, _architectures, _balancer, _epochs, _imageSize, _trainSamples, _valSamples, _batchSize, _width,
-            _lr, _optimizer, _seed, _seeds, _device, _output, _resume, _overwrite, _backbone, _weights, _head, _memoryFormat,
+            _lr, _optimizer, _seed, _seeds, _device, _output, _resume, _overwrite, _backbone, _backboneWidth, _weights, _head, _memoryFormat,
             _classByColour, _classByTexture,
         };
         quick.SetAction(Execute);
@@ -108,7 +113,7 @@ internal sealed class QuickCommand
     private int Execute(ParseResult parse)
     {
         var options = Read(parse);
-        return (RunFolderProblem(parse) ?? PathProblems.OfFolder("--output", parse.GetValue(_output)) ?? DataRootProblem(options) ?? WeightsProblem(parse)) is { } problem
+        return (RunFolderProblem(parse) ?? PathProblems.OfFolder("--output", parse.GetValue(_output)) ?? DataRootProblem(options) ?? BackboneWidthProblem(parse) ?? WeightsProblem(parse)) is { } problem
             ? CliError.Report(problem)
             : RunAndPrint(options);
     }
@@ -145,7 +150,7 @@ internal sealed class QuickCommand
         Architectures = parse.GetValue(_architectures)!.Select(ExperimentArm.Registered).ToArray(),
         Dataset = DataSetPresets.Get(parse.GetValue(_dataset)!),
         DataRoot = parse.GetValue(_dataRoot),
-        Backbone = parse.GetValue(_backbone) is { } backbone ? WithWeights(Backbones.FromName(backbone), parse.GetValue(_weights)) : options.Backbone,
+        Backbone = parse.GetValue(_backbone) is { } backbone ? WithWeights(Chosen(backbone, parse.GetValue(_backboneWidth)), parse.GetValue(_weights)) : options.Backbone,
         Head = parse.GetValue(_head) is { } head ? Heads.All[head] : options.Head,
         Balancer = parse.GetValue(_balancer) is { } balancer ? Balancers.FromName(balancer) : null,
         Scenes = new SceneOptions { ClassByColour = parse.GetValue(_classByColour) ?? 0, ClassByTexture = parse.GetValue(_classByTexture) ?? 0 },
@@ -159,6 +164,18 @@ internal sealed class QuickCommand
         if ((resume || overwrite) && parse.GetValue(_output) is null)
             return $"{(resume ? "--resume" : "--overwrite")} acts on an existing run: name its folder with --output.";
         return null;
+    }
+
+    private static IBackbone Chosen(string backbone, double? width) =>
+        width is { } w && Backbones.WithWidth.Contains(backbone, StringComparer.Ordinal) ? Backbones.FromName(backbone, w) : Backbones.FromName(backbone);
+
+    /// <summary>--backbone-width goes with a backbone that has a width multiplier.</summary>
+    private string? BackboneWidthProblem(ParseResult parse)
+    {
+        if (parse.GetValue(_backboneWidth) is not { } width) return null;
+        if (parse.GetValue(_backbone) is not { } backbone) return $"--backbone-width {width}: name the backbone with --backbone ({string.Join(", ", Backbones.WithWidth)}).";
+        return Backbones.WithWidth.Contains(backbone, StringComparer.Ordinal) ? null
+            : $"--backbone-width: the backbone '{backbone}' has no width multiplier; backbones that have one: {string.Join(", ", Backbones.WithWidth)}.";
     }
 
     private static IBackbone WithWeights(IBackbone backbone, string? weights) =>
@@ -177,7 +194,7 @@ internal sealed class QuickCommand
         // Loaded once here, so a file that does not fit (or is corrupt or unsafe) is named before a run folder exists.
         try
         {
-            using var module = WithWeights(Backbones.FromName(backbone), weights).Create();
+            using var module = WithWeights(Chosen(backbone, parse.GetValue(_backboneWidth)), weights).Create();
             return null;
         }
         catch (Exception ex) when (ex is InvalidDataException or IOException or ArgumentException)

@@ -123,31 +123,50 @@ public static class Backbones
     /// <summary>Any torchvision-structured ResNet from its options.</summary>
     public static ResNet ResNet(ResNetOptions options, string? weights = null) => new(options, weights);
 
-    /// <summary>Every backbone by name, each a narrow variant that runs at 64×64 in a test or a CPU tutorial
-    /// (the papers' widths are the factory methods' defaults).</summary>
-    public static IReadOnlyDictionary<string, IBackbone> All { get; } = new Dictionary<string, IBackbone>
+    /// <summary>Every backbone by name with its width multiplier here, or null for one without (SmallResNet's width is
+    /// channels), and how to make it at another width: ImageNet files hold the papers' widths (1).</summary>
+    private static readonly Dictionary<string, (double? Width, Func<double, IBackbone> Create)> Registry = new()
     {
-        ["small-resnet"] = SmallResNet(8),
-        ["resnet18"] = ResNet18(0.125),
-        ["resnet18-dilated"] = ResNet18(0.125, outputStride: 8),
-        ["resnet26"] = ResNet26(0.125),
-        ["resnet34"] = ResNet34(0.125),
-        ["resnet50"] = ResNet50(0.125),
-        ["resnet50-dilated"] = ResNet50(0.125, outputStride: 8),
-        ["resnet101"] = ResNet101(0.125),
-        ["se-resnet26"] = SEResNet26(0.125),
-        ["se-resnet50"] = SEResNet50(0.125),
-        ["se-resnet101"] = SEResNet101(0.125),
-        ["mobilenet-v2"] = MobileNetV2(0.25),
-        ["hrnet-w18-small"] = HRNetW18Small(0.5),
-        ["hrnet-w18"] = HRNetW18(0.25),
-        ["hrnet-w48"] = HRNetW48(0.125),
-        ["resnet18-fpn"] = ResNet18Fpn(0.125),
-        ["resnet50-fpn"] = ResNet50Fpn(0.125),
+        ["small-resnet"] = (null, _ => SmallResNet(8)),
+        ["resnet18"] = (0.125, w => ResNet18(w)),
+        ["resnet18-dilated"] = (0.125, w => ResNet18(w, outputStride: 8)),
+        ["resnet26"] = (0.125, w => ResNet26(w)),
+        ["resnet34"] = (0.125, w => ResNet34(w)),
+        ["resnet50"] = (0.125, w => ResNet50(w)),
+        ["resnet50-dilated"] = (0.125, w => ResNet50(w, outputStride: 8)),
+        ["resnet101"] = (0.125, w => ResNet101(w)),
+        ["se-resnet26"] = (0.125, w => SEResNet26(w)),
+        ["se-resnet50"] = (0.125, w => SEResNet50(w)),
+        ["se-resnet101"] = (0.125, w => SEResNet101(w)),
+        ["mobilenet-v2"] = (0.25, w => MobileNetV2(w)),
+        ["hrnet-w18-small"] = (0.5, w => HRNetW18Small(w)),
+        ["hrnet-w18"] = (0.25, w => HRNetW18(w)),
+        ["hrnet-w48"] = (0.125, w => HRNetW48(w)),
+        ["resnet18-fpn"] = (0.125, w => ResNet18Fpn(w)),
+        ["resnet50-fpn"] = (0.125, w => ResNet50Fpn(w)),
         // ViT-Tiny's depth and heads at a quarter of its width, 8-pixel patches and the pyramid, so that 64×64 images
         // give four scales as the convolutional backbones do.
-        ["vit-tiny"] = VitTiny(64, patchSize: 8, pyramid: true, widthMultiplier: 0.25),
+        ["vit-tiny"] = (0.25, w => VitTiny(64, patchSize: 8, pyramid: true, widthMultiplier: w)),
     };
+
+    /// <summary>Every backbone by name, each a narrow variant that runs at 64×64 in a test or a CPU tutorial
+    /// (the papers' widths are the factory methods' defaults, and <see cref="FromName(string, double)"/> gives any).</summary>
+    public static IReadOnlyDictionary<string, IBackbone> All { get; } = Registry.ToDictionary(kv => kv.Key, kv => kv.Value.Create(kv.Value.Width ?? 1));
+
+    /// <summary>The names of <see cref="All"/> that take a width multiplier (all but SmallResNet).</summary>
+    public static IEnumerable<string> WithWidth => Registry.Where(kv => kv.Value.Width is not null).Select(kv => kv.Key);
+
+    /// <summary>The entry of <see cref="All"/> called <paramref name="name"/> at width multiplier
+    /// <paramref name="widthMultiplier"/> (1: the paper's width, which ImageNet files hold).</summary>
+    public static IBackbone FromName(string name, double widthMultiplier)
+    {
+        var backbone = FromName(name);
+        if (Registry[name].Width is null)
+            throw new ArgumentException($"Backbone '{name}' has no width multiplier (its width is channels); backbones that have one: {string.Join(", ", WithWidth)}.", nameof(name));
+        if (!(widthMultiplier > 0) || double.IsInfinity(widthMultiplier))
+            throw new ArgumentOutOfRangeException(nameof(widthMultiplier), widthMultiplier, $"A width multiplier must be positive, got {widthMultiplier}.");
+        return Registry[name].Create(widthMultiplier);
+    }
 
     /// <summary>The entry of <see cref="All"/> called <paramref name="name"/>, or an error listing the names.</summary>
     public static IBackbone FromName(string name) =>

@@ -86,4 +86,38 @@ public sealed class BackboneWeightsTests : IDisposable
         Assert.Equal(1, exit);
         Assert.Contains($"error: --weights {missing}: no such file.", error);
     }
+
+    /// <summary>An ImageNet file holds the paper's width (torchvision's ResNet-18: 11,689,512 parameters with its
+    /// classifier): the registry's narrow resnet18 refuses it, --backbone-width 1 takes it.</summary>
+    [Fact]
+    public void RunQuick_BackboneWidthOne_TakesAFullWidthFile_WhichTheNarrowDefaultRefuses()
+    {
+        var path = Path.Combine(_scratch.FullName, "resnet18-imagenet.pth");
+        using (var module = Backbones.ResNet18(includeClassifier: true).Create())
+        {
+            Assert.Equal(11_689_512, module.parameters().Sum(p => p.numel()));
+            StateDictFile.Write(path, module);
+        }
+        var (exit, _, error) = CliOutput.Run("run", "quick", "--tiny", "--backbone", "resnet18", "--weights", path, "--output", Path.Combine(_scratch.FullName, "narrow"));
+        Assert.Equal(1, exit);
+        Assert.Contains("wrong shape: conv1.weight is [64, 3, 7, 7] in the file, [8, 3, 7, 7] in the module", error);
+
+        var folder = Path.Combine(_scratch.FullName, "full");
+        (exit, var output, error) = CliOutput.Run("run", "quick", "--tiny", "--backbone", "resnet18", "--backbone-width", "1", "--weights", path,
+            "--train-samples", "8", "--val-samples", "4", "--output", folder);
+        Assert.True(exit == 0, output + error);
+        Assert.Contains("backbone ResNet-18 (weights resnet18-imagenet.pth)", output);   // the paper's width: no "width ×" in the name
+    }
+
+    [Theory]
+    [InlineData(null, "error: --backbone-width 1: name the backbone with --backbone (resnet18, ")]
+    [InlineData("small-resnet", "error: --backbone-width: the backbone 'small-resnet' has no width multiplier; backbones that have one: resnet18, ")]
+    public void RunQuick_BackboneWidthWithoutABackboneThatHasOne_IsRefused(string? backbone, string expected)
+    {
+        string[] args = ["run", "quick", "--tiny", "--backbone-width", "1", "--output", Path.Combine(_scratch.FullName, "run")];
+        var (exit, _, error) = CliOutput.Run(backbone is null ? args : [.. args, "--backbone", backbone]);
+        Assert.Equal(1, exit);
+        Assert.Contains(expected, error);
+        Assert.False(Directory.Exists(Path.Combine(_scratch.FullName, "run")));
+    }
 }
