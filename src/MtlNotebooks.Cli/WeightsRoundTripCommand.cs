@@ -54,8 +54,6 @@ internal static class WeightsRoundTripCommand
         command.Validators.Add(parse =>
         {
             var (survey, astmtCode) = (parse.GetValue(reference), parse.GetValue(astmt));
-            if (survey is null && astmtCode is null)
-                parse.AddError("weights roundtrip needs a checkout of the authors' code: --reference-code (the survey's models) and/or --astmt-code (ASTMT's).");
             if (survey is not null && !Directory.Exists(Path.Combine(survey.FullName, "configs")))
                 parse.AddError($"--reference-code: '{survey.FullName}' is not a checkout of Multi-Task-Learning-PyTorch (it has no configs/ folder).");
             if (astmtCode is not null && !Directory.Exists(Path.Combine(astmtCode.FullName, "fblib")))
@@ -68,6 +66,9 @@ internal static class WeightsRoundTripCommand
         });
         command.SetAction(parse =>
         {
+            // Here, not in a validator: a validator's error would hide the parser's own (a non-number for --image-size).
+            if (parse.GetValue(reference) is null && parse.GetValue(astmt) is null)
+                return CliError.Report("weights roundtrip needs a checkout of the authors' code: --reference-code (the survey's models) and/or --astmt-code (ASTMT's).");
             var checkouts = new List<(RoundTripModel Model, string Checkout)>();
             if (parse.GetValue(reference) is { } survey) checkouts.AddRange(SurveyModels.Select(m => (m, survey.FullName)));
             if (parse.GetValue(astmt) is { } astmtCode) checkouts.AddRange(AstmtModels.Select(m => (m, astmtCode.FullName)));

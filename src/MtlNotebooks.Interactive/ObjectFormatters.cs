@@ -67,13 +67,14 @@ internal static class ObjectFormatters
             var rows = sequence.Cast<object?>().Take(MaxItems + 1).ToList();
             if (rows.Count > MaxItems) return (null, null);
             // A query is not run again for the default formatter: it gets the items read, as an array of their type.
-            var read = value is ICollection ? null : Typed(value.GetType(), rows);
+            var read = value is ICollection ? null : ReadItems(value.GetType(), rows);
             return (ObjectFrames.RowType(rows) is null ? null : rows.ToDataFrame(), read);
         }
         return (ObjectFrames.IsTabular(value.GetType()) ? ObjectFrames.Properties(value) : null, null);
     }
 
-    private static Array Typed(Type sequenceType, List<object?> rows)
+    /// <summary>A lazy sequence's items, already read, as an array of its item type: what shows it without running it again.</summary>
+    public static Array ReadItems(Type sequenceType, List<object?> rows)
     {
         var element = sequenceType.GetInterfaces().Append(sequenceType)
             .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0] ?? typeof(object);

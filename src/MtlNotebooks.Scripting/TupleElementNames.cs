@@ -4,6 +4,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Scripting;
 using MtlNotebooks.Analysis;
+using MtlNotebooks.Interactive;
 
 namespace MtlNotebooks.Scripting;
 
@@ -35,12 +36,11 @@ internal static class TupleElementNames
     private static object? Rows(IEnumerable items, IReadOnlyList<string> names)
     {
         // Read at most what the table formatter reads; a longer (or endless) sequence keeps its own formatter.
-        var rows = items.Cast<object?>().Take(Limit + 1).ToList();
-        if (rows.Count > Limit || ObjectFrames.RowType(rows) is not { } type || !type.IsValueType) return null;
-        return rows.ToDataFrame(names);
+        var rows = items.Cast<object?>().Take(ObjectFormatters.MaxItems + 1).ToList();
+        if (rows.Count > ObjectFormatters.MaxItems) return null;
+        if (ObjectFrames.RowType(rows) is { IsValueType: true }) return rows.ToDataFrame(names);
+        return items is ICollection ? null : ObjectFormatters.ReadItems(items.GetType(), rows);   // a query is not run twice
     }
-
-    private const int Limit = 10_000;
 
     /// <summary>The names and whether they are those of a sequence's items; null names when the last expression is not a
     /// tuple (or sequence of tuples) with at least one element named by the code.</summary>
