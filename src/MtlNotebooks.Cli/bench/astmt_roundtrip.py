@@ -13,7 +13,6 @@ write: seed 0, batch-norm statistics and residual adapters randomised so they ma
 check: loads ours.pth and ours.safetensors (written by TorchSharp) with strict=True, runs ours_io.pth's input and prints,
   as one JSON line, the largest difference from the predictions ours_io.pth holds, per file and task.
 """
-import json
 import os
 import sys
 
@@ -22,7 +21,7 @@ import torch
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'tools'))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import reference_code  # noqa: E402
-from weights_roundtrip import read_safetensors  # noqa: E402
+from weights_roundtrip import exchange  # noqa: E402
 
 
 def build(checkout, arch, switches):
@@ -48,20 +47,7 @@ def outputs(net, tasks, x):
 def main():
     command, checkout, arch, switches, size, folder = sys.argv[1:7]
     net, tasks = build(checkout, arch, switches)
-    if command == 'write':
-        torch.manual_seed(1)
-        x = torch.randn(1, 3, int(size), int(size))
-        torch.save(net.state_dict(), os.path.join(folder, 'theirs.pth'))
-        torch.save({'x': x, **outputs(net, tasks, x)}, os.path.join(folder, 'theirs_io.pth'))
-        print(json.dumps({'tasks': tasks, 'parameters': sum(p.numel() for p in net.parameters())}))
-        return
-    io = torch.load(os.path.join(folder, 'ours_io.pth'))
-    result = {}
-    for kind, read in (('pth', torch.load), ('safetensors', read_safetensors)):
-        net.load_state_dict(read(os.path.join(folder, 'ours.' + kind)), strict=True)
-        for task, value in outputs(net, tasks, io['x']).items():
-            result['{}.{}'.format(kind, task)] = (value - io[task]).abs().max().item()
-    print(json.dumps(result))
+    exchange(command, folder, net, tasks, outputs, int(size))
 
 
 if __name__ == '__main__':

@@ -48,9 +48,10 @@ def read_safetensors(path):
             for k, e in header.items() if k != '__metadata__'}
 
 
-def main():
-    command, checkout, name, size, folder = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
-    net, tasks = build(checkout, name)
+def exchange(command, folder, net, tasks, outputs, size):
+    """write: theirs.pth and theirs_io.pth (an input and each task's output); check: ours.pth and ours.safetensors
+    loaded strictly, the largest difference from ours_io.pth per file and task, printed as one JSON line.
+    outputs(net, tasks, x) gives the task outputs (ASTMT's scripts run one forward per task)."""
     if command == 'write':
         torch.manual_seed(1)
         x = torch.randn(1, 3, size, size)
@@ -65,6 +66,12 @@ def main():
         for task, value in outputs(net, tasks, io['x']).items():
             result['{}.{}'.format(kind, task)] = (value - io[task]).abs().max().item()
     print(json.dumps(result))
+
+
+def main():
+    command, checkout, name, size, folder = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5]
+    net, tasks = build(checkout, name)
+    exchange(command, folder, net, tasks, outputs, size)
 
 
 if __name__ == '__main__':

@@ -33,16 +33,16 @@ public static class WeightFits
         {
             using var module = candidate.Create();
             var ours = module.state_dict();
-            var stored = original;
+            var (stored, problems) = (original, PretrainedWeights.Compare(module, original, candidate.Skippable));
             // A file of the authors' code under their names (the ASTMT code's SE-ResNets) fits as well.
-            if (PretrainedWeights.Compare(module, stored, candidate.Skippable).Count > 0 && module is IReferenceKeys { ReferenceKeys: var map }
-                && PretrainedWeights.UnderOurNames(ours.Keys, map, stored) is { Clashes.Count: 0, Stored: var renamed }
-                && PretrainedWeights.Compare(module, renamed, candidate.Skippable).Count == 0)
-                stored = renamed;
+            if (problems.Count > 0 && module is IReferenceKeys { ReferenceKeys: var map }
+                && PretrainedWeights.UnderOurNames(ours.Keys, map, original) is { Clashes.Count: 0, Stored: var renamed }
+                && PretrainedWeights.Compare(module, renamed, candidate.Skippable) is { Count: 0 } fits)
+                (stored, problems) = (renamed, fits);
             int differences = ours.Keys.Count(k => !stored.ContainsKey(k) && !k.EndsWith(".num_batches_tracked", StringComparison.Ordinal))
                               + stored.Keys.Count(k => !ours.ContainsKey(k) && candidate.Skippable?.Invoke(k) != true)
                               + ours.Count(t => stored.TryGetValue(t.Key, out var shape) && !shape.SequenceEqual(t.Value.shape));
-            ranked.Add((candidate, PretrainedWeights.Compare(module, stored, candidate.Skippable), differences));
+            ranked.Add((candidate, problems, differences));
         }
         return [.. ranked.OrderBy(r => r.Item3)];
     }
